@@ -1,0 +1,196 @@
+/**
+ * Action inputs: read once, validated into one typed Settings object that the rest of the code
+ * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
+ * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ */
+import * as core from '@actions/core';
+import { z } from 'zod';
+
+export const INPUT_NAMES = [
+  'endpoint',
+  'secret',
+  'secret-header',
+  'mapping',
+  'mapping-file',
+  'paths',
+  'tags',
+  'base',
+  'head',
+  'diff-source',
+  'github-token',
+  'concurrency',
+  'retries',
+  'timeout',
+  'dry-run',
+  'fail-on-error',
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+export type RawInputs = Partial<Record<InputName, string>>;
+
+export interface Settings {
+  endpoint?: string;
+  secret?: string;
+  secretHeader: string;
+  mapping?: string;
+  mappingFile?: string;
+  paths: string[];
+  tags: string[];
+  base?: string;
+  head?: string;
+  diffSource: 'auto' | 'git' | 'api';
+  githubToken?: string;
+  concurrency: number;
+  retries: number;
+  timeoutMs: number;
+  dryRun: boolean;
+  failOnError: boolean;
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
+    this.name = 'InputError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+// YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts.
+const boolean = (fallback: boolean) =>
+  optionalText.pipe(
+    z
+      .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { message: 'must be true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true')),
+  );
+
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+      .optional()
+      .transform((v) => (v === undefined ? fallback : Number(v)))
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  );
+
+/** Newline- or comma-separated list; blank entries dropped. */
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
+
+const commit = optionalText.pipe(
+  z
+    .string()
+    .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
+    .optional(),
+);
+
+const schema = z
+  .object({
+    endpoint: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
+        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use `secret`')
+        .optional(),
+    ),
+    secret: z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+    'secret-header': optionalText.pipe(
+      z
+        .string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .optional()
+        .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase()),
+    ),
+    mapping: z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    'mapping-file': optionalText,
+    paths: list.pipe(z.array(z.string().startsWith('/', 'every entry must be a site path starting with "/"'))),
+    tags: list,
+    base: commit,
+    head: commit,
+    'diff-source': optionalText.pipe(
+      z.enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto'),
+    ),
+    'github-token': optionalText,
+    concurrency: wholeNumber(4, 1, 64),
+    retries: wholeNumber(3, 0, 10),
+    timeout: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds such as 10')
+        .optional()
+        .transform((v) => (v === undefined ? 10 : Number(v)))
+        .pipe(z.number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds')),
+    ),
+    'dry-run': boolean(false),
+    'fail-on-error': boolean(true),
+  })
+  .superRefine((s, ctx) => {
+    if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with `mapping`; pick one' });
+    }
+    if (!s['dry-run']) {
+      if (s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or set `dry-run: true`)' });
+      if (s.secret === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or set `dry-run: true`); pass it as ${{ secrets.REVALIDATION_SECRET }}' });
+      }
+    }
+    if ((s.base === undefined) !== (s.head === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both `base` and `head`, or neither' });
+    }
+  });
+
+export function parseSettings(raw: RawInputs): Settings {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'inputs');
+      const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name as InputName]);
+      return `input \`${name}\` ${issue.message}${shown}`;
+    });
+    throw new InputError([...new Set(problems)]);
+  }
+  const s = result.data;
+  return {
+    endpoint: s.endpoint,
+    secret: s.secret,
+    secretHeader: s['secret-header'],
+    mapping: s.mapping,
+    mappingFile: s['mapping-file'],
+    paths: s.paths,
+    tags: s.tags,
+    base: s.base,
+    head: s.head,
+    diffSource: s['diff-source'],
+    githubToken: s['github-token'],
+    concurrency: s.concurrency,
+    retries: s.retries,
+    timeoutMs: Math.round(s.timeout * 1000),
+    dryRun: s['dry-run'],
+    failOnError: s['fail-on-error'],
+  };
+}
+
+function quoteValue(value: string | undefined): string {
+  if (value === undefined || value.trim() === '') return '';
+  const v = value.trim();
+  return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
+}
+
+/**
+ * Reads every input from the runner. The secret is masked before anything else can print it.
+ */
+export function readSettings(): Settings {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'secret' });
+  if (raw.secret) core.setSecret(raw.secret);
+  if (raw['github-token']) core.setSecret(raw['github-token']);
+  return parseSettings(raw);
+}

@@ -1,0 +1,102 @@
+/**
+ * Applies compiled rules to changed files: every rule that matches a file applies, targets are
+ * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
+ */
+import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
+import type { Rule } from './rules.js';
+import { normaliseSitePath, renderTemplate } from './template.js';
+
+/** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
+export const MAX_TAG_LENGTH = 256;
+export const MAX_PATH_LENGTH = 1024;
+
+export interface FileTargets {
+  file: string;
+  status: ChangedFile['status'];
+  /** `path:/blog/x` / `tag:posts` keys of what this file produced. */
+  targets: string[];
+}
+
+export interface MappingResult {
+  targets: Target[];
+  rejected: RejectedTarget[];
+  /** Changed files that no rule matched (counted in the report, not an error). */
+  unmatched: string[];
+  perFile: FileTargets[];
+}
+
+export interface ExtraTargets {
+  paths: string[];
+  tags: string[];
+}
+
+export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTargets = { paths: [], tags: [] }): MappingResult {
+  const found = new Map<string, { type: TargetType; value: string; sources: Set<string> }>();
+  const add = (type: TargetType, value: string, source: string) => {
+    const key = `${type}:${value}`;
+    let entry = found.get(key);
+    if (!entry) {
+      entry = { type, value, sources: new Set() };
+      found.set(key, entry);
+    }
+    entry.sources.add(source);
+    return key;
+  };
+  const unmatched: string[] = [];
+  const perFile: FileTargets[] = [];
+  for (const file of files) {
+    // A rename or copy feeds pages under its new name; a rename also empties the old one.
+    const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
+    const keys = new Set<string>();
+    for (const name of names) {
+      for (const rule of rules) {
+        const values = matchRule(rule, name);
+        if (!values) continue;
+        for (const t of rule.paths) keys.add(add('path', normaliseSitePath(renderTemplate(t, values)), name));
+        for (const t of rule.tags) {
+          const tag = renderTemplate(t, values).trim();
+          if (tag !== '') keys.add(add('tag', tag, name));
+        }
+      }
+    }
+    if (keys.size === 0) unmatched.push(file.path);
+    else perFile.push({ file: file.path, status: file.status, targets: [...keys] });
+  }
+  for (const p of extra.paths) add('path', normaliseSitePath(p), 'input `paths`');
+  for (const t of extra.tags) add('tag', t, 'input `tags`');
+
+  const targets: Target[] = [];
+  const rejected: RejectedTarget[] = [];
+  for (const entry of found.values()) {
+    const target: Target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
+    const reason = rejectionReason(target);
+    if (reason) rejected.push({ ...target, reason });
+    else targets.push(target);
+  }
+  return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
+}
+
+function matchRule(rule: Rule, path: string): Record<string, string> | undefined {
+  for (const pattern of rule.files) {
+    const values = pattern.match(path);
+    if (!values) continue;
+    if (rule.exclude.some((e) => e.match(path))) return undefined;
+    return values;
+  }
+  return undefined;
+}
+
+function rejectionReason(target: Target): string | undefined {
+  if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
+    return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
+  }
+  if (target.type === 'path' && target.value.length > MAX_PATH_LENGTH) {
+    return `path is ${target.value.length} characters; Next.js accepts at most ${MAX_PATH_LENGTH}`;
+  }
+  return undefined;
+}
+
+/** A stable order: paths before tags, each alphabetical (by code point, not locale). */
+export function sortTargets<T extends Target>(targets: T[]): T[] {
+  return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}

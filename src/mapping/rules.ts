@@ -1,0 +1,231 @@
+/**
+ * Reads the `mapping` (YAML or JSON) into compiled rules. Every configuration mistake is found
+ * here, before anything is sent, and reported with the rule number and line it sits on.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { z } from 'zod';
+import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
+import { parseTemplate, TemplateError, type Template } from './template.js';
+
+export interface Rule {
+  /** 1-based, as users count. */
+  number: number;
+  line: number;
+  files: CompiledPattern[];
+  exclude: CompiledPattern[];
+  paths: Template[];
+  tags: Template[];
+}
+
+export interface ParsedMapping {
+  rules: Rule[];
+  warnings: string[];
+}
+
+export class MappingError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems.length} problems in the mapping:\n- ${problems.join('\n- ')}`);
+    this.name = 'MappingError';
+  }
+}
+
+const KEYS = ['files', 'exclude', 'paths', 'tags'] as const;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim());
+const oneOrMany = z
+  .union([scalar, z.array(scalar)])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
+  .refine((list) => list.length > 0, 'is an empty list')
+  .refine((list) => list.every((s) => s !== ''), 'holds an empty value');
+
+const ruleSchema = z
+  .strictObject({
+    files: oneOrMany,
+    exclude: oneOrMany.optional(),
+    paths: oneOrMany.optional(),
+    tags: oneOrMany.optional(),
+  })
+  .refine((r) => r.paths !== undefined || r.tags !== undefined, {
+    message: 'has neither `paths` nor `tags`: say what the matched files feed',
+  });
+
+/**
+ * @param text   the mapping as the user wrote it
+ * @param origin where it came from, for messages: "input `mapping`" or "mapping-file `x.yml`"
+ */
+export function parseMapping(text: string, origin: string): ParsedMapping {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const lines = text.split(/\r?\n/);
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.slice(0, 1).map((e) => {
+      const line = e.linePos?.[0].line ?? 1;
+      const message = e.message.split('\n')[0] ?? e.message;
+      return `${origin}, line ${line}: YAML syntax error: ${message}${bracketHint(lines[line - 1])}`;
+    });
+    throw new MappingError(problems);
+  }
+  const contents = doc.contents;
+  if (contents === null) return { rules: [], warnings: [`${origin} holds no rules`] };
+  if (!isSeq(contents)) {
+    const line = lineOf(contents, lineCounter);
+    throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
+  }
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const rules: Rule[] = [];
+  contents.items.forEach((item, i) => {
+    const number = i + 1;
+    const line = lineOf(item as Node, lineCounter);
+    const where = `${origin}, rule ${number} (line ${line})`;
+    const raw = (item as Node | null)?.toJSON?.() ?? item;
+    const parsed = ruleSchema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const issueLine = lineOfKey(item, issue.path, lineCounter) ?? line;
+        problems.push(`${where}: ${describeIssue(issue)}${bracketHint(lines[issueLine - 1])}`);
+      }
+      return;
+    }
+    const rule = compileRule(parsed.data, number, line, where, problems, warnings);
+    if (rule) rules.push(rule);
+  });
+  if (problems.length > 0) throw new MappingError(problems);
+  return { rules, warnings };
+}
+
+function compileRule(
+  data: z.infer<typeof ruleSchema>,
+  number: number,
+  line: number,
+  where: string,
+  problems: string[],
+  warnings: string[],
+): Rule | undefined {
+  const before = problems.length;
+  const compile = (patterns: string[] | undefined, key: string) =>
+    (patterns ?? []).flatMap((p) => {
+      try {
+        return [compilePattern(p)];
+      } catch (e) {
+        if (e instanceof PatternError) problems.push(`${where}: ${key}: ${e.message}`);
+        else throw e;
+        return [];
+      }
+    });
+  const files = compile(data.files, 'files');
+  const exclude = compile(data.exclude, 'exclude');
+  const templates = (sources: string[] | undefined, key: 'paths' | 'tags') =>
+    (sources ?? []).flatMap((s) => {
+      try {
+        const t = parseTemplate(s);
+        if (key === 'paths' && !s.startsWith('/')) {
+          problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
+        }
+        return [t];
+      } catch (e) {
+        if (e instanceof TemplateError) problems.push(`${where}: ${key}: ${e.message}`);
+        else throw e;
+        return [];
+      }
+    });
+  const paths = templates(data.paths, 'paths');
+  const tags = templates(data.tags, 'tags');
+  for (const t of [...paths, ...tags]) {
+    for (const name of t.names) {
+      for (const f of files) {
+        if (!f.captures.some((c) => c.name === name)) {
+          const has = f.captures.length ? `it captures ${f.captures.map((c) => `[${c.name}]`).join(', ')}` : 'it captures nothing';
+          problems.push(`${where}: "${t.source}" uses [${name}], but the pattern "${f.source}" has no capture named "${name}" (${has})`);
+        }
+      }
+    }
+  }
+  // `tags: [slug]` is valid YAML for the literal tag "slug": almost always a forgotten quote.
+  const captureNames = new Set(files.flatMap((f) => f.captures.map((c) => c.name)));
+  for (const [key, list] of [['paths', paths], ['tags', tags]] as const) {
+    for (const t of list) {
+      const bare = t.source.replace(/^\//, '');
+      if (t.names.length === 0 && captureNames.has(bare)) {
+        warnings.push(`${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`);
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  return { number, line, files, exclude, paths, tags };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((k) => {
+        const near = KEYS.find((known) => known.startsWith(k) || k.startsWith(known));
+        return `unknown key \`${k}\`${near ? ` (did you mean \`${near}\`?)` : ''}; a rule has ${KEYS.map((x) => `\`${x}\``).join(', ')}`;
+      })
+      .join('; ');
+  }
+  if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
+    if (issue.path.length === 0) return 'a rule must be a mapping of keys such as `files:` and `paths:`';
+    if (issue.path[0] === 'files' && issue.path.length === 1 && issue.code === 'invalid_type') {
+      return '`files` is missing: say which files the rule is about';
+    }
+    return `${key} must be text or a list of text`;
+  }
+  return `${key} ${issue.message}`;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+function lineOf(node: Node | null | undefined, counter: LineCounter): number {
+  const offset = node?.range?.[0];
+  return offset === undefined ? 1 : counter.linePos(offset).line;
+}
+
+function lineOfKey(item: unknown, path: PropertyKey[], counter: LineCounter): number | undefined {
+  if (!isMap(item) || path.length === 0) return undefined;
+  const pair = item.items.find((p) => (p.key as { value?: unknown } | null)?.value === path[0]);
+  const value = pair?.value as Node | null | undefined;
+  if (!value) return lineOf(pair?.key as Node, counter);
+  return lineOf(value, counter);
+}
+
+/**
+ * Inside a YAML flow list (`[a, b]`) a plain value cannot hold `[ ] { } ,` — the brackets of
+ * our templates. When the offending line has such a list, show it with the items quoted.
+ */
+export function bracketHint(line: string | undefined): string {
+  if (!line) return '';
+  const m = /^(\s*(?:-\s+)?[\w-]+\s*:\s*)\[(.*)\]\s*(#.*)?$/.exec(line);
+  if (!m || !/[[\]{}]/.test(m[2] ?? '')) return '';
+  const items = splitFlowItems(m[2] ?? '').map((item) => {
+    const t = item.trim();
+    if (/^(["']).*\1$/.test(t) || !/[[\]{}:,]/.test(t)) return t;
+    return JSON.stringify(t);
+  });
+  return `\n  quote templates inside [ ] lists:\n    ${line.trim()}\n  should be\n    ${(m[1] ?? '').trim()} [${items.join(', ')}]`;
+}
+
+function splitFlowItems(inner: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of inner) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') depth += 1;
+    else if (ch === ']' || ch === '}') depth -= 1;
+    else if (ch === ',' && depth === 0) {
+      items.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim() !== '') items.push(current);
+  return items;
+}
