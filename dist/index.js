@@ -30878,7 +30878,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1624);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(269);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1624:
+/***/ 269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33844,145 +33844,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/changes/git.ts
-/**
- * The local git source: tree diff of two commits, fetching either one by SHA (depth 1) when a
- * shallow checkout lacks it. git runs with an argument vector, never through a shell, and every
- * path comes from `-z` output, so any file name works.
- */
-
-class GitError extends Error {
-}
-/** Runs git in `cwd`. `safe.directory` keeps a workspace owned by another user (containers) readable. */
-function runGit(cwd, args) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
-            cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        const out = [];
-        const err = [];
-        child.stdout.on('data', (d) => out.push(d));
-        child.stderr.on('data', (d) => err.push(d));
-        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
-        child.on('close', (code) => {
-            resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
-        });
-    });
-}
-async function isGitCheckout(cwd) {
-    try {
-        const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
-        return r.code === 0 && r.stdout.trim() === 'true';
-    }
-    catch {
-        return false;
-    }
-}
-async function hasCommit(cwd, rev) {
-    const r = await runGit(cwd, ['cat-file', '-e', `${rev}^{commit}`]);
-    return r.code === 0;
-}
-/** `abc^1` needs `abc` with one parent: fetch at depth 2 for those. */
-function fetchSpec(rev) {
-    const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)(\^1?)?$/i.exec(rev);
-    if (!m || m[1] === undefined)
-        return undefined;
-    return { sha: m[1], depth: m[2] ? 2 : 1 };
-}
-/**
- * Makes sure both commits are present, fetching a missing one by SHA from `origin`.
- * Fails naming the commit that could not be had: never a silently narrower diff.
- */
-async function ensureCommits(cwd, revs) {
-    const fetched = [];
-    for (const rev of revs) {
-        if (await hasCommit(cwd, rev))
-            continue;
-        const spec = fetchSpec(rev);
-        if (!spec)
-            throw new GitError(`commit ${rev} is not in the checkout, and only a full commit SHA can be fetched`);
-        const r = await runGit(cwd, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', `--depth=${spec.depth}`, 'origin', spec.sha]);
-        if (r.code !== 0 || !(await hasCommit(cwd, rev))) {
-            throw new GitError(`commit ${spec.sha} is not in the checkout and could not be fetched from origin: ${lastLine(r.stderr) || `git exited with ${r.code}`}`);
-        }
-        fetched.push(spec.sha);
-    }
-    return fetched;
-}
-async function diffCommits(cwd, base, head) {
-    const r = await runGit(cwd, ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--']);
-    if (r.code !== 0)
-        throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
-    return parseNameStatus(r.stdout);
-}
-const STATUS = {
-    A: 'added',
-    M: 'modified',
-    D: 'deleted',
-    R: 'renamed',
-    C: 'copied',
-    T: 'type-changed',
-    U: 'unmerged',
-};
-/** Parses `git diff --name-status -z`: `M\0path\0`, `R087\0old\0new\0`. */
-function parseNameStatus(output) {
-    const fields = output.split('\0');
-    const files = [];
-    let i = 0;
-    while (i < fields.length) {
-        const code = fields[i];
-        if (code === undefined || code === '')
-            break;
-        const letter = code[0] ?? '';
-        const status = STATUS[letter] ?? 'unknown';
-        if (letter === 'R' || letter === 'C') {
-            const previousPath = fields[i + 1] ?? '';
-            const path = fields[i + 2] ?? '';
-            files.push({ path, status, previousPath });
-            i += 3;
-        }
-        else {
-            files.push({ path: fields[i + 1] ?? '', status });
-            i += 2;
-        }
-    }
-    return files;
-}
-function lastLine(text) {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    return lines[lines.length - 1] ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/changes/collect.ts
-
-class ChangesError extends Error {
-}
-async function collectChanges(plan, options) {
-    if (plan.kind === 'nothing')
-        return { files: [], source: 'none', description: plan.description };
-    if (plan.kind === 'explicit')
-        return { files: plan.files, source: 'explicit', description: plan.description };
-    const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
-    if (options.diffSource === 'api' || !checkout) {
-        if (options.diffSource === 'git') {
-            throw new ChangesError(`diff-source is git, but ${options.workspace} is not a git checkout: add actions/checkout before this step`);
-        }
-        throw new ChangesError(`${options.workspace} is not a git checkout and the GitHub compare API source is not available in this version: add actions/checkout before this step`);
-    }
-    options.log(`diff source: git (checkout at ${options.workspace})`);
-    const fetched = await ensureCommits(options.workspace, [plan.base, plan.head]);
-    if (fetched.length > 0)
-        options.log(`fetched ${fetched.join(', ')} from origin (the checkout was shallow)`);
-    const files = await diffCommits(options.workspace, plan.base, plan.head);
-    return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
-}
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -43518,116 +43379,6 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/changes/event.ts
-/**
- * Event resolution: from the event name, its payload and the inputs, decide what to compare.
- * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
- */
-
-class EventError extends Error {
-}
-const ZERO_SHA = /^0+$/;
-const sha = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/i, 'is not a commit id');
-const pushPayload = object({
-    ref: schemas_string(),
-    before: sha,
-    after: sha,
-    created: schemas_boolean().optional(),
-    deleted: schemas_boolean().optional(),
-});
-const pullRequestPayload = object({
-    action: schemas_string(),
-    pull_request: object({
-        number: schemas_number(),
-        merged: schemas_boolean().nullish(),
-        merge_commit_sha: schemas_string().nullish(),
-    }),
-});
-const dispatchPayloadSchema = object({
-    paths: array(schemas_string().startsWith('/', 'must start with "/"')).optional(),
-    tags: array(schemas_string().min(1)).optional(),
-    files: array(schemas_string().min(1)).optional(),
-})
-    .passthrough();
-function resolvePlan(input) {
-    const { eventName, payload } = input;
-    if (input.base !== undefined && input.head !== undefined) {
-        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${input.base} → ${input.head}`, warnings: [] };
-    }
-    switch (eventName) {
-        case 'push':
-            return planPush(payload);
-        case 'pull_request':
-        case 'pull_request_target':
-            return planPullRequest(payload, eventName);
-        case 'repository_dispatch':
-            return planRepositoryDispatch(payload);
-        default:
-            return {
-                kind: 'explicit',
-                files: [],
-                paths: [],
-                tags: [],
-                description: input.hasExplicitTargets
-                    ? `${eventName || 'this run'}: explicit paths/tags only`
-                    : `${eventName || 'this run'}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
-                warnings: [],
-            };
-    }
-}
-function planPush(payload) {
-    const parsed = pushPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
-    const p = parsed.data;
-    if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
-    }
-    if (p.deleted || ZERO_SHA.test(p.after)) {
-        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
-    }
-    if (p.created || ZERO_SHA.test(p.before)) {
-        throw new EventError(`push creating ${p.ref}: there is no previous commit to compare with; give \`base\` and \`head\` to choose the range`);
-    }
-    return { kind: 'diff', base: p.before, head: p.after, description: `push to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`, warnings: [] };
-}
-function planPullRequest(payload, eventName) {
-    const parsed = pullRequestPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
-    const { action, pull_request: pr } = parsed.data;
-    if (action !== 'closed') {
-        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site`, warnings: [] };
-    }
-    if (!pr.merged || !pr.merge_commit_sha) {
-        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
-    }
-    const head = pr.merge_commit_sha;
-    return { kind: 'diff', base: `${head}^1`, head, description: `pull request #${pr.number} merged as ${event_short(head)}: compared with its first parent`, warnings: [] };
-}
-function planRepositoryDispatch(payload) {
-    const clientPayload = object({ client_payload: unknown().optional() }).safeParse(payload);
-    const raw = clientPayload.success ? (clientPayload.data.client_payload ?? {}) : {};
-    const parsed = dispatchPayloadSchema.safeParse(raw);
-    if (!parsed.success)
-        throw new EventError(`repository_dispatch client_payload: ${formatZod(parsed.error)}`);
-    const files = (parsed.data.files ?? []).map((path) => ({ path: path.replace(/^\.?\//, ''), status: 'modified' }));
-    return {
-        kind: 'explicit',
-        files,
-        paths: parsed.data.paths ?? [],
-        tags: parsed.data.tags ?? [],
-        description: `repository_dispatch: ${files.length} file(s), ${parsed.data.paths?.length ?? 0} path(s), ${parsed.data.tags?.length ?? 0} tag(s) from client_payload`,
-        warnings: [],
-    };
-}
-function formatZod(error) {
-    return error.issues.map((i) => `${i.path.length ? `\`${i.path.join('.')}\` ` : ''}${i.message}`).join('; ');
-}
-function event_short(commit) {
-    return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 7) : commit;
-}
-
 ;// CONCATENATED MODULE: ./src/delivery/policy.ts
 /**
  * Retry policy: what an attempt's outcome means and how long to wait before the next one.
@@ -43859,151 +43610,253 @@ function redactor(secret) {
     return (text) => forms.reduce((t, f) => t.split(f).join('***'), text);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/changes/git.ts
 /**
- * Action inputs: read once, validated into one typed Settings object that the rest of the code
- * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ * The local git source: tree diff of two commits, fetching either one by SHA (depth 1) when a
+ * shallow checkout lacks it. git runs with an argument vector, never through a shell, and every
+ * path comes from `-z` output, so any file name works.
  */
 
-
-const INPUT_NAMES = [
-    'endpoint',
-    'secret',
-    'secret-header',
-    'mapping',
-    'mapping-file',
-    'paths',
-    'tags',
-    'base',
-    'head',
-    'diff-source',
-    'github-token',
-    'concurrency',
-    'retries',
-    'timeout',
-    'dry-run',
-    'fail-on-error',
-];
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-        this.name = 'InputError';
+class GitError extends Error {
+}
+/** Runs git in `cwd`. `safe.directory` keeps a workspace owned by another user (containers) readable. */
+function runGit(cwd, args) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const out = [];
+        const err = [];
+        child.stdout.on('data', (d) => out.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
+        child.on('close', (code) => {
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
+        });
+    });
+}
+async function isGitCheckout(cwd) {
+    try {
+        const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
+        return r.code === 0 && r.stdout.trim() === 'true';
+    }
+    catch {
+        return false;
     }
 }
-const optionalText = schemas_string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-// YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts.
-const inputs_boolean = (fallback) => optionalText.pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true')));
-const wholeNumber = (fallback, min, max) => optionalText.pipe(schemas_string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .optional()
-    .transform((v) => (v === undefined ? fallback : Number(v)))
-    .pipe(schemas_number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)));
-/** Newline- or comma-separated list; blank entries dropped. */
-const list = schemas_string()
-    .optional()
-    .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
-const commit = optionalText.pipe(schemas_string()
-    .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
-    .optional());
-const schema = object({
-    endpoint: optionalText.pipe(schemas_string()
-        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
-        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use `secret`')
-        .optional()),
-    secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
-    'secret-header': optionalText.pipe(schemas_string()
-        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
-        .optional()
-        .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
-    mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
-    'mapping-file': optionalText,
-    paths: list.pipe(array(schemas_string().startsWith('/', 'every entry must be a site path starting with "/"'))),
-    tags: list,
-    base: commit,
-    head: commit,
-    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto')),
-    'github-token': optionalText,
-    concurrency: wholeNumber(4, 1, 64),
-    retries: wholeNumber(3, 0, 10),
-    timeout: optionalText.pipe(schemas_string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds such as 10')
-        .optional()
-        .transform((v) => (v === undefined ? 10 : Number(v)))
-        .pipe(schemas_number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds'))),
-    'dry-run': inputs_boolean(false),
-    'fail-on-error': inputs_boolean(true),
-})
-    .superRefine((s, ctx) => {
-    if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with `mapping`; pick one' });
+async function hasCommit(cwd, rev) {
+    const r = await runGit(cwd, ['cat-file', '-e', `${rev}^{commit}`]);
+    return r.code === 0;
+}
+/** `abc^1` needs `abc` with one parent: fetch at depth 2 for those. */
+function fetchSpec(rev) {
+    const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)(\^1?)?$/i.exec(rev);
+    if (!m || m[1] === undefined)
+        return undefined;
+    return { sha: m[1], depth: m[2] ? 2 : 1 };
+}
+/**
+ * Makes sure both commits are present, fetching a missing one by SHA from `origin`.
+ * Fails naming the commit that could not be had: never a silently narrower diff.
+ */
+async function ensureCommits(cwd, revs) {
+    const fetched = [];
+    for (const rev of revs) {
+        if (await hasCommit(cwd, rev))
+            continue;
+        const spec = fetchSpec(rev);
+        if (!spec)
+            throw new GitError(`commit ${rev} is not in the checkout, and only a full commit SHA can be fetched`);
+        const r = await runGit(cwd, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', `--depth=${spec.depth}`, 'origin', spec.sha]);
+        if (r.code !== 0 || !(await hasCommit(cwd, rev))) {
+            throw new GitError(`commit ${spec.sha} is not in the checkout and could not be fetched from origin: ${lastLine(r.stderr) || `git exited with ${r.code}`}`);
+        }
+        fetched.push(spec.sha);
     }
-    if (!s['dry-run']) {
-        if (s.endpoint === undefined)
-            ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or set `dry-run: true`)' });
-        if (s.secret === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or set `dry-run: true`); pass it as ${{ secrets.REVALIDATION_SECRET }}' });
+    return fetched;
+}
+async function diffCommits(cwd, base, head) {
+    const r = await runGit(cwd, ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--']);
+    if (r.code !== 0)
+        throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
+    return parseNameStatus(r.stdout);
+}
+const STATUS = {
+    A: 'added',
+    M: 'modified',
+    D: 'deleted',
+    R: 'renamed',
+    C: 'copied',
+    T: 'type-changed',
+    U: 'unmerged',
+};
+/** Parses `git diff --name-status -z`: `M\0path\0`, `R087\0old\0new\0`. */
+function parseNameStatus(output) {
+    const fields = output.split('\0');
+    const files = [];
+    let i = 0;
+    while (i < fields.length) {
+        const code = fields[i];
+        if (code === undefined || code === '')
+            break;
+        const letter = code[0] ?? '';
+        const status = STATUS[letter] ?? 'unknown';
+        if (letter === 'R' || letter === 'C') {
+            const previousPath = fields[i + 1] ?? '';
+            const path = fields[i + 2] ?? '';
+            files.push({ path, status, previousPath });
+            i += 3;
+        }
+        else {
+            files.push({ path: fields[i + 1] ?? '', status });
+            i += 2;
         }
     }
-    if ((s.base === undefined) !== (s.head === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both `base` and `head`, or neither' });
+    return files;
+}
+function lastLine(text) {
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    return lines[lines.length - 1] ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/changes/collect.ts
+
+class ChangesError extends Error {
+}
+async function collectChanges(plan, options) {
+    if (plan.kind === 'nothing')
+        return { files: [], source: 'none', description: plan.description };
+    if (plan.kind === 'explicit')
+        return { files: plan.files, source: 'explicit', description: plan.description };
+    const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
+    if (options.diffSource === 'api' || !checkout) {
+        if (options.diffSource === 'git') {
+            throw new ChangesError(`diff-source is git, but ${options.workspace} is not a git checkout: add actions/checkout before this step`);
+        }
+        throw new ChangesError(`${options.workspace} is not a git checkout and the GitHub compare API source is not available in this version: add actions/checkout before this step`);
     }
+    options.log(`diff source: git (checkout at ${options.workspace})`);
+    const fetched = await ensureCommits(options.workspace, [plan.base, plan.head]);
+    if (fetched.length > 0)
+        options.log(`fetched ${fetched.join(', ')} from origin (the checkout was shallow)`);
+    const files = await diffCommits(options.workspace, plan.base, plan.head);
+    return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
+}
+
+;// CONCATENATED MODULE: ./src/changes/event.ts
+/**
+ * Event resolution: from the event name, its payload and the inputs, decide what to compare.
+ * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
+ */
+
+class EventError extends Error {
+}
+const ZERO_SHA = /^0+$/;
+const sha = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/i, 'is not a commit id');
+const pushPayload = object({
+    ref: schemas_string(),
+    before: sha,
+    after: sha,
+    created: schemas_boolean().optional(),
+    deleted: schemas_boolean().optional(),
 });
-function parseSettings(raw) {
-    const result = schema.safeParse(raw);
-    if (!result.success) {
-        const problems = result.error.issues.map((issue) => {
-            const name = String(issue.path[0] ?? 'inputs');
-            const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name]);
-            return `input \`${name}\` ${issue.message}${shown}`;
-        });
-        throw new InputError([...new Set(problems)]);
+const pullRequestPayload = object({
+    action: schemas_string(),
+    pull_request: object({
+        number: schemas_number(),
+        merged: schemas_boolean().nullish(),
+        merge_commit_sha: schemas_string().nullish(),
+    }),
+});
+const dispatchPayloadSchema = object({
+    paths: array(schemas_string().startsWith('/', 'must start with "/"')).optional(),
+    tags: array(schemas_string().min(1)).optional(),
+    files: array(schemas_string().min(1)).optional(),
+})
+    .passthrough();
+function resolvePlan(input) {
+    const { eventName, payload } = input;
+    if (input.base !== undefined && input.head !== undefined) {
+        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${input.base} → ${input.head}`, warnings: [] };
     }
-    const s = result.data;
+    switch (eventName) {
+        case 'push':
+            return planPush(payload);
+        case 'pull_request':
+        case 'pull_request_target':
+            return planPullRequest(payload, eventName);
+        case 'repository_dispatch':
+            return planRepositoryDispatch(payload);
+        default:
+            return {
+                kind: 'explicit',
+                files: [],
+                paths: [],
+                tags: [],
+                description: input.hasExplicitTargets
+                    ? `${eventName || 'this run'}: explicit paths/tags only`
+                    : `${eventName || 'this run'}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+                warnings: [],
+            };
+    }
+}
+function planPush(payload) {
+    const parsed = pushPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
+    const p = parsed.data;
+    if (p.ref.startsWith('refs/tags/')) {
+        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+    }
+    if (p.deleted || ZERO_SHA.test(p.after)) {
+        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
+    }
+    if (p.created || ZERO_SHA.test(p.before)) {
+        throw new EventError(`push creating ${p.ref}: there is no previous commit to compare with; give \`base\` and \`head\` to choose the range`);
+    }
+    return { kind: 'diff', base: p.before, head: p.after, description: `push to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`, warnings: [] };
+}
+function planPullRequest(payload, eventName) {
+    const parsed = pullRequestPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
+    const { action, pull_request: pr } = parsed.data;
+    if (action !== 'closed') {
+        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site`, warnings: [] };
+    }
+    if (!pr.merged || !pr.merge_commit_sha) {
+        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
+    }
+    const head = pr.merge_commit_sha;
+    return { kind: 'diff', base: `${head}^1`, head, description: `pull request #${pr.number} merged as ${event_short(head)}: compared with its first parent`, warnings: [] };
+}
+function planRepositoryDispatch(payload) {
+    const clientPayload = object({ client_payload: unknown().optional() }).safeParse(payload);
+    const raw = clientPayload.success ? (clientPayload.data.client_payload ?? {}) : {};
+    const parsed = dispatchPayloadSchema.safeParse(raw);
+    if (!parsed.success)
+        throw new EventError(`repository_dispatch client_payload: ${formatZod(parsed.error)}`);
+    const files = (parsed.data.files ?? []).map((path) => ({ path: path.replace(/^\.?\//, ''), status: 'modified' }));
     return {
-        endpoint: s.endpoint,
-        secret: s.secret,
-        secretHeader: s['secret-header'],
-        mapping: s.mapping,
-        mappingFile: s['mapping-file'],
-        paths: s.paths,
-        tags: s.tags,
-        base: s.base,
-        head: s.head,
-        diffSource: s['diff-source'],
-        githubToken: s['github-token'],
-        concurrency: s.concurrency,
-        retries: s.retries,
-        timeoutMs: Math.round(s.timeout * 1000),
-        dryRun: s['dry-run'],
-        failOnError: s['fail-on-error'],
+        kind: 'explicit',
+        files,
+        paths: parsed.data.paths ?? [],
+        tags: parsed.data.tags ?? [],
+        description: `repository_dispatch: ${files.length} file(s), ${parsed.data.paths?.length ?? 0} path(s), ${parsed.data.tags?.length ?? 0} tag(s) from client_payload`,
+        warnings: [],
     };
 }
-function quoteValue(value) {
-    if (value === undefined || value.trim() === '')
-        return '';
-    const v = value.trim();
-    return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
+function formatZod(error) {
+    return error.issues.map((i) => `${i.path.length ? `\`${i.path.join('.')}\` ` : ''}${i.message}`).join('; ');
 }
-/**
- * Reads every input from the runner. The secret is masked before anything else can print it.
- */
-function readSettings() {
-    const raw = {};
-    for (const name of INPUT_NAMES)
-        raw[name] = getInput(name, { trimWhitespace: name !== 'secret' });
-    if (raw.secret)
-        core_setSecret(raw.secret);
-    if (raw['github-token'])
-        core_setSecret(raw['github-token']);
-    return parseSettings(raw);
+function event_short(commit) {
+    return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 7) : commit;
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/template.ts
@@ -44455,6 +44308,264 @@ function splitFlowItems(inner) {
     return items;
 }
 
+;// CONCATENATED MODULE: ./src/engine.ts
+/**
+ * The engine: settings + event → RunReport, with every stage in order. It never touches
+ * @actions/core: the action (main.ts) and the command line (cli.ts) give it a Logger and write
+ * the report their own way. It fills `report` as it goes, so a run that stops half-way still
+ * reports what it had done.
+ */
+
+
+
+
+
+
+
+const LIST_LIMIT = 200;
+async function runEngine(settings, context, log, report) {
+    report.dryRun = settings.dryRun;
+    if (settings.endpoint)
+        report.endpoint = displayEndpoint(settings.endpoint);
+    if (settings.endpoint && !settings.dryRun)
+        warnOnCleartext(settings.endpoint, report);
+    const mapping = await loadMapping(settings, context.workspace);
+    report.warnings.push(...mapping.warnings);
+    const { plan, changes } = await log.group('Changes', async () => {
+        const plan = resolvePlan({
+            eventName: context.eventName,
+            payload: context.payload,
+            base: settings.base,
+            head: settings.head,
+            hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
+        });
+        report.description = plan.description;
+        log.info(plan.description);
+        report.warnings.push(...plan.warnings);
+        const changes = await collectChanges(plan, { workspace: context.workspace, diffSource: settings.diffSource, log: (l) => log.info(l) });
+        report.changes = changes;
+        log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
+        for (const f of changes.files.slice(0, LIST_LIMIT))
+            log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
+        if (changes.files.length > LIST_LIMIT)
+            log.info(`  … ${changes.files.length - LIST_LIMIT} more`);
+        return { plan, changes };
+    });
+    const mapped = await log.group('Mapping', async () => {
+        const extraPaths = [...settings.paths, ...(plan.kind === 'explicit' ? plan.paths : [])];
+        const extraTags = [...settings.tags, ...(plan.kind === 'explicit' ? plan.tags : [])];
+        const mapped = mapChanges(mapping.rules, changes.files, { paths: extraPaths, tags: extraTags });
+        report.mapping = mapped;
+        if (mapping.rules.length === 0 && changes.files.length > 0) {
+            report.warnings.push('no `mapping` or `mapping-file` given: changed files map to nothing, only the `paths` and `tags` inputs are sent');
+        }
+        log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
+        for (const t of mapped.targets.slice(0, LIST_LIMIT))
+            log.info(`  ${t.type} ${t.value}`);
+        if (mapped.targets.length > LIST_LIMIT)
+            log.info(`  … ${mapped.targets.length - LIST_LIMIT} more`);
+        return mapped;
+    });
+    if (settings.dryRun) {
+        log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
+        return;
+    }
+    if (mapped.targets.length === 0) {
+        log.info('nothing to revalidate');
+        return;
+    }
+    await log.group('Delivery', async () => {
+        report.deliveries = await deliver(mapped.targets, {
+            endpoint: settings.endpoint,
+            secret: settings.secret,
+            secretHeader: settings.secretHeader,
+            concurrency: settings.concurrency,
+            retries: settings.retries,
+            timeoutMs: settings.timeoutMs,
+            onDelivery: (d) => log.info(deliveryLine(d)),
+        });
+    });
+}
+async function loadMapping(settings, workspace) {
+    if (settings.mapping !== undefined)
+        return parseMapping(settings.mapping, 'input `mapping`');
+    if (settings.mappingFile === undefined)
+        return { rules: [], warnings: [] };
+    const file = (0,external_node_path_namespaceObject.isAbsolute)(settings.mappingFile) ? settings.mappingFile : (0,external_node_path_namespaceObject.resolve)(workspace, settings.mappingFile);
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+    }
+    catch (e) {
+        const code = e.code;
+        throw new Error(`input \`mapping-file\`: cannot read ${(0,external_node_path_namespaceObject.relative)(workspace, file) || file}${code === 'ENOENT' ? ' (no such file in the workspace; is the repository checked out?)' : `: ${code ?? String(e)}`}`, { cause: e });
+    }
+    return parseMapping(text, `mapping-file \`${settings.mappingFile}\``);
+}
+function displayEndpoint(endpoint) {
+    const url = new URL(endpoint);
+    return `${url.origin}${url.pathname}`;
+}
+function warnOnCleartext(endpoint, report) {
+    const url = new URL(endpoint);
+    const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+    if (url.protocol === 'http:' && !loopback) {
+        report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
+    }
+}
+function deliveryLine(d) {
+    const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
+    const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * Action inputs: read once, validated into one typed Settings object that the rest of the code
+ * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
+ * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ */
+
+
+const INPUT_NAMES = [
+    'endpoint',
+    'secret',
+    'secret-header',
+    'mapping',
+    'mapping-file',
+    'paths',
+    'tags',
+    'base',
+    'head',
+    'diff-source',
+    'github-token',
+    'concurrency',
+    'retries',
+    'timeout',
+    'dry-run',
+    'fail-on-error',
+];
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+const optionalText = schemas_string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+// YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts.
+const inputs_boolean = (fallback) => optionalText.pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true')));
+const wholeNumber = (fallback, min, max) => optionalText.pipe(schemas_string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .optional()
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .pipe(schemas_number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)));
+/** Newline- or comma-separated list; blank entries dropped. */
+const list = schemas_string()
+    .optional()
+    .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
+const commit = optionalText.pipe(schemas_string()
+    .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
+    .optional());
+const schema = object({
+    endpoint: optionalText.pipe(schemas_string()
+        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
+        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use `secret`')
+        .optional()),
+    secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+    'secret-header': optionalText.pipe(schemas_string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .optional()
+        .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
+    mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    'mapping-file': optionalText,
+    paths: list.pipe(array(schemas_string().startsWith('/', 'every entry must be a site path starting with "/"'))),
+    tags: list,
+    base: commit,
+    head: commit,
+    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto')),
+    'github-token': optionalText,
+    concurrency: wholeNumber(4, 1, 64),
+    retries: wholeNumber(3, 0, 10),
+    timeout: optionalText.pipe(schemas_string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds such as 10')
+        .optional()
+        .transform((v) => (v === undefined ? 10 : Number(v)))
+        .pipe(schemas_number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds'))),
+    'dry-run': inputs_boolean(false),
+    'fail-on-error': inputs_boolean(true),
+})
+    .superRefine((s, ctx) => {
+    if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with `mapping`; pick one' });
+    }
+    if (!s['dry-run']) {
+        if (s.endpoint === undefined)
+            ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or set `dry-run: true`)' });
+        if (s.secret === undefined) {
+            ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or set `dry-run: true`); pass it as ${{ secrets.REVALIDATION_SECRET }}' });
+        }
+    }
+    if ((s.base === undefined) !== (s.head === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both `base` and `head`, or neither' });
+    }
+});
+function parseSettings(raw) {
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+        const problems = result.error.issues.map((issue) => {
+            const name = String(issue.path[0] ?? 'inputs');
+            const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name]);
+            return `input \`${name}\` ${issue.message}${shown}`;
+        });
+        throw new InputError([...new Set(problems)]);
+    }
+    const s = result.data;
+    return {
+        endpoint: s.endpoint,
+        secret: s.secret,
+        secretHeader: s['secret-header'],
+        mapping: s.mapping,
+        mappingFile: s['mapping-file'],
+        paths: s.paths,
+        tags: s.tags,
+        base: s.base,
+        head: s.head,
+        diffSource: s['diff-source'],
+        githubToken: s['github-token'],
+        concurrency: s.concurrency,
+        retries: s.retries,
+        timeoutMs: Math.round(s.timeout * 1000),
+        dryRun: s['dry-run'],
+        failOnError: s['fail-on-error'],
+    };
+}
+function quoteValue(value) {
+    if (value === undefined || value.trim() === '')
+        return '';
+    const v = value.trim();
+    return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
+}
+/**
+ * Reads every input from the runner. The secret is masked before anything else can print it.
+ */
+function readSettings() {
+    const raw = {};
+    for (const name of INPUT_NAMES)
+        raw[name] = getInput(name, { trimWhitespace: name !== 'secret' });
+    if (raw.secret)
+        core_setSecret(raw.secret);
+    if (raw['github-token'])
+        core_setSecret(raw['github-token']);
+    return parseSettings(raw);
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * The report: outputs, job summary, annotations. Building them is pure (`buildOutputs`,
@@ -44593,9 +44704,8 @@ async function writeReport(report) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * run(): the one place that wires the stages together.
- *   settings → plan → changes → targets → deliveries → report
- * The report is written in `finally`, so every output is set on every run, also on failure.
+ * run(): the action. Reads the inputs (masking the secret first), runs the engine with the
+ * runner's log, and writes the report in `finally`, so every output is set on every run.
  */
 
 
@@ -44603,10 +44713,10 @@ async function writeReport(report) {
 
 
 
-
-
-
-
+const actionsLog = {
+    info: (line) => info(line),
+    group: (name, body) => group(name, body),
+};
 async function run() {
     const report = { dryRun: false, deliveries: [], warnings: [] };
     let redact = (text) => text;
@@ -44615,66 +44725,12 @@ async function run() {
         const settings = readSettings();
         redact = redactor(settings.secret ?? '');
         failOnError = settings.failOnError;
-        report.dryRun = settings.dryRun;
-        if (settings.endpoint)
-            report.endpoint = displayEndpoint(settings.endpoint);
-        if (settings.endpoint && !settings.dryRun)
-            warnOnCleartext(settings.endpoint, report);
-        const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-        const mapping = await loadMapping(settings, workspace);
-        report.warnings.push(...mapping.warnings);
-        startGroup('Changes');
-        const plan = resolvePlan({
+        const context = {
+            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             eventName: process.env.GITHUB_EVENT_NAME ?? '',
             payload: await readEventPayload(),
-            base: settings.base,
-            head: settings.head,
-            hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
-        });
-        report.description = plan.description;
-        info(plan.description);
-        report.warnings.push(...plan.warnings);
-        const changes = await collectChanges(plan, { workspace, diffSource: settings.diffSource, log: (l) => info(l) });
-        report.changes = changes;
-        info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
-        for (const f of changes.files.slice(0, 200))
-            info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
-        if (changes.files.length > 200)
-            info(`  … ${changes.files.length - 200} more`);
-        endGroup();
-        startGroup('Mapping');
-        const extraPaths = [...settings.paths, ...(plan.kind === 'explicit' ? plan.paths : [])];
-        const extraTags = [...settings.tags, ...(plan.kind === 'explicit' ? plan.tags : [])];
-        const mapped = mapChanges(mapping.rules, changes.files, { paths: extraPaths, tags: extraTags });
-        report.mapping = mapped;
-        if (mapping.rules.length === 0 && changes.files.length > 0) {
-            report.warnings.push('no `mapping` or `mapping-file` given: changed files map to nothing, only the `paths` and `tags` inputs are sent');
-        }
-        info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
-        for (const t of mapped.targets.slice(0, 200))
-            info(`  ${t.type} ${t.value}`);
-        if (mapped.targets.length > 200)
-            info(`  … ${mapped.targets.length - 200} more`);
-        endGroup();
-        if (settings.dryRun) {
-            info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
-        }
-        else if (mapped.targets.length > 0) {
-            startGroup('Delivery');
-            report.deliveries = await deliver(mapped.targets, {
-                endpoint: settings.endpoint,
-                secret: settings.secret,
-                secretHeader: settings.secretHeader,
-                concurrency: settings.concurrency,
-                retries: settings.retries,
-                timeoutMs: settings.timeoutMs,
-                onDelivery: (d) => info(deliveryLine(d)),
-            });
-            endGroup();
-        }
-        else {
-            info('nothing to revalidate');
-        }
+        };
+        await runEngine(settings, context, actionsLog, report);
     }
     catch (error) {
         report.fatal = redact(error instanceof Error ? error.message : String(error));
@@ -44682,35 +44738,19 @@ async function run() {
     finally {
         await writeReport(report);
         const c = countResults(report);
-        if (!report.fatal) {
-            info(`${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`);
-        }
         if (report.fatal)
             setFailed(report.fatal);
-        else if (hasFailures(report)) {
-            const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
-            if (failOnError)
-                setFailed(message);
-            else
-                warning(`${message} (fail-on-error is false)`);
+        else {
+            info(`${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`);
+            if (hasFailures(report)) {
+                const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
+                if (failOnError)
+                    setFailed(message);
+                else
+                    warning(`${message} (fail-on-error is false)`);
+            }
         }
     }
-}
-async function loadMapping(settings, workspace) {
-    if (settings.mapping !== undefined)
-        return parseMapping(settings.mapping, 'input `mapping`');
-    if (settings.mappingFile === undefined)
-        return { rules: [], warnings: [] };
-    const file = (0,external_node_path_namespaceObject.isAbsolute)(settings.mappingFile) ? settings.mappingFile : (0,external_node_path_namespaceObject.resolve)(workspace, settings.mappingFile);
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (e) {
-        const code = e.code;
-        throw new Error(`input \`mapping-file\`: cannot read ${(0,external_node_path_namespaceObject.relative)(workspace, file) || file}${code === 'ENOENT' ? ' (no such file in the workspace; is the repository checked out?)' : `: ${code ?? String(e)}`}`, { cause: e });
-    }
-    return parseMapping(text, `mapping-file \`${settings.mappingFile}\``);
 }
 async function readEventPayload() {
     const path = process.env.GITHUB_EVENT_PATH;
@@ -44722,22 +44762,6 @@ async function readEventPayload() {
     catch (e) {
         throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-}
-function displayEndpoint(endpoint) {
-    const url = new URL(endpoint);
-    return `${url.origin}${url.pathname}`;
-}
-function warnOnCleartext(endpoint, report) {
-    const url = new URL(endpoint);
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol === 'http:' && !loopback) {
-        report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
-    }
-}
-function deliveryLine(d) {
-    const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
-    const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
 }
 
 

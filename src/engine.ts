@@ -1,0 +1,128 @@
+/**
+ * The engine: settings + event → RunReport, with every stage in order. It never touches
+ * @actions/core: the action (main.ts) and the command line (cli.ts) give it a Logger and write
+ * the report their own way. It fills `report` as it goes, so a run that stops half-way still
+ * reports what it had done.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { collectChanges } from './changes/collect.js';
+import { resolvePlan } from './changes/event.js';
+import { deliver } from './delivery/send.js';
+import type { Settings } from './inputs.js';
+import { mapChanges } from './mapping/apply.js';
+import { parseMapping, type ParsedMapping } from './mapping/rules.js';
+import type { RunReport } from './report.js';
+import type { Delivery } from './types.js';
+
+export interface Logger {
+  info(line: string): void;
+  group<T>(name: string, body: () => Promise<T>): Promise<T>;
+}
+
+export interface RunContext {
+  /** The repository checkout (GITHUB_WORKSPACE), where git runs and mapping-file is read. */
+  workspace: string;
+  eventName: string;
+  payload: unknown;
+}
+
+const LIST_LIMIT = 200;
+
+export async function runEngine(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<void> {
+  report.dryRun = settings.dryRun;
+  if (settings.endpoint) report.endpoint = displayEndpoint(settings.endpoint);
+  if (settings.endpoint && !settings.dryRun) warnOnCleartext(settings.endpoint, report);
+
+  const mapping = await loadMapping(settings, context.workspace);
+  report.warnings.push(...mapping.warnings);
+
+  const { plan, changes } = await log.group('Changes', async () => {
+    const plan = resolvePlan({
+      eventName: context.eventName,
+      payload: context.payload,
+      base: settings.base,
+      head: settings.head,
+      hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
+    });
+    report.description = plan.description;
+    log.info(plan.description);
+    report.warnings.push(...plan.warnings);
+    const changes = await collectChanges(plan, { workspace: context.workspace, diffSource: settings.diffSource, log: (l) => log.info(l) });
+    report.changes = changes;
+    log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
+    for (const f of changes.files.slice(0, LIST_LIMIT)) log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
+    if (changes.files.length > LIST_LIMIT) log.info(`  … ${changes.files.length - LIST_LIMIT} more`);
+    return { plan, changes };
+  });
+
+  const mapped = await log.group('Mapping', async () => {
+    const extraPaths = [...settings.paths, ...(plan.kind === 'explicit' ? plan.paths : [])];
+    const extraTags = [...settings.tags, ...(plan.kind === 'explicit' ? plan.tags : [])];
+    const mapped = mapChanges(mapping.rules, changes.files, { paths: extraPaths, tags: extraTags });
+    report.mapping = mapped;
+    if (mapping.rules.length === 0 && changes.files.length > 0) {
+      report.warnings.push('no `mapping` or `mapping-file` given: changed files map to nothing, only the `paths` and `tags` inputs are sent');
+    }
+    log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
+    for (const t of mapped.targets.slice(0, LIST_LIMIT)) log.info(`  ${t.type} ${t.value}`);
+    if (mapped.targets.length > LIST_LIMIT) log.info(`  … ${mapped.targets.length - LIST_LIMIT} more`);
+    return mapped;
+  });
+
+  if (settings.dryRun) {
+    log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
+    return;
+  }
+  if (mapped.targets.length === 0) {
+    log.info('nothing to revalidate');
+    return;
+  }
+  await log.group('Delivery', async () => {
+    report.deliveries = await deliver(mapped.targets, {
+      endpoint: settings.endpoint as string,
+      secret: settings.secret as string,
+      secretHeader: settings.secretHeader,
+      concurrency: settings.concurrency,
+      retries: settings.retries,
+      timeoutMs: settings.timeoutMs,
+      onDelivery: (d) => log.info(deliveryLine(d)),
+    });
+  });
+}
+
+async function loadMapping(settings: Settings, workspace: string): Promise<ParsedMapping> {
+  if (settings.mapping !== undefined) return parseMapping(settings.mapping, 'input `mapping`');
+  if (settings.mappingFile === undefined) return { rules: [], warnings: [] };
+  const file = isAbsolute(settings.mappingFile) ? settings.mappingFile : resolve(workspace, settings.mappingFile);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(
+      `input \`mapping-file\`: cannot read ${relative(workspace, file) || file}${code === 'ENOENT' ? ' (no such file in the workspace; is the repository checked out?)' : `: ${code ?? String(e)}`}`,
+      { cause: e },
+    );
+  }
+  return parseMapping(text, `mapping-file \`${settings.mappingFile}\``);
+}
+
+function displayEndpoint(endpoint: string): string {
+  const url = new URL(endpoint);
+  return `${url.origin}${url.pathname}`;
+}
+
+function warnOnCleartext(endpoint: string, report: RunReport): void {
+  const url = new URL(endpoint);
+  const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (url.protocol === 'http:' && !loopback) {
+    report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
+  }
+}
+
+export function deliveryLine(d: Delivery): string {
+  const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
+  const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
+  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+}
