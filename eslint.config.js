@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/e2e/site/.next/', 'test/e2e/site/node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'test/e2e/site/.next/', 'test/e2e/site/node_modules/', 'test/e2e/site/next-env.d.ts', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
