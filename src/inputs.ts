@@ -3,7 +3,8 @@
  * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
  * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
  */
-import * as core from '@actions/core';
+// The runner's protocol without @actions/core's start-up cost: see runner.ts.
+import * as core from './runner.js';
 import { z } from 'zod';
 
 export const INPUT_NAMES = [

@@ -2,7 +2,8 @@
  * run(): the action. Reads the inputs (masking the secret first), runs the engine with the
  * runner's log, and writes the report in `finally`, so every output is set on every run.
  */
-import * as core from '@actions/core';
+// The runner's protocol without @actions/core's start-up cost: see runner.ts.
+import * as core from './runner.js';
 import { readFile } from 'node:fs/promises';
 import { redactor } from './delivery/send.js';
 import { runEngine, type Logger } from './engine.js';

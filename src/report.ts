@@ -1,9 +1,10 @@
 /**
  * The report: outputs, job summary, annotations. Building them is pure (`buildOutputs`,
- * `renderSummary`), writing them is the thin `writeReport` that touches @actions/core.
+ * `renderSummary`), writing them is the thin `writeReport` that talks to the runner.
  * It is called in `finally`, so a run that failed half-way still says what it did.
  */
-import * as core from '@actions/core';
+// The runner's protocol without @actions/core's start-up cost: see runner.ts.
+import * as core from './runner.js';
 import type { MappingResult } from './mapping/apply.js';
 import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
 

@@ -3,7 +3,7 @@
  */
 import type { ChangeSet } from '../types.js';
 import type { Plan } from './event.js';
-import { diffCommits, ensureCommits, isGitCheckout } from './git.js';
+import { diffCommits, ensureCommits, isGitCheckout, tryDiffCommits } from './git.js';
 
 export interface CollectOptions {
   workspace: string;
@@ -16,6 +16,16 @@ export class ChangesError extends Error {}
 export async function collectChanges(plan: Plan, options: CollectOptions): Promise<ChangeSet> {
   if (plan.kind === 'nothing') return { files: [], source: 'none', description: plan.description };
   if (plan.kind === 'explicit') return { files: plan.files, source: 'explicit', description: plan.description };
+  // Fast path: in a checkout that already has both commits (a full clone, or fetch-depth 2 for a
+  // one-commit push), one `git diff` is the whole job. Every git process costs a start-up of its
+  // own, so the checks and fetches below run only when this diff fails.
+  if (options.diffSource !== 'api') {
+    const files = await tryDiffCommits(options.workspace, plan.base, plan.head);
+    if (files) {
+      options.log(`diff source: git (checkout at ${options.workspace})`);
+      return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
+    }
+  }
   const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
   if (options.diffSource === 'api' || !checkout) {
     if (options.diffSource === 'git') {

@@ -73,10 +73,22 @@ export async function ensureCommits(cwd: string, revs: string[]): Promise<string
   return fetched;
 }
 
+const DIFF_ARGS = ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
+
 export async function diffCommits(cwd: string, base: string, head: string): Promise<ChangedFile[]> {
-  const r = await runGit(cwd, ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--']);
+  const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
   if (r.code !== 0) throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
   return parseNameStatus(r.stdout);
+}
+
+/** The diff when `cwd` is a checkout holding both commits; undefined (not an error) otherwise. */
+export async function tryDiffCommits(cwd: string, base: string, head: string): Promise<ChangedFile[] | undefined> {
+  try {
+    const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
+    return r.code === 0 ? parseNameStatus(r.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const STATUS: Record<string, FileStatus> = {

@@ -36,7 +36,8 @@ export async function installSite(): Promise<void> {
   const lockHash = createHash('sha256').update(readFileSync(join(SITE_DIR, 'package-lock.json'))).digest('hex');
   if (existsSync(INSTALL_STAMP) && readFileSync(INSTALL_STAMP, 'utf8') === lockHash && existsSync(NEXT_BIN)) return;
   // --include=dev: `next build` type-checks the site with its own typescript and @types.
-  const { NODE_ENV: _ignored, ...env } = process.env;
+  const env = { ...process.env };
+  delete env.NODE_ENV;
   await run('npm', ['ci', '--include=dev', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: SITE_DIR,
     env,
