@@ -12,6 +12,8 @@
 //
 // Flags (all optional): --files 20000 --changed 2000 --latency 20 --runs 5 --concurrency 4,16
 //   --startup-runs 15 --baseline-runs <runs> (0 skips the curl loop) --nodes 24,host --no-memory
+//   --profile DIR: instead of timing, run the action once per push and concurrency under
+//   `--cpu-prof` and write the .cpuprofile files to DIR (open them in Chrome DevTools).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -36,6 +38,7 @@ const { values: flags } = parseArgs({
     'baseline-runs': { type: 'string' },
     nodes: { type: 'string', default: '24,host' },
     'no-memory': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const wholeNumber = (name) => {
@@ -199,12 +202,12 @@ function actionEnv(push, concurrency, receiverUrl) {
   };
 }
 
-async function runAction(node, push, concurrency, receiver, { memory = false } = {}) {
+async function runAction(node, push, concurrency, receiver, { memory = false, nodeArgs = [] } = {}) {
   const { dir, env } = actionEnv(push, concurrency, receiver.url);
   let ms;
   let peakKb;
-  if (memory) ({ ms, peakKb } = await withPeakMemory(node, [DIST], { cwd: REPO.repo, env }));
-  else ms = await timed(node, [DIST], { cwd: REPO.repo, env });
+  if (memory) ({ ms, peakKb } = await withPeakMemory(node, [...nodeArgs, DIST], { cwd: REPO.repo, env }));
+  else ms = await timed(node, [...nodeArgs, DIST], { cwd: REPO.repo, env });
   const got = receiver.take();
   check(`action (${node}, concurrency ${concurrency})`, got, push.expected);
   const outputs = readFileSync(join(dir, 'output'), 'utf8');
@@ -277,6 +280,24 @@ const receiver = await startReceiver();
 const targets = REPO.content.expected.length;
 console.error(`bench: ${FILES} files, push changing ${CHANGED} → ${targets} targets; latency ${LATENCY} ms; ${RUNS} run(s); concurrency ${CONCURRENCY.join(', ')}`);
 console.error(`bench: runtimes ${RUNTIMES.map((r) => `${r.version} (${r.path})`).join(', ')}; work dir ${WORK}`);
+
+if (flags.profile) {
+  const dir = resolve(flags.profile);
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (const rt of RUNTIMES) {
+      const tag = rt.version.split('.')[0];
+      const args = (name) => ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${tag}-${name}.cpuprofile`];
+      await runAction(rt.path, REPO.noContent, 4, receiver, { nodeArgs: args('no-content') });
+      for (const c of CONCURRENCY) await runAction(rt.path, REPO.content, c, receiver, { nodeArgs: args(`content-c${c}`) });
+    }
+    console.log(`profiles written to ${dir}`);
+  } finally {
+    await receiver.close();
+    rmSync(WORK, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 
 try {
   // Start-up: `node -e 0` against the action on a push that changes no content file, alternating.
