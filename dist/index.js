@@ -30878,7 +30878,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(269);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4574);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 269:
+/***/ 4574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44423,9 +44423,9 @@ function deliveryLine(d) {
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
  * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
+ * free of @actions/core and the command line (cli.ts) shares it.
  */
-
 
 const INPUT_NAMES = [
     'endpoint',
@@ -44552,6 +44552,15 @@ function quoteValue(value) {
     const v = value.trim();
     return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
 }
+
+;// CONCATENATED MODULE: ./src/inputs-actions.ts
+/**
+ * The action's edge of the inputs: reads the runner's INPUT_* variables through @actions/core
+ * and hands them to the pure `parseSettings`. Kept apart from inputs.ts so that the command
+ * line, which shares parseSettings, does not bundle @actions/core.
+ */
+
+
 /**
  * Reads every input from the runner. The secret is masked before anything else can print it.
  */
@@ -44567,12 +44576,6 @@ function readSettings() {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
-/**
- * The report: outputs, job summary, annotations. Building them is pure (`buildOutputs`,
- * `renderSummary`), writing them is the thin `writeReport` that touches @actions/core.
- * It is called in `finally`, so a run that failed half-way still says what it did.
- */
-
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
@@ -44607,69 +44610,125 @@ function hasFailures(report) {
     const c = countResults(report);
     return c.failed + c.skipped + c.rejected > 0;
 }
+/** Rows shown in one table before the rest is left to the outputs. */
 const MAX_ROWS = 500;
-function renderSummary(report) {
-    const c = countResults(report);
-    const out = ['## isr-revalidate', ''];
+/** Longer lists are folded into <details> so the counts stay at the top of the page. */
+const FOLD_AT = 25;
+/** How the run ends: one function for the action and the command, so both say the same. */
+function conclude(report, failOnError) {
     if (report.fatal)
-        out.push(`> [!CAUTION]`, `> ${escapeText(report.fatal).replace(/\n/g, '\n> ')}`, '');
-    const headline = report.dryRun
-        ? `🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`
-        : `✅ **${c.revalidated} revalidated** · ${c.failed ? '❌' : '✔️'} **${c.failed} failed** · ⏭️ **${c.skipped + c.rejected} not sent**`;
-    out.push(headline, '');
-    out.push(`| changed files | matched | unmatched | paths | tags |`, `| ---: | ---: | ---: | ---: | ---: |`);
+        return { exitCode: 1, error: report.fatal };
+    const c = countResults(report);
+    const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
+    if (!hasFailures(report))
+        return { exitCode: 0, info };
+    const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
+    if (failOnError)
+        return { exitCode: 1, info, error: message };
+    return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+}
+function renderSummary(report, options = {}) {
+    const c = countResults(report);
     const targets = report.mapping?.targets ?? [];
-    out.push(`| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${targets.filter((t) => t.type === 'path').length} | ${targets.filter((t) => t.type === 'tag').length} |`, '');
+    const out = [`## ${options.title ?? 'isr-revalidate'}`, ''];
+    if (report.fatal)
+        out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+    // Counts at a glance: the one line a reader needs when everything went well.
+    if (report.dryRun) {
+        out.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
+    }
+    else if (!report.fatal || report.deliveries.length > 0) {
+        const parts = [`✅ **${c.revalidated} revalidated**`, `${c.failed ? '❌' : '✔️'} **${c.failed} failed**`];
+        if (c.skipped + c.rejected > 0)
+            parts.push(`⏭️ **${c.skipped + c.rejected} not sent**`);
+        out.push(parts.join(' · '), '');
+    }
+    const paths = targets.filter((t) => t.type === 'path').length;
+    out.push('| changed files | matched a rule | unmatched | paths | tags | time |', '| ---: | ---: | ---: | ---: | ---: | ---: |', `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} | ${report.deliveries.length > 0 ? formatMs(totalMs(report)) : '–'} |`, '');
+    const context = [];
     if (report.description)
-        out.push(`Compared: ${escapeText(report.description)}${report.changes ? ` (via ${report.changes.source})` : ''}`, '');
+        context.push(`**Compared:** ${escapeText(report.description)}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
     if (report.endpoint)
-        out.push(`Endpoint: \`${escapeText(report.endpoint)}\``, '');
+        context.push(`**Endpoint:** ${code(report.endpoint)}`);
+    if (context.length > 0)
+        out.push(context.join('<br>'), '');
+    // Failures first, with the server's own words: the reason someone opens the summary.
     const problems = failedEntries(report);
     if (problems.length > 0) {
-        out.push(`### Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+        out.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
         for (const p of problems.slice(0, MAX_ROWS))
-            out.push(`| ${p.type} ${code(p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
+            out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
         if (problems.length > MAX_ROWS)
             out.push(`| … | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
         out.push('');
     }
-    if (report.deliveries.length > 0 || (report.dryRun && targets.length > 0)) {
-        out.push('### Targets', '', '| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
-        const rows = report.deliveries.length > 0 ? report.deliveries : targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 }));
+    const rows = report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 })) : [];
+    if (rows.length > 0) {
+        const table = ['| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |'];
         for (const d of rows.slice(0, MAX_ROWS)) {
-            const http = 'httpStatus' in d && d.httpStatus !== undefined ? String(d.httpStatus) : '–';
-            out.push(`| ${d.target.type} ${code(d.target.value)} | ${STATUS_LABEL[d.status]} | ${http} | ${d.attempts} | ${d.ms} ms |`);
+            const sent = d.status !== 'dry-run' && d.attempts > 0;
+            table.push(`| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`);
         }
         if (rows.length > MAX_ROWS)
-            out.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
-        out.push('');
+            table.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
+        const heading = `Targets (${rows.length})`;
+        if (rows.length > FOLD_AT)
+            out.push(`<details><summary><b>${heading}</b></summary>`, '', ...table, '', '</details>', '');
+        else
+            out.push(`### ${heading}`, '', ...table, '');
     }
     const perFile = report.mapping?.perFile ?? [];
-    if (perFile.length > 0 || c.unmatched > 0) {
-        const open = perFile.length <= 20 ? ' open' : '';
-        out.push(`<details${open}><summary>Changed files and what each revalidates (${perFile.length} matched, ${c.unmatched} unmatched)</summary>`, '');
-        for (const f of perFile.slice(0, MAX_ROWS)) {
-            out.push(`- ${code(f.file)} (${f.status}) → ${f.targets.map((t) => code(t)).join(', ')}`);
+    const unmatched = report.mapping?.unmatched ?? [];
+    if (perFile.length + unmatched.length > 0) {
+        const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
+        out.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
+        if (perFile.length > 0) {
+            out.push('| file | change | revalidates |', '| --- | --- | --- |');
+            for (const f of perFile.slice(0, MAX_ROWS))
+                out.push(`| ${code(f.file)} | ${f.status} | ${f.targets.map(targetKey).join(' ')} |`);
+            if (perFile.length > MAX_ROWS)
+                out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
+            out.push('');
         }
-        if (perFile.length > MAX_ROWS)
-            out.push(`- … ${perFile.length - MAX_ROWS} more`);
-        const unmatched = report.mapping?.unmatched ?? [];
         if (unmatched.length > 0) {
-            out.push(`- unmatched: ${unmatched.slice(0, 50).map((f) => code(f)).join(', ')}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`);
+            const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
+            out.push(`**Unmatched (${unmatched.length})**, no rule applies, so nothing was revalidated for them: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
         }
-        out.push('', '</details>', '');
+        out.push('</details>', '');
     }
     if (report.warnings.length > 0) {
-        out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeText(w)}`), '');
+        out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
     }
     return out.join('\n');
 }
 const STATUS_LABEL = {
     revalidated: '✅ revalidated',
     failed: '❌ failed',
-    skipped: '⏭️ skipped',
+    skipped: '⏭️ not sent',
     'dry-run': '🧪 dry run',
 };
+const SOURCE_LABEL = {
+    git: 'git diff',
+    api: 'GitHub compare API',
+    explicit: 'given explicitly',
+    none: 'no diff',
+};
+function totalMs(report) {
+    // Requests run in parallel: the slowest one bounds the delivery stage's wall time.
+    return report.deliveries.reduce((max, d) => Math.max(max, d.ms), 0);
+}
+function formatMs(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+function targetCell(type, value) {
+    return `${type === 'path' ? '📄' : '🏷️'} ${code(value)}`;
+}
+/** `path:/blog/x` → the same icon and code as the targets table. */
+function targetKey(key) {
+    const i = key.indexOf(':');
+    const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
+    return targetCell(type, key.slice(i + 1));
+}
 function plural(n) {
     return n === 1 ? '' : 's';
 }
@@ -44683,6 +44742,14 @@ function escapeCell(s) {
 function code(s) {
     return `<code>${escapeCell(s)}</code>`;
 }
+
+;// CONCATENATED MODULE: ./src/report-actions.ts
+/**
+ * The action's edge of the report: outputs, annotations and the job summary through
+ * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
+ */
+
+
 /** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
 async function writeReport(report) {
     for (const [name, value] of Object.entries(buildOutputs(report)))
@@ -44713,6 +44780,7 @@ async function writeReport(report) {
 
 
 
+
 const actionsLog = {
     info: (line) => info(line),
     group: (name, body) => group(name, body),
@@ -44737,19 +44805,13 @@ async function run() {
     }
     finally {
         await writeReport(report);
-        const c = countResults(report);
-        if (report.fatal)
-            setFailed(report.fatal);
-        else {
-            info(`${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`);
-            if (hasFailures(report)) {
-                const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
-                if (failOnError)
-                    setFailed(message);
-                else
-                    warning(`${message} (fail-on-error is false)`);
-            }
-        }
+        const verdict = conclude(report, failOnError);
+        if (verdict.info)
+            info(verdict.info);
+        if (verdict.warning)
+            warning(verdict.warning);
+        if (verdict.error)
+            setFailed(verdict.error);
     }
 }
 async function readEventPayload() {

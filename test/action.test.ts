@@ -77,7 +77,7 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(run.outputs.revalidated).toBe('9');
     expect(run.outputs.failed).toBe('[]');
     expect(run.summary).toContain('**9 revalidated**');
-    expect(run.summary).toContain('<code>content/blog/gone.md</code> (deleted)');
+    expect(run.summary).toContain('| <code>content/blog/gone.md</code> | deleted |');
     expect(run.stdout).toContain(`fetched ${before}`);
     expect(visibleLog(run) + run.summary + JSON.stringify(run.outputs)).not.toContain(SECRET.slice(2));
   });
