@@ -13370,7 +13370,7 @@ function renderSummary(report, options = {}) {
         }
         if (unmatched.length > 0) {
             const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
-            out.push(`**Unmatched (${unmatched.length})**, no rule applies, so nothing was revalidated for them: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
+            out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
         }
         out.push('</details>', '');
     }
