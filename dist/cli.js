@@ -13488,7 +13488,7 @@ What to revalidate:
   --base <commit>          diff from this commit (a SHA or any ref git knows: main~1, v1.2.0)
   --head <commit>          diff to this commit (default: HEAD when --base is given)
   --mapping-file <file>    rules file (YAML or JSON), relative to --cwd
-  --mapping <yaml>         rules given inline instead of --mapping-file
+  --mapping=<yaml>         rules given inline instead of --mapping-file (with "=": YAML lists start with "-")
   --paths <list>           extra site paths, comma-separated; repeatable; always added
   --tags <list>            extra cache tags, comma-separated; repeatable; always added
   --cwd <dir>              the content repository's checkout (default: the current directory)
@@ -13629,7 +13629,7 @@ function describeArgError(error, argv) {
     if (argv.some((a) => a === '--secret' || a.startsWith('--secret='))) {
         return `there is no --secret option: a secret on the command line ends up in shell history and process listings. Put it in the ${DEFAULT_SECRET_ENV} environment variable (or the one --secret-env names)`;
     }
-    return message.replace(/\. To specify a positional argument starting with a '-'.*$/s, '');
+    return message;
 }
 
 
