@@ -11,6 +11,7 @@ import { countResults, hasFailures, writeReport, type RunReport } from './report
 
 const actionsLog: Logger = {
   info: (line) => core.info(line),
+  debug: (line) => core.debug(line),
   group: (name, body) => core.group(name, body),
 };
 
