@@ -101,7 +101,6 @@ async function deliverOne(
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   const started = now();
   const label = `${target.type} ${target.value}`;
   let attempts = 0;
@@ -143,27 +142,44 @@ async function deliverOne(
     });
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
     const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+    const next = nextStep(verdict, attempts, options, random, now());
+    // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
     if (verdict.action === 'stop-all') state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+    if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+      state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+    }
     afterFirstAttempt?.();
     afterFirstAttempt = undefined;
+    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
 
-    const wait = verdict.action === 'retry' ? (verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random)) : 0;
-    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${describeVerdict(verdict, wait)}`));
-
-    if (verdict.action === 'success') return done('revalidated');
-    if (verdict.action === 'fail' || verdict.action === 'stop-all') return done('failed', verdict.reason);
-    if (attempts > options.retries) {
-      return done('failed', `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})`);
-    }
-    if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
-      return done('failed', `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`);
-    }
-    if (options.deadline !== undefined && now() + wait >= options.deadline) {
-      return done('failed', `${verdict.reason}; not retried: the wait of ${formatSeconds(wait)} would pass ${deadlineText(options)}`);
-    }
-    if (verdict.retryAfterMs !== undefined) state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-    else await sleep(wait);
+    if (next.kind === 'success') return done('revalidated');
+    if (next.kind === 'fail') return done('failed', next.reason);
+    // A Retry-After wait happens through the shared pause at the top of the loop.
+    if (verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
   }
+}
+
+type Step = { kind: 'success' } | { kind: 'fail'; reason: string } | { kind: 'retry'; waitMs: number };
+
+/** What to do after an attempt, given the verdict and the retry budget. */
+function nextStep(verdict: Verdict, attempts: number, options: DeliveryOptions, random: () => number, now: number): Step {
+  if (verdict.action === 'success') return { kind: 'success' };
+  if (verdict.action === 'fail' || verdict.action === 'stop-all') return { kind: 'fail', reason: verdict.reason };
+  const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+  if (attempts > options.retries) {
+    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+  }
+  if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
+    return {
+      kind: 'fail',
+      reason: `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`,
+    };
+  }
+  const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
+  if (options.deadline !== undefined && now + waitMs >= options.deadline) {
+    return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+  }
+  return { kind: 'retry', waitMs };
 }
 
 function describeOutcome(outcome: Outcome): string {
@@ -186,8 +202,4 @@ function describeOutcome(outcome: Outcome): string {
     case 'deadline':
       return 'cut short by the run deadline';
   }
-}
-
-function describeVerdict(verdict: Verdict, wait: number): string {
-  return verdict.action === 'retry' ? `retry in ${wait} ms` : verdict.action;
 }
