@@ -2,6 +2,7 @@
  * The HTTP edge: one attempt at one target, as one bounded exchange. Everything it returns has
  * been redacted, so nothing the server echoes can carry the secret further. It never throws.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Outcome } from './policy.js';
 
 export interface AttemptRequest {
@@ -40,6 +41,9 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
         continue;
       }
       const body = await readLimited(response, BODY_LIMIT);
+      // undici hands the connection back to its keep-alive pool a turn after the body ends; a
+      // request started sooner opens a second connection (seen: 2 per lane, alternating).
+      await nextTurn();
       const retryAfter = response.headers.get('retry-after');
       return {
         kind: 'response',

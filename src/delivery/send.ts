@@ -105,6 +105,9 @@ async function deliverOne(
   const label = `${target.type} ${target.value}`;
   let attempts = 0;
   let lastStatus: number | undefined;
+  /** Why the last attempt is being retried, for when the retry never happens. */
+  let retrying = '';
+  const notNow = (why: string): Delivery => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
   const done = (status: Delivery['status'], error?: string): Delivery => ({
     target,
     status,
@@ -121,14 +124,14 @@ async function deliverOne(
     const pause = state.pauseUntil - now();
     if (pause > 0) {
       if (options.deadline !== undefined && now() + pause >= options.deadline) {
-        return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+        return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
       }
       await sleep(pause);
     }
-    if (state.stopReason !== undefined) return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: ${state.stopReason}`);
+    if (state.stopReason !== undefined) return notNow(state.stopReason);
 
     const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
-    if (remaining <= 0) return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: ${deadlineText(options)} was reached first`);
+    if (remaining <= 0) return notNow(`${deadlineText(options)} was reached first`);
     const timeoutMs = Math.min(options.timeoutMs, remaining);
     attempts += 1;
     const sentAt = now();
@@ -154,12 +157,13 @@ async function deliverOne(
 
     if (next.kind === 'success') return done('revalidated');
     if (next.kind === 'fail') return done('failed', next.reason);
+    retrying = next.reason;
     // A Retry-After wait happens through the shared pause at the top of the loop.
     if (verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
   }
 }
 
-type Step = { kind: 'success' } | { kind: 'fail'; reason: string } | { kind: 'retry'; waitMs: number };
+type Step = { kind: 'success' } | { kind: 'fail'; reason: string } | { kind: 'retry'; reason: string; waitMs: number };
 
 /** What to do after an attempt, given the verdict and the retry budget. */
 function nextStep(verdict: Verdict, attempts: number, options: DeliveryOptions, random: () => number, now: number): Step {
@@ -179,7 +183,7 @@ function nextStep(verdict: Verdict, attempts: number, options: DeliveryOptions, 
   if (options.deadline !== undefined && now + waitMs >= options.deadline) {
     return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
   }
-  return { kind: 'retry', waitMs };
+  return { kind: 'retry', reason: verdict.reason, waitMs };
 }
 
 function describeOutcome(outcome: Outcome): string {
