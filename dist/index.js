@@ -30878,7 +30878,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2208);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5437);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30888,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2208:
+/***/ 5437:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33844,7 +33844,14 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/delivery/http.ts
+/**
+ * The HTTP edge: one attempt at one target, as one bounded exchange. Everything it returns has
+ * been redacted, so nothing the server echoes can carry the secret further. It never throws.
+ */
+
 /** Same-origin 307/308 hops followed before giving up. */
 const MAX_REDIRECTS = 3;
 /** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
@@ -33868,6 +33875,9 @@ async function attempt(request) {
                 continue;
             }
             const body = await readLimited(response, BODY_LIMIT);
+            // undici hands the connection back to its keep-alive pool a turn after the body ends; a
+            // request started sooner opens a second connection (seen: 2 per lane, alternating).
+            await (0,external_node_timers_promises_namespaceObject.setImmediate)();
             const retryAfter = response.headers.get('retry-after');
             return {
                 kind: 'response',
@@ -43553,18 +43563,19 @@ function backoffMs(attempt, options, random) {
     return Math.floor(random() * backoffCeilingMs(attempt, options));
 }
 /**
- * How long the whole run may take: every target answered just within `timeout` once, spread over
- * `concurrency` lanes, plus one target's full retry schedule (each retry's timeout and its longest
- * backoff). A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the
- * targets not reached by then are reported as such instead of hanging the job.
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
  */
 function runBudgetMs(inputs) {
     const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
-    const firstTries = Math.ceil(inputs.targets / lanes) * inputs.timeoutMs;
+    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
     let retrySchedule = 0;
     for (let r = 1; r <= inputs.retries; r++)
         retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
-    return firstTries + retrySchedule;
+    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
 }
 function parseJsonReply(body, contentType) {
     const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
@@ -43636,6 +43647,7 @@ function secretProblem(secret, header) {
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
         return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
     }
+    // eslint-disable-next-line no-control-regex
     if (/[^\u0000-\u00ff]/.test(value)) {
         return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
     }
@@ -43716,11 +43728,13 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
     const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     const started = now();
     const label = `${target.type} ${target.value}`;
     let attempts = 0;
     let lastStatus;
+    /** Why the last attempt is being retried, for when the retry never happens. */
+    let retrying = '';
+    const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
     const done = (status, error) => ({
         target,
         status,
@@ -43736,15 +43750,15 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         const pause = state.pauseUntil - now();
         if (pause > 0) {
             if (options.deadline !== undefined && now() + pause >= options.deadline) {
-                return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
             }
             await sleep(pause);
         }
         if (state.stopReason !== undefined)
-            return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: ${state.stopReason}`);
+            return notNow(state.stopReason);
         const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
         if (remaining <= 0)
-            return done(attempts === 0 ? 'skipped' : 'failed', `${attempts === 0 ? 'not sent' : 'not retried'}: ${deadlineText(options)} was reached first`);
+            return notNow(`${deadlineText(options)} was reached first`);
         const timeoutMs = Math.min(options.timeoutMs, remaining);
         attempts += 1;
         const sentAt = now();
@@ -43758,30 +43772,47 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         });
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
         const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+        const next = nextStep(verdict, attempts, options, random, now());
+        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
         if (verdict.action === 'stop-all')
             state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+        }
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
-        const wait = verdict.action === 'retry' ? (verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random)) : 0;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${describeVerdict(verdict, wait)}`));
-        if (verdict.action === 'success')
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+        if (next.kind === 'success')
             return done('revalidated');
-        if (verdict.action === 'fail' || verdict.action === 'stop-all')
-            return done('failed', verdict.reason);
-        if (attempts > options.retries) {
-            return done('failed', `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})`);
-        }
-        if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
-            return done('failed', `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`);
-        }
-        if (options.deadline !== undefined && now() + wait >= options.deadline) {
-            return done('failed', `${verdict.reason}; not retried: the wait of ${formatSeconds(wait)} would pass ${deadlineText(options)}`);
-        }
-        if (verdict.retryAfterMs !== undefined)
-            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-        else
-            await sleep(wait);
+        if (next.kind === 'fail')
+            return done('failed', next.reason);
+        retrying = next.reason;
+        // A Retry-After wait happens through the shared pause at the top of the loop.
+        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+            await sleep(next.waitMs);
     }
+}
+/** What to do after an attempt, given the verdict and the retry budget. */
+function nextStep(verdict, attempts, options, random, now) {
+    if (verdict.action === 'success')
+        return { kind: 'success' };
+    if (verdict.action === 'fail' || verdict.action === 'stop-all')
+        return { kind: 'fail', reason: verdict.reason };
+    const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    if (attempts > options.retries) {
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+    }
+    if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
+        return {
+            kind: 'fail',
+            reason: `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`,
+        };
+    }
+    const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
+    if (options.deadline !== undefined && now + waitMs >= options.deadline) {
+        return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+    }
+    return { kind: 'retry', reason: verdict.reason, waitMs };
 }
 function describeOutcome(outcome) {
     switch (outcome.kind) {
@@ -43803,9 +43834,6 @@ function describeOutcome(outcome) {
         case 'deadline':
             return 'cut short by the run deadline';
     }
-}
-function describeVerdict(verdict, wait) {
-    return verdict.action === 'retry' ? `retry in ${wait} ms` : verdict.action;
 }
 
 ;// CONCATENATED MODULE: external "node:path"

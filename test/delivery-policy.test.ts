@@ -96,11 +96,12 @@ describe('backoff', () => {
 });
 
 describe('runBudgetMs', () => {
-  it('is one timeout per target per lane plus one full retry schedule', () => {
-    // 10 targets, 4 lanes → 3 rounds of 10 s, plus 3 retries of (10 s + 0.5/1/2 s backoff).
-    expect(runBudgetMs({ targets: 10, concurrency: 4, retries: 3, timeoutMs: 10_000 })).toBe(30_000 + 30_000 + 3500);
-    expect(runBudgetMs({ targets: 10, concurrency: 1, retries: 1, timeoutMs: 100 })).toBe(1000 + 100 + 500);
-    expect(runBudgetMs({ targets: 2, concurrency: 64, retries: 0, timeoutMs: 5000 })).toBe(5000);
+  it('is the first target alone, the rest over the lanes, one full retry schedule and one timeout to spare', () => {
+    // 10 targets, 4 lanes: 1 + ceil(9/4) = 4 rounds of 10 s; 3 retries of (10 s + 0.5/1/2 s); 10 s spare.
+    expect(runBudgetMs({ targets: 10, concurrency: 4, retries: 3, timeoutMs: 10_000 })).toBe(40_000 + 33_500 + 10_000);
+    expect(runBudgetMs({ targets: 10, concurrency: 1, retries: 1, timeoutMs: 100 })).toBe(1000 + 600 + 100);
+    expect(runBudgetMs({ targets: 2, concurrency: 64, retries: 0, timeoutMs: 300 })).toBe(600 + 300);
+    expect(runBudgetMs({ targets: 1, concurrency: 4, retries: 0, timeoutMs: 5000 })).toBe(10_000);
   });
 });
 

@@ -126,17 +126,18 @@ export interface BudgetInputs {
 }
 
 /**
- * How long the whole run may take: every target answered just within `timeout` once, spread over
- * `concurrency` lanes, plus one target's full retry schedule (each retry's timeout and its longest
- * backoff). A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the
- * targets not reached by then are reported as such instead of hanging the job.
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
  */
 export function runBudgetMs(inputs: BudgetInputs): number {
   const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
-  const firstTries = Math.ceil(inputs.targets / lanes) * inputs.timeoutMs;
+  const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
   let retrySchedule = 0;
   for (let r = 1; r <= inputs.retries; r++) retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
-  return firstTries + retrySchedule;
+  return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
 }
 
 function parseJsonReply(body: string, contentType: string): Reply | undefined {
