@@ -44382,7 +44382,7 @@ function parseMapping(text, origin) {
         if (!parsed.success) {
             for (const issue of parsed.error.issues) {
                 const issueLine = lineOfKey(item, issue.path, lineCounter) ?? line;
-                problems.push(`${where}: ${describeIssue(issue)}${bracketHint(lines[issueLine - 1])}`);
+                problems.push(`${where}: ${describeIssue(issue, raw)}${bracketHint(lines[issueLine - 1])}`);
             }
             return;
         }
@@ -44452,7 +44452,7 @@ function compileRule(data, number, line, where, problems, warnings) {
         return undefined;
     return { number, line, files, exclude, paths, tags };
 }
-function describeIssue(issue) {
+function describeIssue(issue, raw) {
     const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';
     if (issue.code === 'unrecognized_keys') {
         return issue.keys
@@ -44465,9 +44465,9 @@ function describeIssue(issue) {
     if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
         if (issue.path.length === 0)
             return 'a rule must be a mapping of keys such as `files:` and `paths:`';
-        if (issue.path[0] === 'files' && issue.path.length === 1 && issue.code === 'invalid_type') {
+        const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && raw[String(issue.path[0])] === undefined;
+        if (missing && issue.path[0] === 'files')
             return '`files` is missing: say which files the rule is about';
-        }
         return `${key} must be text or a list of text`;
     }
     return `${key} ${issue.message}`;
@@ -44752,7 +44752,10 @@ const schema = object({
 function parseSettings(raw) {
     const result = schema.safeParse(raw);
     if (!result.success) {
-        const problems = result.error.issues.map((issue) => {
+        // In the order of action.yml, whatever order zod found them in.
+        const order = (name) => INPUT_NAMES.indexOf(name);
+        const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
+        const problems = issues.map((issue) => {
             const name = String(issue.path[0] ?? 'inputs');
             const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name]);
             return `input \`${name}\` ${issue.message}${shown}`;

@@ -150,7 +150,10 @@ const schema = z
 export function parseSettings(raw: RawInputs): Settings {
   const result = schema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+    // In the order of action.yml, whatever order zod found them in.
+    const order = (name: string) => INPUT_NAMES.indexOf(name as InputName);
+    const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
+    const problems = issues.map((issue) => {
       const name = String(issue.path[0] ?? 'inputs');
       const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name as InputName]);
       return `input \`${name}\` ${issue.message}${shown}`;
