@@ -48,7 +48,7 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
     const pastDate = new Date(Date.now() - 60_000).toUTCString();
     const server = await serve((ex) => {
       const { target, nth } = ex.request;
-      if (target === 'tag a' && nth === 1) return json(ex, 503, { error: 'cold start' }, { 'retry-after': '0' });
+      if (target === 'tag a' && nth === 1) return json(ex, 429, { error: 'Too Many Requests' }, { 'retry-after': '0' });
       if (target === 'tag b' && nth === 1) return reset(ex);
       if (target === 'tag c' && nth === 1) return json(ex, 429, { error: 'Too Many Requests' }, { 'retry-after': pastDate });
       if (target === 'tag d' && nth === 1) return resetMidResponse(ex);
