@@ -12,6 +12,7 @@ import { writeReport } from './report-actions.js';
 
 const actionsLog: Logger = {
   info: (line) => core.info(line),
+  debug: (line) => core.debug(line),
   group: (name, body) => core.group(name, body),
 };
 
