@@ -13815,7 +13815,7 @@ async function main(io) {
         io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
     for (const d of report.deliveries) {
         if (d.status !== 'revalidated')
-            io.stderr(`error: ${d.target.type} ${d.target.value}: ${d.error ?? d.status}\n`);
+            io.stderr(`error: ${d.target.type} ${d.target.value}: ${asCliMessage(d.error ?? d.status, secretEnv)}\n`);
     }
     for (const r of report.mapping?.rejected ?? [])
         io.stderr(`error: ${r.type} ${r.value}: not sent: ${r.reason}\n`);

@@ -160,7 +160,7 @@ export async function main(io: CliIo): Promise<number> {
 
   for (const w of report.warnings) io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
   for (const d of report.deliveries) {
-    if (d.status !== 'revalidated') io.stderr(`error: ${d.target.type} ${d.target.value}: ${d.error ?? d.status}\n`);
+    if (d.status !== 'revalidated') io.stderr(`error: ${d.target.type} ${d.target.value}: ${asCliMessage(d.error ?? d.status, secretEnv)}\n`);
   }
   for (const r of report.mapping?.rejected ?? []) io.stderr(`error: ${r.type} ${r.value}: not sent: ${r.reason}\n`);
   if (values['summary-file']) {

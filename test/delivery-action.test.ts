@@ -73,7 +73,7 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
     expect(loggedAttempts(run)).toEqual(perTarget(server));
     expect(run.stdout).toContain('::error::3 of 8 target(s) were not revalidated');
     expect(run.summary).toContain('**5 revalidated** · ❌ **3 failed**');
-    expect(run.summary).toContain('| tag <code>h</code> | ❌ failed | 500 | 3 |');
+    expect(run.summary).toContain('| 🏷️ <code>h</code> | ❌ failed | 500 | 3 |');
     noLeak(run);
   });
 
