@@ -10,7 +10,8 @@
  * 100 ms on Node 24 and 180 ms on Node 20 on every run, more than all the action's own start-up
  * (bench/README.md), and a bundler cannot leave them out because the package declares side effects.
  *
- * Only main.ts, inputs.ts and report.ts use this module, as they used @actions/core.
+ * Only the action's edges use this module (main.ts, inputs-actions.ts, report-actions.ts), as
+ * they used @actions/core; the command line (cli.ts) never does.
  */
 import { randomUUID } from 'node:crypto';
 import { constants, existsSync, appendFileSync } from 'node:fs';
@@ -58,6 +59,11 @@ export function getInput(name: string, options: InputOptions = {}): string {
 /** Tells the runner to replace the value with *** wherever it would appear in the log. */
 export function setSecret(secret: string): void {
   issue('add-mask', secret);
+}
+
+/** Shown only when the workflow runs with step debug logging on. */
+export function debug(message: string): void {
+  issue('debug', message);
 }
 
 export function info(message: string): void {

@@ -49,6 +49,7 @@ async function same(call: (impl: typeof runner) => unknown) {
 describe('runner.ts writes what @actions/core writes', () => {
   it.each(AWKWARD)('workflow commands for %j', async (value) => {
     await same((c) => c.info(value));
+    await same((c) => c.debug(value));
     await same((c) => c.setSecret(value));
     await same((c) => c.warning(value));
     await same((c) => c.error(value, { title: `title: ${value}, again` }));
