@@ -2509,7 +2509,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4041);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7000);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4041:
+/***/ 7000:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2650,47 +2650,39 @@ const summary = {
     },
 };
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/delivery/http.ts
-/**
- * The HTTP edge: one attempt at one target, as one bounded exchange. Everything it returns has
- * been redacted, so nothing the server echoes can carry the secret further. It never throws.
- */
-
 /** Same-origin 307/308 hops followed before giving up. */
 const MAX_REDIRECTS = 3;
 /** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
 const BODY_LIMIT = 64 * 1024;
 async function attempt(request) {
-    // One signal for the whole attempt: fetch honours it while connecting and waiting for headers,
-    // and the body stream errors with it, so a server that drips its body cannot outlast it.
-    const signal = AbortSignal.timeout(Math.max(1, request.timeoutMs));
+    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
+    // silent server nor one that drips its body can outlast it.
+    const timer = { fired: false };
+    timer.handle = setTimeout(() => {
+        timer.fired = true;
+        timer.exchange?.destroy(new Error('timed out'));
+    }, Math.max(1, request.timeoutMs));
     const origin = new URL(request.url).origin;
     let url = request.url;
     try {
         for (let redirects = 0;; redirects++) {
-            const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal });
-            const rawLocation = response.headers.get('location');
-            const location = rawLocation === null ? undefined : resolveLocation(rawLocation, url);
+            const response = await post(url, request, timer);
+            const rawLocation = response.headers.location;
+            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
             // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
             const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
             if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
-                await response.body?.cancel().catch(() => undefined);
                 url = location;
                 continue;
             }
-            const body = await readLimited(response, BODY_LIMIT);
-            // undici hands the connection back to its keep-alive pool a turn after the body ends; a
-            // request started sooner opens a second connection (seen: 2 per lane, alternating).
-            await (0,external_node_timers_promises_namespaceObject.setImmediate)();
-            const retryAfter = response.headers.get('retry-after');
+            const retryAfter = response.headers['retry-after'];
             return {
                 kind: 'response',
                 status: response.status,
-                body: request.redact(body),
-                contentType: response.headers.get('content-type') ?? '',
-                ...(retryAfter !== null ? { retryAfter } : {}),
+                body: request.redact(response.body),
+                contentType: response.headers['content-type'] ?? '',
+                ...(retryAfter !== undefined ? { retryAfter } : {}),
                 ...(location !== undefined ? { location: request.redact(location) } : {}),
                 redirects,
                 ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
@@ -2698,10 +2690,74 @@ async function attempt(request) {
         }
     }
     catch (error) {
-        if (signal.aborted)
+        if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
         return { kind: 'network', message: request.redact(describeNetworkError(error)) };
     }
+    finally {
+        clearTimeout(timer.handle);
+    }
+}
+/**
+ * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
+ * cost several times the CPU of the exchange itself, enough to make a run with thousands of
+ * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
+ * with nothing to send never pays for them; connections are kept alive and reused.
+ */
+async function post(url, request, timer) {
+    const target = new URL(url);
+    const { request: send, agent } = await transport(target.protocol);
+    return new Promise((resolve, reject) => {
+        const body = Buffer.from(request.body, 'utf8');
+        const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
+        timer.exchange = exchange;
+        if (timer.fired)
+            exchange.destroy(new Error('timed out')); // it fired between two hops
+        exchange.on('error', reject);
+        exchange.on('response', (response) => {
+            const chunks = [];
+            let bytes = 0;
+            response.on('data', (chunk) => {
+                if (bytes >= BODY_LIMIT)
+                    return;
+                chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
+                // Enough read: drop the connection rather than download the rest.
+                if (bytes >= BODY_LIMIT) {
+                    resolve(reply());
+                    response.destroy();
+                }
+            });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+            response.on('end', () => resolve(reply()));
+            response.on('error', reject);
+            // A connection that ends before the reply does is a network error, never a short success.
+            response.on('close', () => {
+                if (!response.complete && bytes < BODY_LIMIT)
+                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+            });
+        });
+        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
+        // (what fetch sends too), instead of joining them to a string body in UTF-8.
+        exchange.end(body);
+    });
+}
+function utf8(chunks) {
+    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
+    return Buffer.concat(chunks).toString('utf8');
+}
+const transports = new Map();
+/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+function transport(protocol) {
+    let pending = transports.get(protocol);
+    if (!pending) {
+        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+        }));
+        transports.set(protocol, pending);
+    }
+    return pending;
 }
 function resolveLocation(location, base) {
     try {
@@ -2719,33 +2775,12 @@ function sameOrigin(location, origin) {
         return false;
     }
 }
-/** Reads at most `limit` bytes of the body as UTF-8 and drops the rest. */
-async function readLimited(response, limit) {
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    let bytes = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done)
-            break;
-        const room = limit - bytes;
-        text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, { stream: true });
-        bytes += Math.min(value.byteLength, room);
-        if (bytes >= limit) {
-            await reader.cancel().catch(() => undefined);
-            break;
-        }
-    }
-    return text + decoder.decode();
-}
-/** undici wraps the useful part (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET…) in `cause`. */
+/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
 function describeNetworkError(error) {
-    const cause = error?.cause;
-    const code = typeof cause?.code === 'string' ? cause.code : undefined;
-    const message = typeof cause?.message === 'string' ? cause.message : undefined;
+    const e = error;
+    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
+    const code = typeof source?.code === 'string' ? source.code : undefined;
+    const message = typeof source?.message === 'string' ? source.message : undefined;
     if (code)
         return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
     if (message)
@@ -13907,6 +13942,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
@@ -22598,6 +22647,36 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -22613,6 +22692,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

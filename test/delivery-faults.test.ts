@@ -144,7 +144,7 @@ describe('retries', () => {
     const result = await deliver(tags('a'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag a #2', 'tag a #3']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: null, attempts: 3, error: 'network error: UND_ERR_SOCKET (other side closed) (gave up after 3 attempts; input `retries` is 2)' },
+      { target: 'a', status: 'failed', http: null, attempts: 3, error: 'network error: ECONNRESET (aborted) (gave up after 3 attempts; input `retries` is 2)' },
     ]);
   });
 });

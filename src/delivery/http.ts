@@ -2,7 +2,7 @@
  * The HTTP edge: one attempt at one target, as one bounded exchange. Everything it returns has
  * been redacted, so nothing the server echoes can carry the secret further. It never throws.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type { Outcome } from './policy.js';
 
 export interface AttemptRequest {
@@ -23,43 +23,118 @@ export const MAX_REDIRECTS = 3;
 export const BODY_LIMIT = 64 * 1024;
 
 export async function attempt(request: AttemptRequest): Promise<Outcome> {
-  // One signal for the whole attempt: fetch honours it while connecting and waiting for headers,
-  // and the body stream errors with it, so a server that drips its body cannot outlast it.
-  const signal = AbortSignal.timeout(Math.max(1, request.timeoutMs));
+  // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
+  // silent server nor one that drips its body can outlast it.
+  const timer: { fired: boolean; handle?: ReturnType<typeof setTimeout>; exchange?: ClientRequest } = { fired: false };
+  timer.handle = setTimeout(() => {
+    timer.fired = true;
+    timer.exchange?.destroy(new Error('timed out'));
+  }, Math.max(1, request.timeoutMs));
   const origin = new URL(request.url).origin;
   let url = request.url;
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal });
-      const rawLocation = response.headers.get('location');
-      const location = rawLocation === null ? undefined : resolveLocation(rawLocation, url);
+      const response = await post(url, request, timer);
+      const rawLocation = response.headers.location;
+      const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
       // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
       const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
       if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
-        await response.body?.cancel().catch(() => undefined);
         url = location;
         continue;
       }
-      const body = await readLimited(response, BODY_LIMIT);
-      // undici hands the connection back to its keep-alive pool a turn after the body ends; a
-      // request started sooner opens a second connection (seen: 2 per lane, alternating).
-      await nextTurn();
-      const retryAfter = response.headers.get('retry-after');
+      const retryAfter = response.headers['retry-after'];
       return {
         kind: 'response',
         status: response.status,
-        body: request.redact(body),
-        contentType: response.headers.get('content-type') ?? '',
-        ...(retryAfter !== null ? { retryAfter } : {}),
+        body: request.redact(response.body),
+        contentType: response.headers['content-type'] ?? '',
+        ...(retryAfter !== undefined ? { retryAfter } : {}),
         ...(location !== undefined ? { location: request.redact(location) } : {}),
         redirects,
         ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
       };
     }
   } catch (error) {
-    if (signal.aborted) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
+    if (timer.fired) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
     return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+  } finally {
+    clearTimeout(timer.handle);
   }
+}
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** At most BODY_LIMIT bytes of the body, as UTF-8. */
+  body: string;
+}
+
+/**
+ * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
+ * cost several times the CPU of the exchange itself, enough to make a run with thousands of
+ * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
+ * with nothing to send never pays for them; connections are kept alive and reused.
+ */
+async function post(url: string, request: AttemptRequest, timer: { fired: boolean; exchange?: ClientRequest }): Promise<Reply> {
+  const target = new URL(url);
+  const { request: send, agent } = await transport(target.protocol);
+  return new Promise<Reply>((resolve, reject) => {
+    const body = Buffer.from(request.body, 'utf8');
+    const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
+    timer.exchange = exchange;
+    if (timer.fired) exchange.destroy(new Error('timed out')); // it fired between two hops
+    exchange.on('error', reject);
+    exchange.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (bytes >= BODY_LIMIT) return;
+        chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+        bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
+        // Enough read: drop the connection rather than download the rest.
+        if (bytes >= BODY_LIMIT) {
+          resolve(reply());
+          response.destroy();
+        }
+      });
+      const reply = (): Reply => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+      response.on('end', () => resolve(reply()));
+      response.on('error', reject);
+      // A connection that ends before the reply does is a network error, never a short success.
+      response.on('close', () => {
+        if (!response.complete && bytes < BODY_LIMIT) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+      });
+    });
+    // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
+    // (what fetch sends too), instead of joining them to a string body in UTF-8.
+    exchange.end(body);
+  });
+}
+
+function utf8(chunks: Buffer[]): string {
+  // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface Transport {
+  request: typeof import('node:http').request;
+  agent: import('node:http').Agent;
+}
+
+const transports = new Map<string, Promise<Transport>>();
+
+/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+function transport(protocol: string): Promise<Transport> {
+  let pending = transports.get(protocol);
+  if (!pending) {
+    pending = (protocol === 'https:' ? import('node:https') : import('node:http')).then((m) => ({
+      request: m.request,
+      agent: new m.Agent({ keepAlive: true }),
+    }));
+    transports.set(protocol, pending);
+  }
+  return pending;
 }
 
 function resolveLocation(location: string, base: string): string {
@@ -78,32 +153,12 @@ function sameOrigin(location: string, origin: string): boolean {
   }
 }
 
-/** Reads at most `limit` bytes of the body as UTF-8 and drops the rest. */
-async function readLimited(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    const room = limit - bytes;
-    text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, { stream: true });
-    bytes += Math.min(value.byteLength, room);
-    if (bytes >= limit) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return text + decoder.decode();
-}
-
-/** undici wraps the useful part (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET…) in `cause`. */
+/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const message = typeof cause?.message === 'string' ? cause.message : undefined;
+  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
+  const code = typeof source?.code === 'string' ? source.code : undefined;
+  const message = typeof source?.message === 'string' ? source.message : undefined;
   if (code) return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
   if (message) return message;
   return error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 /**
  * Delivery: one POST per target in the endpoint contract, in the targets' order, at most
- * `concurrency` in flight (over kept-alive connections: Node's fetch pools them), each attempt
+ * `concurrency` in flight (over kept-alive connections, see http.ts), each attempt
  * bounded by `timeoutMs`, retried per the policy, the whole run bounded by `deadline`.
  * Every target ends in exactly one Delivery, so the report can never lose one.
  */
