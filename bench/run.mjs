@@ -11,13 +11,15 @@
 // bundle, for one) add tens of milliseconds to each Node start, and must not weigh on one side only.
 //
 // Flags (all optional): --files 20000 --changed 2000 --latency 20 --runs 5 --concurrency 4,16
-//   --startup-runs 15 --baseline-runs <runs> (0 skips the curl loop) --nodes 24,host --no-memory
+//   --startup-runs 15 --baseline-runs 3 (0 skips the curl loop, ~2 min a run at the defaults)
+//   --nodes 24,host --no-memory
+// A quick look: node bench/run.mjs --files 2000 --changed 200 --runs 3 --baseline-runs 1
 //   --profile DIR: instead of timing, run the action once per push and concurrency under
 //   `--cpu-prof` and write the .cpuprofile files to DIR (open them in Chrome DevTools).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
@@ -35,7 +37,7 @@ const { values: flags } = parseArgs({
     runs: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '4,16' },
     'startup-runs': { type: 'string', default: '15' },
-    'baseline-runs': { type: 'string' },
+    'baseline-runs': { type: 'string', default: '3' },
     nodes: { type: 'string', default: '24,host' },
     'no-memory': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -51,7 +53,7 @@ const CHANGED = Math.min(wholeNumber('changed'), FILES);
 const LATENCY = wholeNumber('latency');
 const RUNS = Math.max(1, wholeNumber('runs'));
 const STARTUP_RUNS = Math.max(1, wholeNumber('startup-runs'));
-const BASELINE_RUNS = flags['baseline-runs'] === undefined ? RUNS : wholeNumber('baseline-runs');
+const BASELINE_RUNS = wholeNumber('baseline-runs');
 const CONCURRENCY = flags.concurrency.split(',').map((c) => Number(c.trim()));
 if (CONCURRENCY.some((c) => !Number.isInteger(c) || c < 1 || c > 64)) throw new Error('--concurrency must list whole numbers from 1 to 64');
 
@@ -275,6 +277,7 @@ const median = (xs) => {
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 // --- the run ---
+const LOAD_AT_START = loadavg()[0];
 const REPO = buildRepo();
 const receiver = await startReceiver();
 const targets = REPO.content.expected.length;
@@ -331,6 +334,7 @@ try {
   const diffMs = median(gitDiff);
   const baselineMs = times.baseline.length ? median(times.baseline) : undefined;
   const lines = [];
+  lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${LOAD_AT_START.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end.`, '');
   lines.push(`${FILES} files, a push changing ${CHANGED} (→ ${targets} targets: ${targets - 1} paths + 1 tag), receiver latency ${LATENCY} ms, medians of ${RUNS} alternating runs (baseline: ${BASELINE_RUNS}).`, '');
   lines.push('| variant | Node | median | lower bound | ÷ bound | baseline ÷ this |', '| --- | --- | ---: | ---: | ---: | ---: |');
   if (baselineMs !== undefined) lines.push(`| baseline: git diff \\| sed \\| while read; curl -X POST (one at a time) | – | ${fmt(baselineMs)} | | | 1.0× |`);
