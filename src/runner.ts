@@ -7,8 +7,8 @@
  *
  * Why not import @actions/core: its entry module loads @actions/http-client and undici (for OIDC
  * tokens, which this action never asks for) and @actions/exec. Parsing and starting those cost
- * 100 ms on Node 24 and 180 ms on Node 20 on every run, more than all the action's own start-up
- * (bench/README.md), and a bundler cannot leave them out because the package declares side effects.
+ * 100 ms on Node 24 and 180 ms on Node 20 on every run (bench/README.md), and a bundler cannot
+ * leave them out: the package does not declare itself free of side effects.
  *
  * Only the action's edges use this module (main.ts, inputs-actions.ts, report-actions.ts), as
  * they used @actions/core; the command line (cli.ts) never does.
