@@ -2508,7 +2508,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -2516,7 +2516,6 @@ exports.basename = (path, { windows } = {}) => {
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -2528,10 +2527,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -2780,7 +2779,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -2788,7 +2787,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -2816,29 +2814,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -2892,11 +2890,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -2907,57 +2905,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -30878,7 +30876,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(269);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6022);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30888,7 +30886,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 269:
+/***/ 6022:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30897,8 +30895,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30973,7 +30971,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -31029,8 +31027,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -31044,10 +31042,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -31063,7 +31061,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -32026,7 +32024,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -32049,7 +32047,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -32145,7 +32143,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -32349,7 +32347,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -32376,7 +32374,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -32869,13 +32867,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -33166,7 +33164,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -33505,8 +33503,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -33687,7 +33685,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -33755,7 +33753,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -38279,9 +38277,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -43234,10 +43232,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -43612,23 +43610,213 @@ function redactor(secret) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/changes/event.ts
+/**
+ * Event resolution: from the event name, its payload and the inputs, decide what to compare.
+ * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
+ * Which commits the range finally resolves to (a merge base, a rebase's first commit) needs a
+ * source that can read history, so those cases are described here and settled in collect.ts.
+ */
+
+class EventError extends Error {
+}
+const ZERO_SHA = /^0+$/;
+// SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
+const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const sha = schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)');
+const pushPayload = object({
+    ref: schemas_string().min(1),
+    before: sha,
+    after: sha,
+    created: schemas_boolean().optional(),
+    deleted: schemas_boolean().optional(),
+    forced: schemas_boolean().optional(),
+    repository: object({ default_branch: schemas_string().min(1).optional() }).passthrough().optional(),
+});
+const pullRequestPayload = object({
+    action: schemas_string(),
+    pull_request: object({
+        number: schemas_number(),
+        merged: schemas_boolean().nullish(),
+        merge_commit_sha: sha.nullish(),
+        commits: schemas_number().int().nonnegative().optional(),
+        head: object({ sha: sha.optional() }).passthrough().optional(),
+    }),
+});
+/** One value or a list of them: a CMS webhook often sends a single path as a string. */
+const oneOrMany = (item) => preprocess((v) => (typeof v === 'string' ? [v] : v), array(item, 'must be a string or a list of strings'));
+const dispatchPayloadSchema = object({
+    paths: oneOrMany(schemas_string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
+    tags: oneOrMany(schemas_string().trim().min(1, 'must not be empty')).optional(),
+    files: oneOrMany(schemas_string()
+        .trim()
+        .min(1, 'must not be empty')
+        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
+})
+    .passthrough();
+function resolvePlan(input) {
+    const { eventName, payload } = input;
+    if (input.base !== undefined && input.head !== undefined) {
+        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${event_short(input.base)} → ${event_short(input.head)}`, warnings: [] };
+    }
+    switch (eventName) {
+        case 'push':
+            return planPush(payload);
+        case 'pull_request':
+        case 'pull_request_target':
+            return planPullRequest(payload, eventName);
+        case 'repository_dispatch':
+            return planRepositoryDispatch(payload, input.hasExplicitTargets);
+        default:
+            return explicitOnly(eventName || 'this run', input.hasExplicitTargets);
+    }
+}
+function explicitOnly(what, hasExplicitTargets) {
+    return {
+        kind: 'explicit',
+        files: [],
+        paths: [],
+        tags: [],
+        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: nothing to compare for this event`,
+        warnings: hasExplicitTargets
+            ? []
+            : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+    };
+}
+function planPush(payload) {
+    const parsed = pushPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
+    const p = parsed.data;
+    if (p.ref.startsWith('refs/tags/')) {
+        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: a tag changes no content, nothing to revalidate`, warnings: [] };
+    }
+    if (p.deleted || ZERO_SHA.test(p.after)) {
+        return { kind: 'nothing', description: `push deleting ${p.ref}: a deleted branch changes no content, nothing to revalidate`, warnings: [] };
+    }
+    if (p.created || ZERO_SHA.test(p.before)) {
+        return {
+            kind: 'new-branch',
+            ref: p.ref,
+            head: p.after,
+            defaultBranch: p.repository?.default_branch,
+            description: `push creating ${p.ref} at ${event_short(p.after)}`,
+            warnings: [],
+        };
+    }
+    return {
+        kind: 'diff',
+        base: p.before,
+        head: p.after,
+        description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`,
+        warnings: [],
+    };
+}
+function planPullRequest(payload, eventName) {
+    const parsed = pullRequestPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
+    const { action, pull_request: pr } = parsed.data;
+    if (action !== 'closed') {
+        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merged) {
+        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merge_commit_sha)
+        throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
+    return {
+        kind: 'pr-merge',
+        number: pr.number,
+        merge: pr.merge_commit_sha,
+        prHead: pr.head?.sha,
+        commits: pr.commits,
+        description: `pull request #${pr.number} merged as ${event_short(pr.merge_commit_sha)}`,
+        warnings: [],
+    };
+}
+function planRepositoryDispatch(payload, hasExplicitTargets) {
+    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).passthrough().safeParse(payload);
+    const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
+    }
+    const parsed = dispatchPayloadSchema.safeParse(raw);
+    if (!parsed.success)
+        throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
+    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+    const paths = parsed.data.paths ?? [];
+    const tags = parsed.data.tags ?? [];
+    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+    if (files.length + paths.length + tags.length === 0)
+        return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
+    return {
+        kind: 'explicit',
+        files,
+        paths,
+        tags,
+        description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
+        warnings: [],
+    };
+}
+function formatZod(error, prefix) {
+    return error.issues
+        .map((i) => {
+        const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
+        return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
+    })
+        .join('; ');
+}
+function event_short(commit) {
+    return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/changes/source.ts
+/** A commit this source cannot read. `unreachable` means the source itself could not be asked (fetch failed). */
+class UnreadableCommit extends Error {
+    commit;
+    source;
+    reason;
+    unreachable;
+    constructor(commit, source, reason, unreachable = false) {
+        super(`commit ${commit} cannot be read through ${source === 'git' ? 'the git checkout' : 'the GitHub API'}: ${reason}`);
+        this.commit = commit;
+        this.source = source;
+        this.reason = reason;
+        this.unreachable = unreachable;
+        this.name = 'UnreadableCommit';
+    }
+}
+/** The change set cannot be had exactly: never answered by a narrower diff. */
+class ChangesError extends Error {
+    name = 'ChangesError';
+}
+
 ;// CONCATENATED MODULE: ./src/changes/git.ts
 /**
- * The local git source: tree diff of two commits, fetching either one by SHA (depth 1) when a
- * shallow checkout lacks it. git runs with an argument vector, never through a shell, and every
+ * The local git source: tree diff of two commits in the workspace's checkout, fetching what a
+ * shallow checkout (actions/checkout's default depth 1) lacks by SHA from `origin`. git runs with
+ * an argument vector, never through a shell, revisions come after `--end-of-options`, and every
  * path comes from `-z` output, so any file name works.
  */
 
+
+
 class GitError extends Error {
+    name = 'GitError';
 }
-/** Runs git in `cwd`. `safe.directory` keeps a workspace owned by another user (containers) readable. */
+/**
+ * Runs git in `cwd`. `safe.directory` (only honoured from the command line or global config)
+ * keeps a workspace owned by another user readable, as in containers where the checkout was
+ * made by the runner's user; it names just this directory, not `*`.
+ */
 function runGit(cwd, args) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
             cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         const out = [];
@@ -43641,51 +43829,203 @@ function runGit(cwd, args) {
         });
     });
 }
-async function isGitCheckout(cwd) {
+/**
+ * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
+ * another repository on the same GitHub server does not count: its history is not the event's.
+ */
+async function checkoutState(cwd, repository, serverUrl = 'https://github.com') {
+    let r;
     try {
-        const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
-        return r.code === 0 && r.stdout.trim() === 'true';
+        r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+    }
+    catch (e) {
+        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (r.code !== 0)
+        return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+    const [inside, root] = r.stdout.split('\n');
+    if (inside !== 'true' || !root)
+        return { ok: false, reason: `${cwd} is not inside a git work tree` };
+    if (repository) {
+        const origin = await runGit(cwd, ['config', '--get', 'remote.origin.url']);
+        const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
+        if (other)
+            return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
+    }
+    return { ok: true, root };
+}
+/** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
+function otherRepository(originUrl, repository, serverUrl) {
+    let host;
+    try {
+        host = new URL(serverUrl).host.toLowerCase();
     }
     catch {
-        return false;
-    }
-}
-async function hasCommit(cwd, rev) {
-    const r = await runGit(cwd, ['cat-file', '-e', `${rev}^{commit}`]);
-    return r.code === 0;
-}
-/** `abc^1` needs `abc` with one parent: fetch at depth 2 for those. */
-function fetchSpec(rev) {
-    const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)(\^1?)?$/i.exec(rev);
-    if (!m || m[1] === undefined)
         return undefined;
-    return { sha: m[1], depth: m[2] ? 2 : 1 };
-}
-/**
- * Makes sure both commits are present, fetching a missing one by SHA from `origin`.
- * Fails naming the commit that could not be had: never a silently narrower diff.
- */
-async function ensureCommits(cwd, revs) {
-    const fetched = [];
-    for (const rev of revs) {
-        if (await hasCommit(cwd, rev))
-            continue;
-        const spec = fetchSpec(rev);
-        if (!spec)
-            throw new GitError(`commit ${rev} is not in the checkout, and only a full commit SHA can be fetched`);
-        const r = await runGit(cwd, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', `--depth=${spec.depth}`, 'origin', spec.sha]);
-        if (r.code !== 0 || !(await hasCommit(cwd, rev))) {
-            throw new GitError(`commit ${spec.sha} is not in the checkout and could not be fetched from origin: ${lastLine(r.stderr) || `git exited with ${r.code}`}`);
-        }
-        fetched.push(spec.sha);
     }
-    return fetched;
+    // https://host/owner/name(.git), ssh://git@host/owner/name, git@host:owner/name.git
+    const m = /^(?:[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(originUrl);
+    if (!m)
+        return undefined;
+    const urlHost = (m[1] ?? m[2] ?? '').toLowerCase();
+    const named = m[3] ?? '';
+    if (urlHost !== host)
+        return undefined;
+    return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
 }
-async function diffCommits(cwd, base, head) {
-    const r = await runGit(cwd, ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative', base, head, '--']);
-    if (r.code !== 0)
-        throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
-    return parseNameStatus(r.stdout);
+/** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
+class GitSource {
+    cwd;
+    log;
+    name = 'git';
+    /** Commits fetched from origin, in order, for the log. */
+    fetched = [];
+    emptyTree;
+    constructor(cwd, log = () => { }) {
+        this.cwd = cwd;
+        this.log = log;
+    }
+    git(args) {
+        return runGit(this.cwd, args);
+    }
+    async has(rev) {
+        return (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+    }
+    /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
+    async fetch(spec, depth, commit, extra = []) {
+        const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+        const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
+        if (r.code !== 0) {
+            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+        }
+        this.fetched.push(spec);
+    }
+    async isShallow() {
+        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+    }
+    async resolve(rev) {
+        const parent = /^(.+)\^1?$/.exec(rev);
+        if (parent?.[1])
+            return this.ancestor(await this.resolve(parent[1]), 1);
+        if (COMMIT_ID.test(rev)) {
+            const id = rev.toLowerCase();
+            if (!(await this.has(id))) {
+                await this.fetch(id, 1, id);
+                if (!(await this.has(id)))
+                    throw new UnreadableCommit(id, 'git', 'origin did not send it');
+                this.log(`fetched ${id} from origin (the checkout did not have it)`);
+            }
+            return id;
+        }
+        // A branch or tag name (inputs base/head): local, then origin's, then fetched.
+        for (const candidate of [rev, `refs/remotes/origin/${rev}`]) {
+            const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+            if (r.code === 0)
+                return r.stdout.trim();
+        }
+        const local = `refs/isr-revalidate/${rev.replace(/[^A-Za-z0-9._/-]/g, '_')}`;
+        await this.fetch(`+${rev}:${local}`, 1, rev);
+        this.log(`fetched ${rev} from origin`);
+        const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${local}^{commit}`]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(rev, 'git', 'it names no commit');
+        return r.stdout.trim();
+    }
+    async commit(id) {
+        const full = await this.resolve(id);
+        const r = await this.git(['cat-file', 'commit', full]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+        return parseCommit(full, r.stdout);
+    }
+    async ancestor(id, n) {
+        const full = await this.resolve(id);
+        if (n === 0)
+            return full;
+        const walk = async () => this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${full}~${n}^{commit}`]);
+        let r = await walk();
+        if (r.code !== 0) {
+            // A shallow checkout stops history at its boundary: deepen exactly as far as needed.
+            await this.fetch(full, n + 1, `${full}~${n}`);
+            r = await walk();
+            if (r.code === 0)
+                this.log(`fetched ${n + 1} commit(s) of history up to ${full}`);
+        }
+        if (r.code !== 0)
+            throw new UnreadableCommit(`${full}~${n}`, 'git', `${full} has fewer than ${n} first-parent ancestors`);
+        return r.stdout.trim();
+    }
+    async mergeBase(branch, head) {
+        const tip = await this.resolve(head);
+        const remote = `refs/remotes/origin/${branch}`;
+        // The merge base can lie anywhere in history: a shallow checkout needs all of both lines.
+        await this.fetch(`+refs/heads/${branch}:${remote}`, 'unshallow', `${branch} (the default branch)`, [tip]);
+        this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
+        const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
+        if (r.code === 1 && r.stdout.trim() === '')
+            return undefined;
+        if (r.code !== 0)
+            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+        return r.stdout.trim();
+    }
+    async diff(base, head) {
+        const to = await this.resolve(head);
+        const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
+        const r = await this.git([
+            'diff',
+            '--name-status',
+            '-z',
+            '--find-renames',
+            '--ignore-submodules=none',
+            '--no-ext-diff',
+            '--no-textconv',
+            '--no-relative',
+            '--end-of-options',
+            from,
+            to,
+            '--',
+        ]);
+        if (r.code !== 0)
+            throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+        return parseNameStatus(r.stdout);
+    }
+    /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
+    async emptyTreeId() {
+        if (!this.emptyTree) {
+            const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
+            if (r.code !== 0)
+                throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+            this.emptyTree = r.stdout.trim();
+        }
+        return this.emptyTree;
+    }
+}
+/** Parses `git cat-file commit` output. */
+function parseCommit(id, text) {
+    const split = text.indexOf('\n\n');
+    const header = split === -1 ? text : text.slice(0, split);
+    const message = split === -1 ? '' : text.slice(split + 2);
+    const parents = [];
+    let author = '';
+    for (const line of header.split('\n')) {
+        if (line.startsWith('parent '))
+            parents.push(line.slice(7).trim());
+        else if (line.startsWith('author '))
+            author = line.slice(7);
+    }
+    return { id, parents, authored: authoredKey(authorFromLine(author), message) };
+}
+function authorFromLine(line) {
+    // "Name <email> 1700000000 +0100"
+    const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
+    if (!m)
+        return { name: line, email: '', date: '' };
+    return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString() };
+}
+/** What a rebase keeps of a commit: author, author date (to the second) and message. */
+function authoredKey(author, message) {
+    const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
+    return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
 }
 const STATUS = {
     A: 'added',
@@ -43725,138 +44065,443 @@ function lastLine(text) {
     return lines[lines.length - 1] ?? '';
 }
 
+;// CONCATENATED MODULE: ./src/changes/api.ts
+/**
+ * The GitHub API source: works with no checkout at all. The file list comes from the compare
+ * endpoint (paginated through its `Link` header), checked against the endpoint's two traps:
+ * - it is a three-dot comparison (from the merge base), which differs from the tree diff the
+ *   live site differs by whenever `base` is not an ancestor of `head` (a force push);
+ * - its file list is capped (300 on the first page, 3,000 at most, by the reports).
+ * In either case the exact tree diff is computed from the two commits' recursive trees instead,
+ * and when even those are truncated the run fails naming the commit: never a silently shorter list.
+ *
+ * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
+ */
+
+
+
+
+/** The compare endpoint's documented caps on `files`. */
+const COMPARE_FILES_PER_PAGE = 300;
+const COMPARE_FILES_MAX = 3000;
+const PER_PAGE = 100;
+/** Why the api source cannot be used, or undefined when it can. */
+function apiUnavailable(options) {
+    if (!options.token)
+        return 'the `github-token` input is empty';
+    if (!options.repository || !/^[^/\s]+\/[^/\s]+$/.test(options.repository))
+        return 'GITHUB_REPOSITORY (owner/name) is not set';
+    return undefined;
+}
+// Replies, validated; only the fields we use are required, the rest passes through.
+const diffEntry = object({
+    filename: schemas_string().min(1),
+    status: schemas_string(),
+    previous_filename: schemas_string().min(1).optional(),
+})
+    .passthrough();
+const comparePage = object({
+    status: schemas_string(),
+    total_commits: schemas_number().int().nonnegative(),
+    base_commit: object({ sha: schemas_string() }).passthrough(),
+    merge_base_commit: object({ sha: schemas_string() }).passthrough(),
+    files: array(diffEntry).optional(),
+})
+    .passthrough();
+const gitCommit = object({
+    sha: schemas_string(),
+    tree: object({ sha: schemas_string() }).passthrough(),
+    parents: array(object({ sha: schemas_string() }).passthrough()),
+    author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).passthrough(),
+    message: schemas_string(),
+})
+    .passthrough();
+const refCommit = object({ sha: schemas_string() }).passthrough();
+const gitTree = object({
+    sha: schemas_string(),
+    truncated: schemas_boolean(),
+    tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
+})
+    .passthrough();
+/** Folds compare pages into one result (pure). */
+function foldComparePages(pages) {
+    const first = pages[0];
+    if (!first)
+        throw new ChangesError('the compare API returned no page');
+    const files = [];
+    const seen = new Set();
+    const filesPerPage = [];
+    const unchanged = [];
+    for (const page of pages) {
+        if (!page.files || page.files.length === 0)
+            continue;
+        filesPerPage.push(page.files.length);
+        for (const entry of page.files) {
+            const key = `${entry.previous_filename ?? ''}\0${entry.filename}`;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const file = fromDiffEntry(entry);
+            if (file)
+                files.push(file);
+            else
+                unchanged.push(entry.filename);
+        }
+    }
+    return { status: first.status, mergeBase: first.merge_base_commit.sha, totalCommits: first.total_commits, files, filesPerPage, unchanged };
+}
+/**
+ * Whether the compare list may have been cut short: it reached the 3,000 cap, or the last page
+ * that carried files was full (300), with no later page to say there were no more.
+ */
+function mayBeCapped(result) {
+    const last = result.filesPerPage[result.filesPerPage.length - 1] ?? 0;
+    const total = result.filesPerPage.reduce((a, b) => a + b, 0);
+    return total >= COMPARE_FILES_MAX || last >= COMPARE_FILES_PER_PAGE;
+}
+const API_STATUS = {
+    added: 'added',
+    removed: 'deleted',
+    modified: 'modified',
+    renamed: 'renamed',
+    copied: 'copied',
+    // GitHub says `changed` where git says T (a file became a symlink or a submodule, or back).
+    changed: 'type-changed',
+};
+/** One compare `files[]` entry → ChangedFile; undefined for `unchanged`. */
+function fromDiffEntry(entry) {
+    if (entry.status === 'unchanged')
+        return undefined;
+    const status = API_STATUS[entry.status] ?? 'unknown';
+    if ((status === 'renamed' || status === 'copied') && entry.previous_filename) {
+        return { path: entry.filename, status, previousPath: entry.previous_filename };
+    }
+    return { path: entry.filename, status };
+}
+/** Exact tree diff of two recursive trees (pure). Directories are skipped; submodules are entries. */
+function diffTrees(base, head) {
+    const before = new Map(base.filter((e) => e.type !== 'tree').map((e) => [e.path, e]));
+    const files = [];
+    const after = head.filter((e) => e.type !== 'tree');
+    for (const entry of after) {
+        const old = before.get(entry.path);
+        before.delete(entry.path);
+        if (!old)
+            files.push({ path: entry.path, status: 'added' });
+        else if (kind(old.mode) !== kind(entry.mode))
+            files.push({ path: entry.path, status: 'type-changed' });
+        else if (old.sha !== entry.sha || old.mode !== entry.mode)
+            files.push({ path: entry.path, status: 'modified' });
+    }
+    for (const old of before.values())
+        files.push({ path: old.path, status: 'deleted' });
+    // git's order: by path, byte-wise.
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+function kind(mode) {
+    if (mode === '120000')
+        return 'symlink';
+    if (mode === '160000')
+        return 'submodule';
+    return 'file';
+}
+async function createApiSource(options) {
+    const missing = apiUnavailable(options);
+    if (missing)
+        throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {});
+    const [owner, repo] = options.repository.split('/');
+    return new ApiSource(octokit, owner, repo, options.log ?? (() => { }));
+}
+class ApiSource {
+    octokit;
+    owner;
+    repo;
+    log;
+    name = 'api';
+    commits = new Map();
+    constructor(octokit, owner, repo, log) {
+        this.octokit = octokit;
+        this.owner = owner;
+        this.repo = repo;
+        this.log = log;
+    }
+    async get(route, params, schema, what) {
+        const { data } = await this.octokit.request(route, { owner: this.owner, repo: this.repo, ...params });
+        const parsed = schema.safeParse(data);
+        if (!parsed.success)
+            throw new ChangesError(`the GitHub API's reply for ${what} is not what it documents: ${formatZod(parsed.error)}`);
+        return parsed.data;
+    }
+    async gitCommit(id) {
+        const cached = this.commits.get(id.toLowerCase());
+        if (cached)
+            return cached;
+        try {
+            const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, gitCommit, `commit ${id}`);
+            this.commits.set(id.toLowerCase(), c);
+            return c;
+        }
+        catch (e) {
+            throw unreadable(id, e);
+        }
+    }
+    async resolve(rev) {
+        const parent = /^(.+)\^1?$/.exec(rev);
+        if (parent?.[1])
+            return this.ancestor(await this.resolve(parent[1]), 1);
+        if (COMMIT_ID.test(rev))
+            return (await this.gitCommit(rev)).sha;
+        try {
+            return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, refCommit, `ref ${rev}`)).sha;
+        }
+        catch (e) {
+            throw unreadable(rev, e);
+        }
+    }
+    async commit(id) {
+        const c = await this.gitCommit(await this.resolve(id));
+        return { id: c.sha, parents: c.parents.map((p) => p.sha), authored: authoredKey(c.author, c.message) };
+    }
+    async ancestor(id, n) {
+        let at = await this.resolve(id);
+        for (let i = 0; i < n; i++) {
+            const parent = (await this.gitCommit(at)).parents[0]?.sha;
+            if (!parent)
+                throw new UnreadableCommit(`${id}~${n}`, 'api', `${id} has fewer than ${n} first-parent ancestors`);
+            at = parent;
+        }
+        return at;
+    }
+    async mergeBase(branch, head) {
+        const tip = await this.resolve(head);
+        let page;
+        try {
+            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, comparePage, `compare ${branch}...${event_short(tip)}`);
+        }
+        catch (e) {
+            if (statusOf(e) === 404)
+                return undefined; // no common history (or no such branch)
+            throw e;
+        }
+        return page.merge_base_commit.sha || undefined;
+    }
+    async diff(base, head) {
+        const to = await this.resolve(head);
+        if (base === null)
+            return diffTrees([], await this.tree(to));
+        const from = await this.resolve(base);
+        let result;
+        try {
+            result = await this.compare(from, to);
+        }
+        catch (e) {
+            if (e instanceof UnreadableCommit)
+                throw e;
+            this.log(`the compare API could not compare ${event_short(from)}...${event_short(to)} (${messageOf(e)}): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (result.mergeBase.toLowerCase() !== from.toLowerCase()) {
+            this.log(`the compare API diffs from the merge base ${event_short(result.mergeBase)}, but ${event_short(from)} is not an ancestor of ${event_short(to)} (status ${result.status}, a force push or an unrelated base): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (mayBeCapped(result)) {
+            this.log(`the compare API's file list may be capped (${result.filesPerPage.join(' + ')} files; it stops at ${COMPARE_FILES_PER_PAGE} per page and ${COMPARE_FILES_MAX} in all): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (result.unchanged.length > 0)
+            this.log(`the compare API listed ${result.unchanged.length} file(s) as unchanged; not counted: ${result.unchanged.slice(0, 5).join(', ')}`);
+        this.log(`compare API: ${result.totalCommits} commit(s), ${result.files.length} changed file(s) in ${result.filesPerPage.length || 1} page(s) with files`);
+        return result.files;
+    }
+    async compare(from, to) {
+        const pages = [];
+        try {
+            for await (const response of this.octokit.paginate.iterator('GET /repos/{owner}/{repo}/compare/{basehead}', {
+                owner: this.owner,
+                repo: this.repo,
+                basehead: `${from}...${to}`,
+                per_page: PER_PAGE,
+            })) {
+                const parsed = comparePage.safeParse(response.data);
+                if (!parsed.success)
+                    throw new ChangesError(`the compare API's reply (page ${pages.length + 1}) is not what it documents: ${formatZod(parsed.error)}`);
+                pages.push(parsed.data);
+            }
+        }
+        catch (e) {
+            if (statusOf(e) === 404) {
+                // Name the commit that is missing, not just "Not Found".
+                await this.gitCommit(from);
+                await this.gitCommit(to);
+            }
+            throw e;
+        }
+        return foldComparePages(pages);
+    }
+    async treeDiff(from, to) {
+        const [a, b] = await Promise.all([this.tree(from), this.tree(to)]);
+        const files = diffTrees(a, b);
+        this.log(`trees of ${event_short(from)} and ${event_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
+        return files;
+    }
+    async tree(commit) {
+        const treeSha = (await this.gitCommit(commit)).tree.sha;
+        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, gitTree, `the tree of ${event_short(commit)}`);
+        if (t.truncated) {
+            throw new ChangesError(`the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`);
+        }
+        return t.tree;
+    }
+}
+function statusOf(e) {
+    return typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
+}
+function messageOf(e) {
+    const status = statusOf(e);
+    const message = e instanceof Error ? e.message : String(e);
+    return status ? `HTTP ${status}: ${message}` : message;
+}
+function unreadable(id, e) {
+    const status = statusOf(e);
+    if (status === 404 || status === 422)
+        return new UnreadableCommit(id, 'api', `the API answered ${status} (${e instanceof Error ? e.message : ''})`);
+    if (e instanceof ChangesError || e instanceof UnreadableCommit)
+        return e;
+    return new UnreadableCommit(id, 'api', messageOf(e), true);
+}
+
 ;// CONCATENATED MODULE: ./src/changes/collect.ts
 
-class ChangesError extends Error {
-}
+
+
+
+
 async function collectChanges(plan, options) {
     if (plan.kind === 'nothing')
         return { files: [], source: 'none', description: plan.description };
     if (plan.kind === 'explicit')
         return { files: plan.files, source: 'explicit', description: plan.description };
-    const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
-    if (options.diffSource === 'api' || !checkout) {
-        if (options.diffSource === 'git') {
-            throw new ChangesError(`diff-source is git, but ${options.workspace} is not a git checkout: add actions/checkout before this step`);
+    const api = { ...options.api, log: options.log };
+    const source = await chooseSource(options, api);
+    try {
+        return await diffWith(source, plan, options);
+    }
+    catch (e) {
+        // The checkout cannot fetch (no credentials kept, no network to origin): say so, then ask the API.
+        if (!(e instanceof UnreadableCommit) || !e.unreachable || source.name !== 'git' || options.diffSource !== 'auto')
+            throw explain(e);
+        const missing = apiUnavailable(api);
+        if (missing) {
+            throw new ChangesError(`${e.message}; the GitHub API fallback is not possible either (${missing}). Fetch the commit in the checkout (for example actions/checkout with fetch-depth: 0) or give \`github-token\``);
         }
-        throw new ChangesError(`${options.workspace} is not a git checkout and the GitHub compare API source is not available in this version: add actions/checkout before this step`);
-    }
-    options.log(`diff source: git (checkout at ${options.workspace})`);
-    const fetched = await ensureCommits(options.workspace, [plan.base, plan.head]);
-    if (fetched.length > 0)
-        options.log(`fetched ${fetched.join(', ')} from origin (the checkout was shallow)`);
-    const files = await diffCommits(options.workspace, plan.base, plan.head);
-    return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
-}
-
-;// CONCATENATED MODULE: ./src/changes/event.ts
-/**
- * Event resolution: from the event name, its payload and the inputs, decide what to compare.
- * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
- */
-
-class EventError extends Error {
-}
-const ZERO_SHA = /^0+$/;
-const sha = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/i, 'is not a commit id');
-const pushPayload = object({
-    ref: schemas_string(),
-    before: sha,
-    after: sha,
-    created: schemas_boolean().optional(),
-    deleted: schemas_boolean().optional(),
-});
-const pullRequestPayload = object({
-    action: schemas_string(),
-    pull_request: object({
-        number: schemas_number(),
-        merged: schemas_boolean().nullish(),
-        merge_commit_sha: schemas_string().nullish(),
-    }),
-});
-const dispatchPayloadSchema = object({
-    paths: array(schemas_string().startsWith('/', 'must start with "/"')).optional(),
-    tags: array(schemas_string().min(1)).optional(),
-    files: array(schemas_string().min(1)).optional(),
-})
-    .passthrough();
-function resolvePlan(input) {
-    const { eventName, payload } = input;
-    if (input.base !== undefined && input.head !== undefined) {
-        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${input.base} → ${input.head}`, warnings: [] };
-    }
-    switch (eventName) {
-        case 'push':
-            return planPush(payload);
-        case 'pull_request':
-        case 'pull_request_target':
-            return planPullRequest(payload, eventName);
-        case 'repository_dispatch':
-            return planRepositoryDispatch(payload);
-        default:
-            return {
-                kind: 'explicit',
-                files: [],
-                paths: [],
-                tags: [],
-                description: input.hasExplicitTargets
-                    ? `${eventName || 'this run'}: explicit paths/tags only`
-                    : `${eventName || 'this run'}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
-                warnings: [],
-            };
+        const line = `git cannot fetch from origin in this checkout (${e.reason}; for example persist-credentials: false on a private repository): using the GitHub API instead`;
+        options.log(line);
+        options.warn?.(line);
+        try {
+            return await diffWith(await createApiSource(api), plan, options);
+        }
+        catch (e2) {
+            throw explain(e2);
+        }
     }
 }
-function planPush(payload) {
-    const parsed = pushPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
-    const p = parsed.data;
-    if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+async function chooseSource(options, api) {
+    if (options.diffSource === 'api') {
+        options.log('diff source: api (diff-source: api)');
+        return createApiSource(api);
     }
-    if (p.deleted || ZERO_SHA.test(p.after)) {
-        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
+    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl);
+    if (state.ok) {
+        options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
+        return new GitSource(state.root, options.log);
     }
-    if (p.created || ZERO_SHA.test(p.before)) {
-        throw new EventError(`push creating ${p.ref}: there is no previous commit to compare with; give \`base\` and \`head\` to choose the range`);
+    if (options.diffSource === 'git') {
+        throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
     }
-    return { kind: 'diff', base: p.before, head: p.after, description: `push to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`, warnings: [] };
+    const missing = apiUnavailable(api);
+    if (missing) {
+        throw new ChangesError(`no way to read the changes: ${state.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+    }
+    options.log(`diff source: api (auto: ${state.reason})`);
+    return createApiSource(api);
 }
-function planPullRequest(payload, eventName) {
-    const parsed = pullRequestPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
-    const { action, pull_request: pr } = parsed.data;
-    if (action !== 'closed') {
-        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site`, warnings: [] };
-    }
-    if (!pr.merged || !pr.merge_commit_sha) {
-        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
-    }
-    const head = pr.merge_commit_sha;
-    return { kind: 'diff', base: `${head}^1`, head, description: `pull request #${pr.number} merged as ${event_short(head)}: compared with its first parent`, warnings: [] };
+async function diffWith(source, plan, options) {
+    const range = await resolveRange(source, plan, options);
+    const files = await source.diff(range.base, range.head);
+    const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+    return { ...(range.base ? { base: range.base } : {}), head: range.head, files, source: source.name, description };
 }
-function planRepositoryDispatch(payload) {
-    const clientPayload = object({ client_payload: unknown().optional() }).safeParse(payload);
-    const raw = clientPayload.success ? (clientPayload.data.client_payload ?? {}) : {};
-    const parsed = dispatchPayloadSchema.safeParse(raw);
-    if (!parsed.success)
-        throw new EventError(`repository_dispatch client_payload: ${formatZod(parsed.error)}`);
-    const files = (parsed.data.files ?? []).map((path) => ({ path: path.replace(/^\.?\//, ''), status: 'modified' }));
-    return {
-        kind: 'explicit',
-        files,
-        paths: parsed.data.paths ?? [],
-        tags: parsed.data.tags ?? [],
-        description: `repository_dispatch: ${files.length} file(s), ${parsed.data.paths?.length ?? 0} path(s), ${parsed.data.tags?.length ?? 0} tag(s) from client_payload`,
-        warnings: [],
+/** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
+async function resolveRange(source, plan, options) {
+    const warn = (line) => {
+        options.log(`warning: ${line}`);
+        options.warn?.(line);
     };
+    switch (plan.kind) {
+        case 'diff': {
+            const head = await source.resolve(plan.head);
+            const base = await source.resolve(plan.base);
+            return { base, head };
+        }
+        case 'new-branch': {
+            const head = await source.resolve(plan.head);
+            const branch = plan.ref.replace(/^refs\/heads\//, '');
+            if (plan.defaultBranch && plan.defaultBranch !== branch) {
+                const base = await source.mergeBase(plan.defaultBranch, head);
+                if (base) {
+                    warn(`${plan.ref} is a new branch with no previous commit: compared with its merge base ${event_short(base)} with the default branch ${plan.defaultBranch} (what the branch adds to it)`);
+                    return { base, head, note: `new branch: compared with the merge base with ${plan.defaultBranch}` };
+                }
+                warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${event_short(head)} is treated as added`);
+            }
+            else {
+                warn(`${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${event_short(head)} is treated as added`);
+            }
+            return { base: null, head, note: 'new branch: every file treated as added' };
+        }
+        case 'pr-merge':
+            return prMergeRange(source, plan, warn, options.log);
+    }
 }
-function formatZod(error) {
-    return error.issues.map((i) => `${i.path.length ? `\`${i.path.join('.')}\` ` : ''}${i.message}`).join('; ');
+/**
+ * The base branch before the merge. A merge commit or a squash: the first parent. A rebase of
+ * n commits: n first-parent steps back. Squash and rebase both leave one parent; a rebased
+ * commit keeps the pull request's last commit's author, date and message, a squash does not.
+ */
+async function prMergeRange(source, plan, warn, log) {
+    const merge = await source.commit(plan.merge);
+    const n = plan.commits ?? 1;
+    if (merge.parents.length === 0)
+        return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
+    if (merge.parents.length > 1 || n <= 1) {
+        const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
+        return { base: merge.parents[0], head: merge.id, note: `${kind}, compared with its first parent ${event_short(merge.parents[0])}` };
+    }
+    let rebase;
+    if (plan.prHead) {
+        try {
+            rebase = (await source.commit(plan.prHead)).authored === merge.authored;
+        }
+        catch (e) {
+            log(`cannot read the pull request's head commit ${plan.prHead} (${e instanceof Error ? e.message : String(e)})`);
+        }
+    }
+    if (rebase === false) {
+        return { base: merge.parents[0], head: merge.id, note: `squash merge, compared with its parent ${event_short(merge.parents[0])}` };
+    }
+    const base = await source.ancestor(merge.id, n);
+    if (rebase === undefined) {
+        warn(`pull request #${plan.number}: cannot tell a squash from a rebase of its ${n} commits, so compared with ${event_short(merge.id)}~${n} (exact for a rebase; for a squash it also includes up to ${n - 1} earlier commits)`);
+    }
+    return { base, head: merge.id, note: `rebase merge of ${n} commits, compared with ${event_short(base)} (${n} commits back)` };
 }
-function event_short(commit) {
-    return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 7) : commit;
+function explain(e) {
+    if (e instanceof UnreadableCommit) {
+        return new ChangesError(`${e.message}. The exact range cannot be had, so nothing is revalidated rather than a guess`);
+    }
+    return e;
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/template.ts
@@ -44108,15 +44753,15 @@ class MappingError extends Error {
 }
 const KEYS = ['files', 'exclude', 'paths', 'tags'];
 const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v).trim());
-const oneOrMany = union([scalar, array(scalar)])
+const rules_oneOrMany = union([scalar, array(scalar)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .refine((list) => list.length > 0, 'is an empty list')
     .refine((list) => list.every((s) => s !== ''), 'holds an empty value');
 const ruleSchema = strictObject({
-    files: oneOrMany,
-    exclude: oneOrMany.optional(),
-    paths: oneOrMany.optional(),
-    tags: oneOrMany.optional(),
+    files: rules_oneOrMany,
+    exclude: rules_oneOrMany.optional(),
+    paths: rules_oneOrMany.optional(),
+    tags: rules_oneOrMany.optional(),
 })
     .refine((r) => r.paths !== undefined || r.tags !== undefined, {
     message: 'has neither `paths` nor `tags`: say what the matched files feed',
@@ -44342,8 +44987,15 @@ async function runEngine(settings, context, log, report) {
         report.description = plan.description;
         log.info(plan.description);
         report.warnings.push(...plan.warnings);
-        const changes = await collectChanges(plan, { workspace: context.workspace, diffSource: settings.diffSource, log: (l) => log.info(l) });
+        const changes = await collectChanges(plan, {
+            workspace: context.workspace,
+            diffSource: settings.diffSource,
+            log: (l) => log.info(l),
+            warn: (w) => report.warnings.push(w),
+            api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+        });
         report.changes = changes;
+        report.description = changes.description;
         log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
         for (const f of changes.files.slice(0, LIST_LIMIT))
             log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
@@ -44729,6 +45381,9 @@ async function run() {
             workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             eventName: process.env.GITHUB_EVENT_NAME ?? '',
             payload: await readEventPayload(),
+            repository: process.env.GITHUB_REPOSITORY || undefined,
+            apiUrl: process.env.GITHUB_API_URL || undefined,
+            serverUrl: process.env.GITHUB_SERVER_URL || undefined,
         };
         await runEngine(settings, context, actionsLog, report);
     }
@@ -44785,6 +45440,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -44946,6 +45608,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
@@ -53566,7 +54235,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -53575,6 +54244,9 @@ exports.visitAsync = visitAsync;
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -53673,9 +54345,94 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
