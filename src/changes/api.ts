@@ -91,6 +91,13 @@ export interface CompareResult {
   unchanged: string[];
 }
 
+/** Validates one compare reply (pure); throws naming the page and the field that is off. */
+export function parseComparePage(data: unknown, page = 1): ComparePage {
+  const parsed = comparePage.safeParse(data);
+  if (!parsed.success) throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
+  return parsed.data;
+}
+
 /** Folds compare pages into one result (pure). */
 export function foldComparePages(pages: ComparePage[]): CompareResult {
   const first = pages[0];
@@ -289,9 +296,7 @@ export class ApiSource implements Source {
         basehead: `${from}...${to}`,
         per_page: PER_PAGE,
       })) {
-        const parsed = comparePage.safeParse(response.data);
-        if (!parsed.success) throw new ChangesError(`the compare API's reply (page ${pages.length + 1}) is not what it documents: ${formatZod(parsed.error)}`);
-        pages.push(parsed.data);
+        pages.push(parseComparePage(response.data, pages.length + 1));
       }
     } catch (e) {
       if (statusOf(e) === 404) {
