@@ -44123,6 +44123,13 @@ const gitTree = object({
     tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
 })
     .passthrough();
+/** Validates one compare reply (pure); throws naming the page and the field that is off. */
+function parseComparePage(data, page = 1) {
+    const parsed = comparePage.safeParse(data);
+    if (!parsed.success)
+        throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
+    return parsed.data;
+}
 /** Folds compare pages into one result (pure). */
 function foldComparePages(pages) {
     const first = pages[0];
@@ -44324,10 +44331,7 @@ class ApiSource {
                 basehead: `${from}...${to}`,
                 per_page: PER_PAGE,
             })) {
-                const parsed = comparePage.safeParse(response.data);
-                if (!parsed.success)
-                    throw new ChangesError(`the compare API's reply (page ${pages.length + 1}) is not what it documents: ${formatZod(parsed.error)}`);
-                pages.push(parsed.data);
+                pages.push(parseComparePage(response.data, pages.length + 1));
             }
         }
         catch (e) {
