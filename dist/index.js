@@ -30876,7 +30876,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6022);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1875);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -30886,7 +30886,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6022:
+/***/ 1875:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33722,7 +33722,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -33842,6 +33842,109 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/delivery/http.ts
+/**
+ * The HTTP edge: one attempt at one target, as one bounded exchange. Everything it returns has
+ * been redacted, so nothing the server echoes can carry the secret further. It never throws.
+ */
+
+/** Same-origin 307/308 hops followed before giving up. */
+const MAX_REDIRECTS = 3;
+/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
+const BODY_LIMIT = 64 * 1024;
+async function attempt(request) {
+    // One signal for the whole attempt: fetch honours it while connecting and waiting for headers,
+    // and the body stream errors with it, so a server that drips its body cannot outlast it.
+    const signal = AbortSignal.timeout(Math.max(1, request.timeoutMs));
+    const origin = new URL(request.url).origin;
+    let url = request.url;
+    try {
+        for (let redirects = 0;; redirects++) {
+            const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal });
+            const rawLocation = response.headers.get('location');
+            const location = rawLocation === null ? undefined : resolveLocation(rawLocation, url);
+            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
+            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
+            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
+                await response.body?.cancel().catch(() => undefined);
+                url = location;
+                continue;
+            }
+            const body = await readLimited(response, BODY_LIMIT);
+            // undici hands the connection back to its keep-alive pool a turn after the body ends; a
+            // request started sooner opens a second connection (seen: 2 per lane, alternating).
+            await (0,external_node_timers_promises_namespaceObject.setImmediate)();
+            const retryAfter = response.headers.get('retry-after');
+            return {
+                kind: 'response',
+                status: response.status,
+                body: request.redact(body),
+                contentType: response.headers.get('content-type') ?? '',
+                ...(retryAfter !== null ? { retryAfter } : {}),
+                ...(location !== undefined ? { location: request.redact(location) } : {}),
+                redirects,
+                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
+            };
+        }
+    }
+    catch (error) {
+        if (signal.aborted)
+            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
+        return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+    }
+}
+function resolveLocation(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return location; // shown as sent; never followed
+    }
+}
+function sameOrigin(location, origin) {
+    try {
+        return new URL(location).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+/** Reads at most `limit` bytes of the body as UTF-8 and drops the rest. */
+async function readLimited(response, limit) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let bytes = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        const room = limit - bytes;
+        text += decoder.decode(value.byteLength > room ? value.subarray(0, room) : value, { stream: true });
+        bytes += Math.min(value.byteLength, room);
+        if (bytes >= limit) {
+            await reader.cancel().catch(() => undefined);
+            break;
+        }
+    }
+    return text + decoder.decode();
+}
+/** undici wraps the useful part (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET…) in `cause`. */
+function describeNetworkError(error) {
+    const cause = error?.cause;
+    const code = typeof cause?.code === 'string' ? cause.code : undefined;
+    const message = typeof cause?.message === 'string' ? cause.message : undefined;
+    if (code)
+        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
+    if (message)
+        return message;
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -42763,7 +42866,7 @@ function looseObject(shape, params) {
         type: "object",
         shape,
         catchall: unknown(),
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodUnion = /*@__PURE__*/ $constructor("ZodUnion", (inst, def) => {
@@ -43379,30 +43482,33 @@ function preprocess(fn, schema) {
 
 ;// CONCATENATED MODULE: ./src/delivery/policy.ts
 /**
- * Retry policy: what an attempt's outcome means and how long to wait before the next one.
- * Pure: plain values in and out, so every rule is tested without a clock or a network.
+ * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
+ * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
+ * clock or a network.
  */
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-const replySchema = object({
-    revalidated: schemas_boolean().optional(),
+// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean failure.
+const replySchema = looseObject({
+    revalidated: unknown().optional(),
     error: unknown().optional(),
     message: unknown().optional(),
-})
-    .passthrough();
-function judge(outcome, secretHeader, now = Date.now()) {
+});
+function judge(outcome, context) {
     if (outcome.kind === 'network')
         return { action: 'retry', reason: `network error: ${outcome.message}` };
     if (outcome.kind === 'timeout')
-        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)}` };
+        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
+    if (outcome.kind === 'deadline')
+        return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
     const { status } = outcome;
-    const serverSays = serverMessage(outcome.body, outcome.contentType);
+    const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
     const suffix = serverSays ? `: ${serverSays}` : '';
     if (status >= 200 && status < 300) {
         const reply = parseJsonReply(outcome.body, outcome.contentType);
         if (reply?.revalidated === false)
             return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
-        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false) {
+        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
             return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
         }
         return { action: 'success' };
@@ -43410,202 +43516,322 @@ function judge(outcome, secretHeader, now = Date.now()) {
     if (status === 401 || status === 403) {
         return {
             action: 'stop-all',
-            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
         };
     }
     if (status >= 300 && status < 400) {
-        return { action: 'fail', reason: `HTTP ${status} redirect to ${outcome.location ?? '(no Location header)'}: the endpoint is misconfigured; use the final URL as \`endpoint\`` };
+        const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+        const why = outcome.tooManyRedirects
+            ? `after ${outcome.redirects} same-origin redirects, stopped`
+            : status === 307 || status === 308
+                ? 'to another origin, not followed with the secret'
+                : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
+        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
     }
     if (RETRYABLE_STATUS.has(status)) {
-        const retryAfterMs = parseRetryAfter(outcome.retryAfter, now);
+        const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
         return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
     return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
-/** `Retry-After` is either delay-seconds or an HTTP date. */
+/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
 function parseRetryAfter(value, now) {
     if (value === undefined || value.trim() === '')
         return undefined;
     const v = value.trim();
     if (/^\d+$/.test(v))
         return Number(v) * 1000;
+    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+    if (!/^[A-Za-z]{3},/.test(v))
+        return undefined;
     const date = Date.parse(v);
     if (Number.isNaN(date))
         return undefined;
     return Math.max(0, date - now);
 }
-/** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^(attempt-1))). */
+const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
+/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+/** The ceiling of the wait before retry number `attempt` (1-based): base·2^(attempt-1), capped. */
+function backoffCeilingMs(attempt, options) {
+    return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
 function backoffMs(attempt, options, random) {
-    const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-    return Math.floor(random() * ceiling);
+    return Math.floor(random() * backoffCeilingMs(attempt, options));
+}
+/**
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
+ */
+function runBudgetMs(inputs) {
+    const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
+    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
+    let retrySchedule = 0;
+    for (let r = 1; r <= inputs.retries; r++)
+        retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
+    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
 }
 function parseJsonReply(body, contentType) {
     const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
     if (!looksJson)
         return undefined;
+    let data;
     try {
-        const parsed = replySchema.safeParse(JSON.parse(body));
-        return parsed.success ? parsed.data : undefined;
+        data = JSON.parse(body);
     }
     catch {
         return undefined;
     }
+    const parsed = replySchema.safeParse(data);
+    return parsed.success ? parsed.data : undefined;
 }
-/** The server's own words, short and on one line: a JSON `error`/`message`, or the body's text. */
-function serverMessage(body, contentType) {
+const MESSAGE_LIMIT = 200;
+/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
+function serverMessage(body, contentType, redact = (t) => t) {
     const reply = parseJsonReply(body, contentType);
     let text;
     if (reply) {
         const said = reply.error ?? reply.message;
-        text = typeof said === 'string' ? said : said === undefined ? '' : JSON.stringify(said);
+        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
     }
     else if (/html/i.test(contentType) || /^\s*</.test(body)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-        text = title ? `HTML page "${title.trim()}"` : 'an HTML page';
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+        text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
     }
     else {
         text = body;
     }
-    // Strip control characters (and with them any workflow-command injection) and keep it short.
+    // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
+    // characters go (and with them any workflow-command or terminal-escape injection).
     // eslint-disable-next-line no-control-regex
-    const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+    return clip(clean, MESSAGE_LIMIT);
+}
+function clip(text, limit) {
+    return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+function decodeEntities(text) {
+    return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
 }
 function formatSeconds(ms) {
-    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000} s`;
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/delivery/redact.ts
+/**
+ * Secret redaction. A misbehaving endpoint may echo the secret back (in its body, in a header,
+ * JSON-, URL- or HTML-escaped); every text that came from the network or mentions the request is
+ * passed through the redactor before anyone can print it.
+ */
+/** Leading/trailing HTTP whitespace, which fetch strips from header values before sending. */
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+/** The secret exactly as it travels in the header. */
+function headerValue(secret) {
+    return secret.replace(HTTP_WHITESPACE, '');
+}
+/** Why a secret cannot be sent as a header value, or undefined when it can. Never quotes the secret. */
+function secretProblem(secret, header) {
+    const value = headerValue(secret);
+    if (value === '')
+        return 'input `secret` is blank (only whitespace)';
+    // A header value is a ByteString without CR, LF or NUL (RFC 9110 field-value).
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+        return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[^\u0000-\u00ff]/.test(value)) {
+        return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
+    }
+    return undefined;
+}
+/** Every spelling of one secret that a server could plausibly send back. */
+function spellings(secret) {
+    const json = JSON.stringify(secret).slice(1, -1);
+    return [
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+        json,
+        json.replace(/\//g, '\\/'), // PHP's json_encode escapes slashes
+        json.replace(/[^\u0020-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), // Python's ensure_ascii
+        secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    ];
+}
+/** Replaces the secret (as given and as sent, in each escaped form) wherever it appears. */
+function redactor(secret) {
+    if (!secret)
+        return (t) => t;
+    const forms = [...new Set([...spellings(secret), ...spellings(headerValue(secret))])]
+        .filter((f) => f.length > 0)
+        // Longest first, so a short form never leaves the tail of a longer one behind.
+        .sort((a, b) => b.length - a.length);
+    return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
 
-const MAX_REDIRECTS = 3;
-const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
+
+
+
 async function deliver(targets, options) {
+    const problem = secretProblem(options.secret, options.secretHeader);
+    if (problem !== undefined)
+        throw new Error(problem);
+    const now = options.now ?? Date.now;
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
-    let stopReason;
+    const state = { pauseUntil: 0 };
+    // The first target's first answer comes before anything else is sent: a refused secret then
+    // costs the site one request, not `concurrency` of them, and the first connection is warm.
+    let openGate;
+    const firstAnswer = new Promise((resolve) => (openGate = resolve));
     let next = 0;
-    const worker = async () => {
+    const worker = async (lane) => {
+        if (lane > 0)
+            await firstAnswer;
         while (next < targets.length) {
             const index = next++;
             const target = targets[index];
-            let delivery;
-            if (stopReason !== undefined) {
-                delivery = { target, status: 'skipped', attempts: 0, ms: 0, error: `not sent: ${stopReason}` };
-            }
-            else if (options.deadline !== undefined && Date.now() >= options.deadline) {
-                delivery = { target, status: 'skipped', attempts: 0, ms: 0, error: 'not sent: the run deadline was reached first' };
-            }
-            else {
-                delivery = await deliverOne(target, options, redact, () => stopReason, (reason) => {
-                    stopReason ??= reason;
-                });
-            }
+            const skip = skipReason(state, options, now());
+            const delivery = skip !== undefined
+                ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
+                : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
             results[index] = delivery;
             options.onDelivery?.(delivery);
         }
+        openGate(); // in case there was nothing for lane 0 to open it with
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, targets.length)) }, worker);
-    await Promise.all(workers);
+    const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
     return results;
 }
-async function deliverOne(target, options, redact, stopped, stopAll) {
-    const started = Date.now();
+function skipReason(state, options, now) {
+    if (state.stopReason !== undefined)
+        return `not sent: ${state.stopReason}`;
+    if (options.deadline !== undefined && now >= options.deadline)
+        return `not sent: ${deadlineText(options)} was reached first`;
+    return undefined;
+}
+function deadlineText(options) {
+    return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
+}
+async function deliverOne(target, options, redact, state, afterFirstAttempt) {
+    const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
     const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
+    const started = now();
+    const label = `${target.type} ${target.value}`;
     let attempts = 0;
     let lastStatus;
+    /** Why the last attempt is being retried, for when the retry never happens. */
+    let retrying = '';
+    const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
     const done = (status, error) => ({
         target,
         status,
         attempts,
-        ms: Date.now() - started,
+        ms: Math.max(0, now() - started),
         ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
         ...(error !== undefined ? { error: redact(error) } : {}),
     });
+    const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
+    const body = JSON.stringify({ type: target.type, value: target.value });
     for (;;) {
-        attempts += 1;
-        const outcome = await attempt(target, options);
-        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, options.secretHeader);
-        if (verdict.action === 'success')
-            return done('revalidated');
-        if (verdict.action === 'fail')
-            return done('failed', verdict.reason);
-        if (verdict.action === 'stop-all') {
-            stopAll(`the endpoint refused the secret (HTTP ${lastStatus ?? '?'})`);
-            return done('failed', verdict.reason);
-        }
-        const lastReason = verdict.reason;
-        if (attempts > options.retries) {
-            return done('failed', `${lastReason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
-        }
-        if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
-            return done('failed', `${lastReason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`);
-        }
-        const wait = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
-        if (options.deadline !== undefined && Date.now() + wait >= options.deadline) {
-            return done('failed', `${lastReason}; no time left before the run deadline to retry`);
-        }
-        const stopReason = stopped();
-        if (stopReason !== undefined)
-            return done('failed', `${lastReason}; not retried: ${stopReason}`);
-        await sleep(wait);
-    }
-}
-/** One attempt, redirects included; never throws. */
-async function attempt(target, options) {
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    let url = options.endpoint;
-    const origin = new URL(url).origin;
-    try {
-        for (let hop = 0;; hop++) {
-            const response = await fetch(url, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json', [options.secretHeader]: options.secret, 'user-agent': 'isr-revalidate' },
-                body: JSON.stringify({ type: target.type, value: target.value }),
-                redirect: 'manual',
-                signal,
-            });
-            const location = response.headers.get('location') ?? undefined;
-            // A same-origin 307/308 keeps method and body and cannot leak the secret elsewhere.
-            if ((response.status === 307 || response.status === 308) && location && hop < MAX_REDIRECTS) {
-                const nextUrl = new URL(location, url);
-                if (nextUrl.origin === origin) {
-                    await response.body?.cancel();
-                    url = nextUrl.href;
-                    continue;
-                }
+        // Hold off while the site asked everyone to (Retry-After seen by any target).
+        const pause = state.pauseUntil - now();
+        if (pause > 0) {
+            if (options.deadline !== undefined && now() + pause >= options.deadline) {
+                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
             }
-            const body = await response.text();
-            return {
-                kind: 'response',
-                status: response.status,
-                body,
-                contentType: response.headers.get('content-type') ?? '',
-                ...(response.headers.get('retry-after') !== null ? { retryAfter: response.headers.get('retry-after') } : {}),
-                ...(location !== undefined ? { location: new URL(location, url).href } : {}),
-            };
+            await sleep(pause);
         }
-    }
-    catch (error) {
-        if (signal.aborted)
-            return { kind: 'timeout', ms: options.timeoutMs };
-        return { kind: 'network', message: describeNetworkError(error) };
+        if (state.stopReason !== undefined)
+            return notNow(state.stopReason);
+        const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
+        if (remaining <= 0)
+            return notNow(`${deadlineText(options)} was reached first`);
+        const timeoutMs = Math.min(options.timeoutMs, remaining);
+        attempts += 1;
+        const sentAt = now();
+        const outcome = await attempt({
+            url: options.endpoint,
+            headers,
+            body,
+            timeoutMs,
+            clippedByDeadline: timeoutMs < options.timeoutMs,
+            redact,
+        });
+        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
+        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+        const next = nextStep(verdict, attempts, options, random, now());
+        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
+        if (verdict.action === 'stop-all')
+            state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+        }
+        afterFirstAttempt?.();
+        afterFirstAttempt = undefined;
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+        if (next.kind === 'success')
+            return done('revalidated');
+        if (next.kind === 'fail')
+            return done('failed', next.reason);
+        retrying = next.reason;
+        // A Retry-After wait happens through the shared pause at the top of the loop.
+        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+            await sleep(next.waitMs);
     }
 }
-function describeNetworkError(error) {
-    const cause = error?.cause;
-    if (cause?.code)
-        return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-    return error instanceof Error ? error.message : String(error);
+/** What to do after an attempt, given the verdict and the retry budget. */
+function nextStep(verdict, attempts, options, random, now) {
+    if (verdict.action === 'success')
+        return { kind: 'success' };
+    if (verdict.action === 'fail' || verdict.action === 'stop-all')
+        return { kind: 'fail', reason: verdict.reason };
+    const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    if (attempts > options.retries) {
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+    }
+    if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
+        return {
+            kind: 'fail',
+            reason: `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`,
+        };
+    }
+    const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
+    if (options.deadline !== undefined && now + waitMs >= options.deadline) {
+        return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+    }
+    return { kind: 'retry', reason: verdict.reason, waitMs };
 }
-/** Replaces the secret (and its URL- and JSON-escaped forms) wherever it appears. */
-function redactor(secret) {
-    if (!secret)
-        return (t) => t;
-    const forms = [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].filter((f) => f.length > 0);
-    return (text) => forms.reduce((t, f) => t.split(f).join('***'), text);
+function describeOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'response': {
+            const extras = [
+                outcome.contentType && `content-type ${outcome.contentType}`,
+                outcome.retryAfter !== undefined && `retry-after ${outcome.retryAfter}`,
+                outcome.location !== undefined && `location ${outcome.location}`,
+                outcome.redirects > 0 && `after ${outcome.redirects} redirect(s)`,
+            ].filter(Boolean);
+            // eslint-disable-next-line no-control-regex
+            const snippet = outcome.body.slice(0, 300).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+            return `HTTP ${outcome.status}${extras.length ? ` (${extras.join(', ')})` : ''}, ${outcome.body.length} chars${snippet ? `: ${snippet}` : ''}`;
+        }
+        case 'network':
+            return `network error ${outcome.message}`;
+        case 'timeout':
+            return `timed out after ${outcome.ms} ms`;
+        case 'deadline':
+            return 'cut short by the run deadline';
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -43677,7 +43903,7 @@ function explicitOnly(what, hasExplicitTargets) {
         files: [],
         paths: [],
         tags: [],
-        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: nothing to compare for this event`,
+        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
         warnings: hasExplicitTargets
             ? []
             : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
@@ -43689,10 +43915,10 @@ function planPush(payload) {
         throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
     const p = parsed.data;
     if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: a tag changes no content, nothing to revalidate`, warnings: [] };
+        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
     }
     if (p.deleted || ZERO_SHA.test(p.after)) {
-        return { kind: 'nothing', description: `push deleting ${p.ref}: a deleted branch changes no content, nothing to revalidate`, warnings: [] };
+        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
     }
     if (p.created || ZERO_SHA.test(p.before)) {
         return {
@@ -44805,7 +45031,7 @@ function parseMapping(text, origin) {
         if (!parsed.success) {
             for (const issue of parsed.error.issues) {
                 const issueLine = lineOfKey(item, issue.path, lineCounter) ?? line;
-                problems.push(`${where}: ${describeIssue(issue)}${bracketHint(lines[issueLine - 1])}`);
+                problems.push(`${where}: ${describeIssue(issue, raw)}${bracketHint(lines[issueLine - 1])}`);
             }
             return;
         }
@@ -44875,7 +45101,7 @@ function compileRule(data, number, line, where, problems, warnings) {
         return undefined;
     return { number, line, files, exclude, paths, tags };
 }
-function describeIssue(issue) {
+function describeIssue(issue, raw) {
     const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';
     if (issue.code === 'unrecognized_keys') {
         return issue.keys
@@ -44888,9 +45114,9 @@ function describeIssue(issue) {
     if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
         if (issue.path.length === 0)
             return 'a rule must be a mapping of keys such as `files:` and `paths:`';
-        if (issue.path[0] === 'files' && issue.path.length === 1 && issue.code === 'invalid_type') {
+        const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && raw[String(issue.path[0])] === undefined;
+        if (missing && issue.path[0] === 'files')
             return '`files` is missing: say which files the rule is about';
-        }
         return `${key} must be text or a list of text`;
     }
     return `${key} ${issue.message}`;
@@ -44971,6 +45197,7 @@ function splitFlowItems(inner) {
 
 
 
+
 const LIST_LIMIT = 200;
 async function runEngine(settings, context, log, report) {
     report.dryRun = settings.dryRun;
@@ -45031,6 +45258,9 @@ async function runEngine(settings, context, log, report) {
         return;
     }
     await log.group('Delivery', async () => {
+        const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
+        const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
+        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
         report.deliveries = await deliver(mapped.targets, {
             endpoint: settings.endpoint,
             secret: settings.secret,
@@ -45038,7 +45268,10 @@ async function runEngine(settings, context, log, report) {
             concurrency: settings.concurrency,
             retries: settings.retries,
             timeoutMs: settings.timeoutMs,
+            deadline: Date.now() + budget,
+            deadlineNote,
             onDelivery: (d) => log.info(deliveryLine(d)),
+            ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
     });
 }
@@ -45079,9 +45312,9 @@ function deliveryLine(d) {
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
  * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
+ * free of @actions/core and the command line (cli.ts) shares it.
  */
-
 
 const INPUT_NAMES = [
     'endpoint',
@@ -45175,7 +45408,10 @@ const schema = object({
 function parseSettings(raw) {
     const result = schema.safeParse(raw);
     if (!result.success) {
-        const problems = result.error.issues.map((issue) => {
+        // In the order of action.yml, whatever order zod found them in.
+        const order = (name) => INPUT_NAMES.indexOf(name);
+        const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
+        const problems = issues.map((issue) => {
             const name = String(issue.path[0] ?? 'inputs');
             const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name]);
             return `input \`${name}\` ${issue.message}${shown}`;
@@ -45208,6 +45444,15 @@ function quoteValue(value) {
     const v = value.trim();
     return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
 }
+
+;// CONCATENATED MODULE: ./src/inputs-actions.ts
+/**
+ * The action's edge of the inputs: reads the runner's INPUT_* variables through @actions/core
+ * and hands them to the pure `parseSettings`. Kept apart from inputs.ts so that the command
+ * line, which shares parseSettings, does not bundle @actions/core.
+ */
+
+
 /**
  * Reads every input from the runner. The secret is masked before anything else can print it.
  */
@@ -45223,12 +45468,6 @@ function readSettings() {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
-/**
- * The report: outputs, job summary, annotations. Building them is pure (`buildOutputs`,
- * `renderSummary`), writing them is the thin `writeReport` that touches @actions/core.
- * It is called in `finally`, so a run that failed half-way still says what it did.
- */
-
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
@@ -45263,69 +45502,129 @@ function hasFailures(report) {
     const c = countResults(report);
     return c.failed + c.skipped + c.rejected > 0;
 }
+/** Rows shown in one table before the rest is left to the outputs. */
 const MAX_ROWS = 500;
-function renderSummary(report) {
-    const c = countResults(report);
-    const out = ['## isr-revalidate', ''];
+/** Longer lists are folded into <details> so the counts stay at the top of the page. */
+const FOLD_AT = 25;
+/** How the run ends: one function for the action and the command, so both say the same. */
+function conclude(report, failOnError) {
     if (report.fatal)
-        out.push(`> [!CAUTION]`, `> ${escapeText(report.fatal).replace(/\n/g, '\n> ')}`, '');
-    const headline = report.dryRun
-        ? `🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`
-        : `✅ **${c.revalidated} revalidated** · ${c.failed ? '❌' : '✔️'} **${c.failed} failed** · ⏭️ **${c.skipped + c.rejected} not sent**`;
-    out.push(headline, '');
-    out.push(`| changed files | matched | unmatched | paths | tags |`, `| ---: | ---: | ---: | ---: | ---: |`);
+        return { exitCode: 1, error: report.fatal };
+    const c = countResults(report);
+    const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
+    if (!hasFailures(report))
+        return { exitCode: 0, info };
+    const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
+    if (failOnError)
+        return { exitCode: 1, info, error: message };
+    return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+}
+function renderSummary(report, options = {}) {
+    const c = countResults(report);
     const targets = report.mapping?.targets ?? [];
-    out.push(`| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${targets.filter((t) => t.type === 'path').length} | ${targets.filter((t) => t.type === 'tag').length} |`, '');
+    const out = [`## ${options.title ?? 'isr-revalidate'}`, ''];
+    if (report.fatal)
+        out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+    // Counts at a glance: the one line a reader needs when everything went well.
+    if (report.dryRun) {
+        out.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
+    }
+    else if (!report.fatal || report.deliveries.length > 0) {
+        const parts = [`✅ **${c.revalidated} revalidated**`, `${c.failed ? '❌' : '✔️'} **${c.failed} failed**`];
+        if (c.skipped + c.rejected > 0)
+            parts.push(`⏭️ **${c.skipped + c.rejected} not sent**`);
+        out.push(parts.join(' · '), '');
+    }
+    const paths = targets.filter((t) => t.type === 'path').length;
+    out.push('| changed files | matched a rule | unmatched | paths | tags |', '| ---: | ---: | ---: | ---: | ---: |', `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`, '');
+    const context = [];
     if (report.description)
-        out.push(`Compared: ${escapeText(report.description)}${report.changes ? ` (via ${report.changes.source})` : ''}`, '');
+        context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
     if (report.endpoint)
-        out.push(`Endpoint: \`${escapeText(report.endpoint)}\``, '');
+        context.push(`**Endpoint:** ${code(report.endpoint)}`);
+    if (context.length > 0)
+        out.push(context.join('<br>'), '');
+    // Failures first, with the server's own words: the reason someone opens the summary.
     const problems = failedEntries(report);
     if (problems.length > 0) {
-        out.push(`### Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+        out.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
         for (const p of problems.slice(0, MAX_ROWS))
-            out.push(`| ${p.type} ${code(p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
+            out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
         if (problems.length > MAX_ROWS)
             out.push(`| … | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
         out.push('');
     }
-    if (report.deliveries.length > 0 || (report.dryRun && targets.length > 0)) {
-        out.push('### Targets', '', '| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
-        const rows = report.deliveries.length > 0 ? report.deliveries : targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 }));
+    const rows = report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 })) : [];
+    if (rows.length > 0) {
+        const table = ['| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |'];
         for (const d of rows.slice(0, MAX_ROWS)) {
-            const http = 'httpStatus' in d && d.httpStatus !== undefined ? String(d.httpStatus) : '–';
-            out.push(`| ${d.target.type} ${code(d.target.value)} | ${STATUS_LABEL[d.status]} | ${http} | ${d.attempts} | ${d.ms} ms |`);
+            const sent = d.status !== 'dry-run' && d.attempts > 0;
+            table.push(`| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`);
         }
         if (rows.length > MAX_ROWS)
-            out.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
-        out.push('');
+            table.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
+        const heading = `Targets (${rows.length})`;
+        if (rows.length > FOLD_AT)
+            out.push(`<details><summary><b>${heading}</b></summary>`, '', ...table, '', '</details>', '');
+        else
+            out.push(`### ${heading}`, '', ...table, '');
     }
     const perFile = report.mapping?.perFile ?? [];
-    if (perFile.length > 0 || c.unmatched > 0) {
-        const open = perFile.length <= 20 ? ' open' : '';
-        out.push(`<details${open}><summary>Changed files and what each revalidates (${perFile.length} matched, ${c.unmatched} unmatched)</summary>`, '');
-        for (const f of perFile.slice(0, MAX_ROWS)) {
-            out.push(`- ${code(f.file)} (${f.status}) → ${f.targets.map((t) => code(t)).join(', ')}`);
+    const unmatched = report.mapping?.unmatched ?? [];
+    if (perFile.length + unmatched.length > 0) {
+        const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
+        out.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
+        if (perFile.length > 0) {
+            out.push('| file | change | revalidates |', '| --- | --- | --- |');
+            const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
+            for (const f of perFile.slice(0, MAX_ROWS)) {
+                const from = previous.get(f.file);
+                const change = from ? `${f.status} from ${code(from)}` : f.status;
+                out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
+            }
+            if (perFile.length > MAX_ROWS)
+                out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
+            out.push('');
         }
-        if (perFile.length > MAX_ROWS)
-            out.push(`- … ${perFile.length - MAX_ROWS} more`);
-        const unmatched = report.mapping?.unmatched ?? [];
         if (unmatched.length > 0) {
-            out.push(`- unmatched: ${unmatched.slice(0, 50).map((f) => code(f)).join(', ')}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`);
+            const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
+            out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
         }
-        out.push('', '</details>', '');
+        out.push('</details>', '');
     }
     if (report.warnings.length > 0) {
-        out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeText(w)}`), '');
+        out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
     }
     return out.join('\n');
 }
 const STATUS_LABEL = {
     revalidated: '✅ revalidated',
     failed: '❌ failed',
-    skipped: '⏭️ skipped',
+    skipped: '⏭️ not sent',
     'dry-run': '🧪 dry run',
 };
+const SOURCE_LABEL = {
+    git: 'git diff',
+    api: 'GitHub compare API',
+    explicit: 'given explicitly',
+    none: 'no diff',
+};
+function formatMs(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+function targetCell(type, value) {
+    return `${type === 'path' ? '📄' : '🏷️'} ${code(value)}`;
+}
+/** `path:/blog/x` → the same icon and code as the targets table. */
+function targetKey(key) {
+    const i = key.indexOf(':');
+    const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
+    return targetCell(type, key.slice(i + 1));
+}
+/** Full commit ids are noise in a summary line; seven characters name a commit as GitHub shows it. */
+function shortenCommits(text) {
+    return text.replace(/\b([0-9a-f]{7})(?:[0-9a-f]{33}|[0-9a-f]{57})\b/g, '$1');
+}
 function plural(n) {
     return n === 1 ? '' : 's';
 }
@@ -45339,6 +45638,14 @@ function escapeCell(s) {
 function code(s) {
     return `<code>${escapeCell(s)}</code>`;
 }
+
+;// CONCATENATED MODULE: ./src/report-actions.ts
+/**
+ * The action's edge of the report: outputs, annotations and the job summary through
+ * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
+ */
+
+
 /** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
 async function writeReport(report) {
     for (const [name, value] of Object.entries(buildOutputs(report)))
@@ -45369,8 +45676,10 @@ async function writeReport(report) {
 
 
 
+
 const actionsLog = {
     info: (line) => info(line),
+    debug: (line) => core_debug(line),
     group: (name, body) => group(name, body),
 };
 async function run() {
@@ -45396,19 +45705,13 @@ async function run() {
     }
     finally {
         await writeReport(report);
-        const c = countResults(report);
-        if (report.fatal)
-            setFailed(report.fatal);
-        else {
-            info(`${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`);
-            if (hasFailures(report)) {
-                const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
-                if (failOnError)
-                    setFailed(message);
-                else
-                    warning(`${message} (fail-on-error is false)`);
-            }
-        }
+        const verdict = conclude(report, failOnError);
+        if (verdict.info)
+            info(verdict.info);
+        if (verdict.warning)
+            warning(verdict.warning);
+        if (verdict.error)
+            setFailed(verdict.error);
     }
 }
 async function readEventPayload() {

@@ -1,2 +1,7 @@
 // The bundles in dist/: entry source → output file name.
-export const BUNDLES = [{ entry: 'src/index.ts', output: 'index.js' }];
+//   index.js — the action (action.yml `runs.main`)
+//   cli.js   — the `isr-revalidate` command (package.json `bin`); carries no @actions/core
+export const BUNDLES = [
+  { entry: 'src/index.ts', output: 'index.js' },
+  { entry: 'src/bin.ts', output: 'cli.js' },
+];

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan } from './changes/event.js';
+import { formatSeconds, runBudgetMs } from './delivery/policy.js';
 import { deliver } from './delivery/send.js';
 import type { Settings } from './inputs.js';
 import { mapChanges } from './mapping/apply.js';
@@ -17,6 +18,8 @@ import type { Delivery } from './types.js';
 
 export interface Logger {
   info(line: string): void;
+  /** Detail for the debug log (ACTIONS_STEP_DEBUG); optional. */
+  debug?(line: string): void;
   group<T>(name: string, body: () => Promise<T>): Promise<T>;
 }
 
@@ -90,6 +93,9 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     return;
   }
   await log.group('Delivery', async () => {
+    const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
+    const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
+    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
     report.deliveries = await deliver(mapped.targets, {
       endpoint: settings.endpoint as string,
       secret: settings.secret as string,
@@ -97,7 +103,10 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
       concurrency: settings.concurrency,
       retries: settings.retries,
       timeoutMs: settings.timeoutMs,
+      deadline: Date.now() + budget,
+      deadlineNote,
       onDelivery: (d) => log.info(deliveryLine(d)),
+      ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
   });
 }

@@ -1,9 +1,9 @@
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
  * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out); `readSettings` is the thin edge that reads the runner's INPUT_* variables.
+ * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
+ * free of @actions/core and the command line (cli.ts) shares it.
  */
-import * as core from '@actions/core';
 import { z } from 'zod';
 
 export const INPUT_NAMES = [
@@ -150,7 +150,10 @@ const schema = z
 export function parseSettings(raw: RawInputs): Settings {
   const result = schema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
+    // In the order of action.yml, whatever order zod found them in.
+    const order = (name: string) => INPUT_NAMES.indexOf(name as InputName);
+    const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
+    const problems = issues.map((issue) => {
       const name = String(issue.path[0] ?? 'inputs');
       const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name as InputName]);
       return `input \`${name}\` ${issue.message}${shown}`;
@@ -182,15 +185,4 @@ function quoteValue(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return '';
   const v = value.trim();
   return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
-}
-
-/**
- * Reads every input from the runner. The secret is masked before anything else can print it.
- */
-export function readSettings(): Settings {
-  const raw: RawInputs = {};
-  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'secret' });
-  if (raw.secret) core.setSecret(raw.secret);
-  if (raw['github-token']) core.setSecret(raw['github-token']);
-  return parseSettings(raw);
 }

@@ -6,11 +6,13 @@ import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { redactor } from './delivery/send.js';
 import { runEngine, type Logger } from './engine.js';
-import { readSettings } from './inputs.js';
-import { countResults, hasFailures, writeReport, type RunReport } from './report.js';
+import { readSettings } from './inputs-actions.js';
+import { conclude, type RunReport } from './report.js';
+import { writeReport } from './report-actions.js';
 
 const actionsLog: Logger = {
   info: (line) => core.info(line),
+  debug: (line) => core.debug(line),
   group: (name, body) => core.group(name, body),
 };
 
@@ -35,16 +37,10 @@ export async function run(): Promise<void> {
     report.fatal = redact(error instanceof Error ? error.message : String(error));
   } finally {
     await writeReport(report);
-    const c = countResults(report);
-    if (report.fatal) core.setFailed(report.fatal);
-    else {
-      core.info(`${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`);
-      if (hasFailures(report)) {
-        const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
-        if (failOnError) core.setFailed(message);
-        else core.warning(`${message} (fail-on-error is false)`);
-      }
-    }
+    const verdict = conclude(report, failOnError);
+    if (verdict.info) core.info(verdict.info);
+    if (verdict.warning) core.warning(verdict.warning);
+    if (verdict.error) core.setFailed(verdict.error);
   }
 }
 

@@ -1,9 +1,9 @@
 /**
- * The report: outputs, job summary, annotations. Building them is pure (`buildOutputs`,
- * `renderSummary`), writing them is the thin `writeReport` that touches @actions/core.
- * It is called in `finally`, so a run that failed half-way still says what it did.
+ * The report: outputs, job summary and the run's verdict, built from a RunReport by pure
+ * functions. Writing them is left to the edges: `report-actions.ts` for the action (outputs,
+ * annotations, $GITHUB_STEP_SUMMARY) and `cli.ts` for the command line, so this module never
+ * touches @actions/core and the command's bundle does not carry it.
  */
-import * as core from '@actions/core';
 import type { MappingResult } from './mapping/apply.js';
 import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
 
@@ -77,58 +77,113 @@ export function hasFailures(report: RunReport): boolean {
   return c.failed + c.skipped + c.rejected > 0;
 }
 
+/** Rows shown in one table before the rest is left to the outputs. */
 const MAX_ROWS = 500;
+/** Longer lists are folded into <details> so the counts stay at the top of the page. */
+const FOLD_AT = 25;
 
-export function renderSummary(report: RunReport): string {
+export interface Verdict {
+  exitCode: 0 | 1;
+  /** The closing line for the log. */
+  info?: string;
+  /** Set when targets failed but fail-on-error is false. */
+  warning?: string;
+  /** Set when the run fails: the step's (or command's) failure message. */
+  error?: string;
+}
+
+/** How the run ends: one function for the action and the command, so both say the same. */
+export function conclude(report: RunReport, failOnError: boolean): Verdict {
+  if (report.fatal) return { exitCode: 1, error: report.fatal };
   const c = countResults(report);
-  const out: string[] = ['## isr-revalidate', ''];
-  if (report.fatal) out.push(`> [!CAUTION]`, `> ${escapeText(report.fatal).replace(/\n/g, '\n> ')}`, '');
-  const headline = report.dryRun
-    ? `🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`
-    : `✅ **${c.revalidated} revalidated** · ${c.failed ? '❌' : '✔️'} **${c.failed} failed** · ⏭️ **${c.skipped + c.rejected} not sent**`;
-  out.push(headline, '');
-  out.push(`| changed files | matched | unmatched | paths | tags |`, `| ---: | ---: | ---: | ---: | ---: |`);
+  const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
+  if (!hasFailures(report)) return { exitCode: 0, info };
+  const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
+  if (failOnError) return { exitCode: 1, info, error: message };
+  return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+}
+
+export interface SummaryOptions {
+  /** Title of the summary; the command line says where it ran. */
+  title?: string;
+}
+
+export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
+  const c = countResults(report);
   const targets = report.mapping?.targets ?? [];
+  const out: string[] = [`## ${options.title ?? 'isr-revalidate'}`, ''];
+  if (report.fatal) out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+
+  // Counts at a glance: the one line a reader needs when everything went well.
+  if (report.dryRun) {
+    out.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
+  } else if (!report.fatal || report.deliveries.length > 0) {
+    const parts = [`✅ **${c.revalidated} revalidated**`, `${c.failed ? '❌' : '✔️'} **${c.failed} failed**`];
+    if (c.skipped + c.rejected > 0) parts.push(`⏭️ **${c.skipped + c.rejected} not sent**`);
+    out.push(parts.join(' · '), '');
+  }
+  const paths = targets.filter((t) => t.type === 'path').length;
   out.push(
-    `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${targets.filter((t) => t.type === 'path').length} | ${targets.filter((t) => t.type === 'tag').length} |`,
+    '| changed files | matched a rule | unmatched | paths | tags |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`,
     '',
   );
-  if (report.description) out.push(`Compared: ${escapeText(report.description)}${report.changes ? ` (via ${report.changes.source})` : ''}`, '');
-  if (report.endpoint) out.push(`Endpoint: \`${escapeText(report.endpoint)}\``, '');
+  const context: string[] = [];
+  if (report.description) context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+  if (report.endpoint) context.push(`**Endpoint:** ${code(report.endpoint)}`);
+  if (context.length > 0) out.push(context.join('<br>'), '');
 
+  // Failures first, with the server's own words: the reason someone opens the summary.
   const problems = failedEntries(report);
   if (problems.length > 0) {
-    out.push(`### Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-    for (const p of problems.slice(0, MAX_ROWS)) out.push(`| ${p.type} ${code(p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
+    out.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+    for (const p of problems.slice(0, MAX_ROWS)) out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
     if (problems.length > MAX_ROWS) out.push(`| … | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
     out.push('');
   }
-  if (report.deliveries.length > 0 || (report.dryRun && targets.length > 0)) {
-    out.push('### Targets', '', '| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
-    const rows = report.deliveries.length > 0 ? report.deliveries : targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 }));
+
+  const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms'>> =
+    report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 })) : [];
+  if (rows.length > 0) {
+    const table = ['| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |'];
     for (const d of rows.slice(0, MAX_ROWS)) {
-      const http = 'httpStatus' in d && d.httpStatus !== undefined ? String(d.httpStatus) : '–';
-      out.push(`| ${d.target.type} ${code(d.target.value)} | ${STATUS_LABEL[d.status]} | ${http} | ${d.attempts} | ${d.ms} ms |`);
+      const sent = d.status !== 'dry-run' && d.attempts > 0;
+      table.push(`| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`);
     }
-    if (rows.length > MAX_ROWS) out.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
-    out.push('');
+    if (rows.length > MAX_ROWS) table.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
+    const heading = `Targets (${rows.length})`;
+    if (rows.length > FOLD_AT) out.push(`<details><summary><b>${heading}</b></summary>`, '', ...table, '', '</details>', '');
+    else out.push(`### ${heading}`, '', ...table, '');
   }
+
   const perFile = report.mapping?.perFile ?? [];
-  if (perFile.length > 0 || c.unmatched > 0) {
-    const open = perFile.length <= 20 ? ' open' : '';
-    out.push(`<details${open}><summary>Changed files and what each revalidates (${perFile.length} matched, ${c.unmatched} unmatched)</summary>`, '');
-    for (const f of perFile.slice(0, MAX_ROWS)) {
-      out.push(`- ${code(f.file)} (${f.status}) → ${f.targets.map((t) => code(t)).join(', ')}`);
+  const unmatched = report.mapping?.unmatched ?? [];
+  if (perFile.length + unmatched.length > 0) {
+    const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
+    out.push(
+      `<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`,
+      '',
+    );
+    if (perFile.length > 0) {
+      out.push('| file | change | revalidates |', '| --- | --- | --- |');
+      const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
+      for (const f of perFile.slice(0, MAX_ROWS)) {
+        const from = previous.get(f.file);
+        const change = from ? `${f.status} from ${code(from)}` : f.status;
+        out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
+      }
+      if (perFile.length > MAX_ROWS) out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
+      out.push('');
     }
-    if (perFile.length > MAX_ROWS) out.push(`- … ${perFile.length - MAX_ROWS} more`);
-    const unmatched = report.mapping?.unmatched ?? [];
     if (unmatched.length > 0) {
-      out.push(`- unmatched: ${unmatched.slice(0, 50).map((f) => code(f)).join(', ')}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`);
+      const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
+      out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
     }
-    out.push('', '</details>', '');
+    out.push('</details>', '');
   }
   if (report.warnings.length > 0) {
-    out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeText(w)}`), '');
+    out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
   }
   return out.join('\n');
 }
@@ -136,9 +191,36 @@ export function renderSummary(report: RunReport): string {
 const STATUS_LABEL: Record<Delivery['status'], string> = {
   revalidated: '✅ revalidated',
   failed: '❌ failed',
-  skipped: '⏭️ skipped',
+  skipped: '⏭️ not sent',
   'dry-run': '🧪 dry run',
 };
+
+const SOURCE_LABEL: Record<ChangeSet['source'], string> = {
+  git: 'git diff',
+  api: 'GitHub compare API',
+  explicit: 'given explicitly',
+  none: 'no diff',
+};
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function targetCell(type: Target['type'], value: string): string {
+  return `${type === 'path' ? '📄' : '🏷️'} ${code(value)}`;
+}
+
+/** `path:/blog/x` → the same icon and code as the targets table. */
+function targetKey(key: string): string {
+  const i = key.indexOf(':');
+  const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
+  return targetCell(type, key.slice(i + 1));
+}
+
+/** Full commit ids are noise in a summary line; seven characters name a commit as GitHub shows it. */
+function shortenCommits(text: string): string {
+  return text.replace(/\b([0-9a-f]{7})(?:[0-9a-f]{33}|[0-9a-f]{57})\b/g, '$1');
+}
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
@@ -155,20 +237,4 @@ function escapeCell(s: string): string {
 /** Inline code that survives any content: HTML <code> with escaped text. */
 function code(s: string): string {
   return `<code>${escapeCell(s)}</code>`;
-}
-
-/** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
-export async function writeReport(report: RunReport): Promise<void> {
-  for (const [name, value] of Object.entries(buildOutputs(report))) core.setOutput(name, value);
-  for (const w of report.warnings) core.warning(w);
-  for (const p of failedEntries(report)) {
-    core.error(`${p.type} ${p.value}: ${p.error}`, { title: 'isr-revalidate: not revalidated' });
-  }
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(renderSummary(report), true).write();
-    } catch (e) {
-      core.warning(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
 }

@@ -77,7 +77,7 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(run.outputs.revalidated).toBe('9');
     expect(run.outputs.failed).toBe('[]');
     expect(run.summary).toContain('**9 revalidated**');
-    expect(run.summary).toContain('<code>content/blog/gone.md</code> (deleted)');
+    expect(run.summary).toContain('| <code>content/blog/gone.md</code> | deleted |');
     expect(run.stdout).toContain(`fetched ${before}`);
     expect(visibleLog(run) + run.summary + JSON.stringify(run.outputs)).not.toContain(SECRET.slice(2));
   });
@@ -144,5 +144,73 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(JSON.parse(run.outputs.paths ?? '')).toEqual(['/blog', '/blog/a']);
     expect(run.outputs.revalidated).toBe('0');
     expect(run.summary).toContain('**Dry run**: 4 targets would be sent');
+  });
+  it('reads mapping-file from the workspace, honours base/head and secret-header, and fail-on-error: false', async () => {
+    const repo = TestRepo.create();
+    repo.write({ '.github/revalidate.yml': MAPPING, 'content/blog/a.md': '1', 'content/blog/b.md': '1' });
+    const first = repo.commit();
+    repo.write({ 'content/blog/a.md': '2' });
+    const second = repo.commit();
+    repo.write({ 'content/blog/b.md': '2' });
+    repo.commit();
+    const custom = await startReceiver({ secret: SECRET, header: 'x-custom' });
+    try {
+      const run = await runAction({
+        node,
+        workspace: repo.dir,
+        eventName: 'workflow_dispatch',
+        inputs: {
+          endpoint: custom.url,
+          secret: SECRET,
+          'secret-header': 'X-Custom',
+          'mapping-file': '.github/revalidate.yml',
+          base: first,
+          head: second,
+          tags: 'extra',
+          'fail-on-error': 'false',
+        },
+      });
+      // Only a.md changed between base and head; b.md changed after head.
+      expect(receivedTargets(custom)).toEqual([
+        { type: 'path', value: '/blog' },
+        { type: 'path', value: '/blog/a' },
+        { type: 'tag', value: 'extra' },
+        { type: 'tag', value: 'post:a' },
+        { type: 'tag', value: 'posts' },
+      ]);
+      expect(custom.requests.every((r) => r.headers['x-custom'] === SECRET && r.headers['x-revalidation-secret'] === undefined)).toBe(true);
+      expect(run.code).toBe(0);
+      expect(run.outputs.revalidated).toBe('5');
+    } finally {
+      await custom.close();
+    }
+    // The same run against a refusing endpoint still exits 0 with fail-on-error false, with a warning.
+    const refused = await runAction({
+      node,
+      workspace: repo.dir,
+      eventName: 'workflow_dispatch',
+      inputs: { endpoint: receiver.url, secret: 'not-it', tags: 'x', 'fail-on-error': 'false' },
+    });
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toContain('::warning::1 of 1 target(s) were not revalidated (fail-on-error is false)');
+    expect(JSON.parse(refused.outputs.failed ?? '')).toEqual([
+      expect.objectContaining({ type: 'tag', value: 'x', status: 401 }),
+    ]);
+  });
+
+  it('a missing mapping-file is one clear error naming the input', async () => {
+    const repo = TestRepo.create();
+    repo.commit();
+    const run = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: { 'dry-run': 'true', 'mapping-file': 'nope.yml' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::input `mapping-file`: cannot read nope.yml (no such file in the workspace; is the repository checked out?)');
+    expect(run.outputs.revalidated).toBe('0');
+  });
+
+  it('bad inputs fail before anything is sent, naming each input', async () => {
+    const run = await runAction({ node, eventName: 'workflow_dispatch', inputs: { endpoint: receiver.url, secret: SECRET, concurrency: '0', tags: 'x' } });
+    expect(run.code).toBe(1);
+    expect(receiver.requests).toHaveLength(0);
+    expect(run.stdout).toContain('::error::input `concurrency` must be at least 1 (got "0")');
   });
 });

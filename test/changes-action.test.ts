@@ -157,7 +157,7 @@ describe('event kinds, whole process', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/::warning::git cannot fetch from origin in this checkout .*: using the GitHub API instead/);
       expect(paths(run)).toEqual(['/blog/a', '/blog/b', '/blog/c']);
-      expect(run.summary).toContain('(via api)');
+      expect(run.summary).toContain('(GitHub compare API)');
     } finally {
       await remote.close();
     }

@@ -32,10 +32,10 @@ describe('push', () => {
   it('a deleted branch or a tag: nothing, in one line', () => {
     expect(plan('push', push({ after: ZERO, deleted: true }))).toEqual({
       kind: 'nothing',
-      description: 'push deleting refs/heads/main: a deleted branch changes no content, nothing to revalidate',
+      description: 'push deleting refs/heads/main: nothing to revalidate',
       warnings: [],
     });
-    expect(plan('push', push({ ref: 'refs/tags/v1.2.0' }))).toMatchObject({ kind: 'nothing', description: 'push of tag v1.2.0: a tag changes no content, nothing to revalidate' });
+    expect(plan('push', push({ ref: 'refs/tags/v1.2.0' }))).toMatchObject({ kind: 'nothing', description: 'push of tag v1.2.0: tags do not change content, nothing to revalidate' });
   });
 
   it('a malformed payload names the field', () => {

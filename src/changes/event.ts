@@ -95,7 +95,7 @@ function explicitOnly(what: string, hasExplicitTargets: boolean): Plan {
     files: [],
     paths: [],
     tags: [],
-    description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: nothing to compare for this event`,
+    description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
     warnings: hasExplicitTargets
       ? []
       : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
@@ -107,10 +107,10 @@ function planPush(payload: unknown): Plan {
   if (!parsed.success) throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
   const p = parsed.data;
   if (p.ref.startsWith('refs/tags/')) {
-    return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: a tag changes no content, nothing to revalidate`, warnings: [] };
+    return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
   }
   if (p.deleted || ZERO_SHA.test(p.after)) {
-    return { kind: 'nothing', description: `push deleting ${p.ref}: a deleted branch changes no content, nothing to revalidate`, warnings: [] };
+    return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
   }
   if (p.created || ZERO_SHA.test(p.before)) {
     return {

@@ -1,13 +1,29 @@
 /**
- * Retry policy: what an attempt's outcome means and how long to wait before the next one.
- * Pure: plain values in and out, so every rule is tested without a clock or a network.
+ * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
+ * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
+ * clock or a network.
  */
 import { z } from 'zod';
 
 export type Outcome =
-  | { kind: 'response'; status: number; body: string; contentType: string; retryAfter?: string; location?: string }
+  | {
+      kind: 'response';
+      status: number;
+      /** The body as read (at most a bounded prefix), already redacted. */
+      body: string;
+      contentType: string;
+      retryAfter?: string;
+      /** The Location header, resolved against the request URL when it parses, already redacted. */
+      location?: string;
+      /** How many same-origin 307/308 hops were followed before this response. */
+      redirects: number;
+      /** Set when the response is a redirect the action refuses to follow further (too many hops). */
+      tooManyRedirects?: boolean;
+    }
   | { kind: 'network'; message: string }
-  | { kind: 'timeout'; ms: number };
+  | { kind: 'timeout'; ms: number }
+  /** The run deadline, not the per-request timeout, cut the attempt short. */
+  | { kind: 'deadline' };
 
 export type Verdict =
   | { action: 'success' }
@@ -18,24 +34,32 @@ export type Verdict =
 
 export const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-const replySchema = z
-  .object({
-    revalidated: z.boolean().optional(),
-    error: z.unknown().optional(),
-    message: z.unknown().optional(),
-  })
-  .passthrough();
+export interface JudgeContext {
+  secretHeader: string;
+  /** Applied to anything the server said, after decoding and before truncating. */
+  redact?: (text: string) => string;
+  now?: number;
+}
 
-export function judge(outcome: Outcome, secretHeader: string, now: number = Date.now()): Verdict {
+// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean failure.
+const replySchema = z.looseObject({
+  revalidated: z.unknown().optional(),
+  error: z.unknown().optional(),
+  message: z.unknown().optional(),
+});
+type Reply = z.infer<typeof replySchema>;
+
+export function judge(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)}` };
+  if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
+  if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
   const { status } = outcome;
-  const serverSays = serverMessage(outcome.body, outcome.contentType);
+  const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
   const suffix = serverSays ? `: ${serverSays}` : '';
   if (status >= 200 && status < 300) {
     const reply = parseJsonReply(outcome.body, outcome.contentType);
     if (reply?.revalidated === false) return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
-    if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false) {
+    if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
       return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
     }
     return { action: 'success' };
@@ -43,24 +67,32 @@ export function judge(outcome: Outcome, secretHeader: string, now: number = Date
   if (status === 401 || status === 403) {
     return {
       action: 'stop-all',
-      reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+      reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
     };
   }
   if (status >= 300 && status < 400) {
-    return { action: 'fail', reason: `HTTP ${status} redirect to ${outcome.location ?? '(no Location header)'}: the endpoint is misconfigured; use the final URL as \`endpoint\`` };
+    const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+    const why = outcome.tooManyRedirects
+      ? `after ${outcome.redirects} same-origin redirects, stopped`
+      : status === 307 || status === 308
+        ? 'to another origin, not followed with the secret'
+        : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
+    return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
   }
   if (RETRYABLE_STATUS.has(status)) {
-    const retryAfterMs = parseRetryAfter(outcome.retryAfter, now);
+    const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
     return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date. */
+/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+  if (!/^[A-Za-z]{3},/.test(v)) return undefined;
   const date = Date.parse(v);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
@@ -71,42 +103,87 @@ export interface BackoffOptions {
   capMs: number;
 }
 
-/** Exponential backoff with full jitter: a random wait in [0, min(cap, base·2^(attempt-1))). */
-export function backoffMs(attempt: number, options: BackoffOptions, random: () => number): number {
-  const ceiling = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 10_000 };
+/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+
+/** The ceiling of the wait before retry number `attempt` (1-based): base·2^(attempt-1), capped. */
+export function backoffCeilingMs(attempt: number, options: BackoffOptions): number {
+  return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
-function parseJsonReply(body: string, contentType: string): z.infer<typeof replySchema> | undefined {
+/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
+export function backoffMs(attempt: number, options: BackoffOptions, random: () => number): number {
+  return Math.floor(random() * backoffCeilingMs(attempt, options));
+}
+
+export interface BudgetInputs {
+  targets: number;
+  concurrency: number;
+  retries: number;
+  timeoutMs: number;
+  backoff?: BackoffOptions;
+}
+
+/**
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
+ */
+export function runBudgetMs(inputs: BudgetInputs): number {
+  const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
+  const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
+  let retrySchedule = 0;
+  for (let r = 1; r <= inputs.retries; r++) retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
+  return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
+}
+
+function parseJsonReply(body: string, contentType: string): Reply | undefined {
   const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
   if (!looksJson) return undefined;
+  let data: unknown;
   try {
-    const parsed = replySchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : undefined;
+    data = JSON.parse(body);
   } catch {
     return undefined;
   }
+  const parsed = replySchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
 }
 
-/** The server's own words, short and on one line: a JSON `error`/`message`, or the body's text. */
-export function serverMessage(body: string, contentType: string): string {
+const MESSAGE_LIMIT = 200;
+
+/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
+export function serverMessage(body: string, contentType: string, redact: (text: string) => string = (t) => t): string {
   const reply = parseJsonReply(body, contentType);
   let text: string;
   if (reply) {
     const said = reply.error ?? reply.message;
-    text = typeof said === 'string' ? said : said === undefined ? '' : JSON.stringify(said);
+    text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
   } else if (/html/i.test(contentType) || /^\s*</.test(body)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-    text = title ? `HTML page "${title.trim()}"` : 'an HTML page';
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+    text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
   } else {
     text = body;
   }
-  // Strip control characters (and with them any workflow-command injection) and keep it short.
+  // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
+  // characters go (and with them any workflow-command or terminal-escape injection).
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+  const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clip(clean, MESSAGE_LIMIT);
+}
+
+function clip(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
 }
 
 export function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -83,7 +83,7 @@ export function parseMapping(text: string, origin: string): ParsedMapping {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const issueLine = lineOfKey(item, issue.path, lineCounter) ?? line;
-        problems.push(`${where}: ${describeIssue(issue)}${bracketHint(lines[issueLine - 1])}`);
+        problems.push(`${where}: ${describeIssue(issue, raw)}${bracketHint(lines[issueLine - 1])}`);
       }
       return;
     }
@@ -155,7 +155,7 @@ function compileRule(
   return { number, line, files, exclude, paths, tags };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
@@ -167,9 +167,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
     if (issue.path.length === 0) return 'a rule must be a mapping of keys such as `files:` and `paths:`';
-    if (issue.path[0] === 'files' && issue.path.length === 1 && issue.code === 'invalid_type') {
-      return '`files` is missing: say which files the rule is about';
-    }
+    const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[String(issue.path[0])] === undefined;
+    if (missing && issue.path[0] === 'files') return '`files` is missing: say which files the rule is about';
     return `${key} must be text or a list of text`;
   }
   return `${key} ${issue.message}`;

@@ -1,0 +1,216 @@
+/**
+ * `isr-revalidate`: the action's engine outside GitHub Actions, for previewing a mapping locally
+ * (`--dry-run`) and for other CI systems. Options mirror the action's inputs one to one and go
+ * through the same validation, so messages and exit codes are the action's, with `--name` where
+ * the action says "input `name`". The secret comes from an environment variable, never a flag:
+ * a flag would end up in shell history and in every process listing.
+ *
+ * This module never imports @actions/core (nor anything that does), so dist/cli.js runs alone.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { redactor } from './delivery/send.js';
+import { runEngine, type Logger } from './engine.js';
+import { parseSettings, type InputName, type RawInputs } from './inputs.js';
+import { buildOutputs, conclude, renderSummary, type RunReport } from './report.js';
+
+export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
+
+/** Options that carry an action input of the same name. */
+const INPUT_OPTIONS = [
+  'endpoint',
+  'secret-header',
+  'mapping',
+  'mapping-file',
+  'paths',
+  'tags',
+  'base',
+  'head',
+  'diff-source',
+  'concurrency',
+  'retries',
+  'timeout',
+] as const satisfies readonly InputName[];
+
+const OPTIONS = {
+  endpoint: { type: 'string' },
+  'secret-header': { type: 'string' },
+  mapping: { type: 'string' },
+  'mapping-file': { type: 'string' },
+  paths: { type: 'string', multiple: true },
+  tags: { type: 'string', multiple: true },
+  base: { type: 'string' },
+  head: { type: 'string' },
+  'diff-source': { type: 'string' },
+  concurrency: { type: 'string' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
+  'secret-env': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'no-fail-on-error': { type: 'boolean' },
+  cwd: { type: 'string' },
+  'summary-file': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const HELP = `isr-revalidate: revalidate the site paths and cache tags that changed content files feed.
+The engine of the isr-revalidate GitHub Action, for local previews and other CI systems.
+
+Usage:
+  isr-revalidate --base <commit> [--head <commit>] --mapping-file <file> --endpoint <url>
+  isr-revalidate --dry-run --base <commit> --mapping-file <file>
+  isr-revalidate --endpoint <url> --tags posts --paths /,/about
+
+What to revalidate:
+  --base <commit>          diff from this commit (a SHA or any ref git knows: main~1, v1.2.0)
+  --head <commit>          diff to this commit (default: HEAD when --base is given)
+  --mapping-file <file>    rules file (YAML or JSON), relative to --cwd
+  --mapping=<yaml>         rules given inline instead of --mapping-file (with "=": YAML lists start with "-")
+  --paths <list>           extra site paths, comma-separated; repeatable; always added
+  --tags <list>            extra cache tags, comma-separated; repeatable; always added
+  --cwd <dir>              the content repository's checkout (default: the current directory)
+
+Where to send it:
+  --endpoint <url>         the site's revalidation route; required unless --dry-run
+  --secret-env <NAME>      environment variable holding the secret (default: ${DEFAULT_SECRET_ENV});
+                           there is no --secret flag, on purpose
+  --secret-header <name>   header that carries the secret (default: x-revalidation-secret)
+  --concurrency <n>        requests in flight at once, 1-64 (default: 4)
+  --retries <n>            further tries after a network error, timeout, 408, 425, 429 or 5xx, 0-10 (default: 3)
+  --timeout <seconds>      time one request may take (default: 10)
+  --diff-source <source>   auto or git (default: auto)
+
+How to run and report:
+  --dry-run                compute and report everything; send nothing (no endpoint or secret needed)
+  --no-fail-on-error       exit 0 even when some target is not revalidated (a warning is printed)
+  --summary-file <file>    also write the job summary (Markdown) to this file
+  --json                   print the outputs as one JSON object on stdout; the log goes to stderr
+  -h, --help               this help
+  --version                the version
+
+Exit status: 0 when every target was revalidated (or on a dry run); 1 when the options, the
+mapping or the repository are unusable, or (unless --no-fail-on-error) any target was not
+revalidated. The same as the action's step.
+
+Examples:
+  # Preview what the last commit would revalidate, sending nothing:
+  isr-revalidate --dry-run --base HEAD~1 --mapping-file revalidate.yml
+  # From another CI system, after a deploy of commit $NEW over $OLD:
+  REVALIDATION_SECRET=... isr-revalidate --base "$OLD" --head "$NEW" \\
+    --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate
+`;
+
+export interface CliIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  version: string;
+}
+
+/** Runs the command; resolves to the exit code. Never throws. */
+export async function main(io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: io.argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr(`error: ${describeArgError(e, io.argv)}\nRun \`isr-revalidate --help\` for the options.\n`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(`${io.version}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    io.stderr(`error: unexpected argument ${JSON.stringify(positionals[0])}: every option is named (--base, --mapping-file, ...)\nRun \`isr-revalidate --help\` for the options.\n`);
+    return 1;
+  }
+
+  // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
+  const log = values.json ? io.stderr : io.stdout;
+  const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
+  const secret = io.env[secretEnv];
+  const report: RunReport = { dryRun: false, deliveries: [], warnings: [] };
+  const redact = redactor(secret ?? '');
+  const failOnError = !values['no-fail-on-error'];
+  try {
+    const raw: RawInputs = {};
+    for (const name of INPUT_OPTIONS) {
+      const value = values[name];
+      if (value !== undefined) raw[name] = Array.isArray(value) ? value.join('\n') : value;
+    }
+    if (raw.base !== undefined && raw.head === undefined) raw.head = 'HEAD';
+    if (secret !== undefined && secret !== '') raw.secret = secret;
+    raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
+    const settings = parseSettings(raw);
+    const workspace = resolve(io.cwd, values.cwd ?? '.');
+    await runEngine(settings, { workspace, eventName: 'command line', payload: {} }, consoleLogger(log), report);
+  } catch (error) {
+    report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
+  }
+
+  for (const w of report.warnings) io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
+  for (const d of report.deliveries) {
+    if (d.status !== 'revalidated') io.stderr(`error: ${d.target.type} ${d.target.value}: ${asCliMessage(d.error ?? d.status, secretEnv)}\n`);
+  }
+  for (const r of report.mapping?.rejected ?? []) io.stderr(`error: ${r.type} ${r.value}: not sent: ${r.reason}\n`);
+  if (values['summary-file']) {
+    try {
+      await writeFile(resolve(io.cwd, values['summary-file']), renderSummary(report));
+    } catch (e) {
+      io.stderr(`warning: could not write the summary to ${values['summary-file']}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+  if (values.json) {
+    const outputs = buildOutputs(report);
+    io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
+  }
+  const verdict = conclude(report, failOnError);
+  if (verdict.info) log(`${verdict.info}\n`);
+  if (verdict.warning) io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
+  if (verdict.error) io.stderr(`error: ${verdict.error}\n`);
+  return verdict.exitCode;
+}
+
+function consoleLogger(write: (text: string) => void): Logger {
+  return {
+    info: (line) => write(`${line}\n`),
+    group: async (name, body) => {
+      write(`── ${name} ${'─'.repeat(Math.max(3, 60 - name.length))}\n`);
+      return body();
+    },
+  };
+}
+
+/**
+ * The engine speaks in action inputs ("input `mapping-file`"); on the command line the same
+ * thing is an option. Only the names change, so the messages stay the action's.
+ */
+export function asCliMessage(message: string, secretEnv: string): string {
+  return message
+    .replace(/input `secret` is required \(or set `dry-run: true`\); pass it as \$\{\{ secrets\.REVALIDATION_SECRET \}\}/g, `the secret is required (or use --dry-run): set the ${secretEnv} environment variable`)
+    .replace(/\binputs? `([a-z-]+)`/g, (_m, name: string) => `--${name}`)
+    .replace(/`dry-run: true`/g, '--dry-run')
+    .replace(/fail-on-error is false/g, '--no-fail-on-error')
+    .replace(/set both `base` and `head`, or neither/g, 'set both --base and --head, or neither')
+    .replace(/the `paths` and `tags` inputs/g, '--paths and --tags')
+    .replace(/no `mapping` or `mapping-file` given/g, 'no --mapping or --mapping-file given')
+    .replace(/cannot be used together with `mapping`/g, 'cannot be used together with --mapping');
+}
+
+function describeArgError(error: unknown, argv: string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (argv.some((a) => a === '--secret' || a.startsWith('--secret='))) {
+    return `there is no --secret option: a secret on the command line ends up in shell history and process listings. Put it in the ${DEFAULT_SECRET_ENV} environment variable (or the one --secret-env names)`;
+  }
+  return message;
+}
