@@ -44444,6 +44444,13 @@ async function createApiSource(options) {
         throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {});
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    // Every request, pages of a paginated one included, gets its own deadline; the client's
+    // own request options (proxy-aware fetch) are kept.
+    octokit.hook.wrap('request', (request, opts) => {
+        opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
+        return request(opts);
+    });
     const [owner, repo] = options.repository.split('/');
     return new ApiSource(octokit, owner, repo, options.log ?? (() => { }));
 }
@@ -44591,6 +44598,9 @@ function statusOf(e) {
 function messageOf(e) {
     const status = statusOf(e);
     const message = e instanceof Error ? e.message : String(e);
+    // Octokit reports its own abort as a 500; it is no reply at all.
+    if (/aborted due to timeout/i.test(message))
+        return `the GitHub API did not answer in time (${message})`;
     return status ? `HTTP ${status}: ${message}` : message;
 }
 function unreadable(id, e) {

@@ -163,6 +163,19 @@ describe('api source', () => {
     expect(log.join('\n')).toContain('HTTP 500');
   });
 
+  it('a stalled API ends in an error naming the commit, not a hung job', async () => {
+    const repo = TestRepo.create();
+    repo.write({ 'content/a.md': '1' });
+    const before = repo.commit();
+    repo.write({ 'content/a.md': '2' });
+    const after = repo.commit();
+    const r = await replay({ repo: repo.dir, stallOn: '/git/commits/' });
+    const event = { name: 'push', payload: pushPayload(before, after) };
+    await expect(collectFor(event, { workspace: tempDir(), diffSource: 'api', api: { ...apiSettings(r), timeoutMs: 300 } })).rejects.toThrow(
+      new RegExp(`commit ${after} cannot be read through the GitHub API: the GitHub API did not answer in time`),
+    );
+  });
+
   it('names the commit GitHub does not have, and a refused token', async () => {
     const repo = TestRepo.create();
     repo.write({ 'content/a.md': '1' });

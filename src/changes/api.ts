@@ -21,6 +21,8 @@ export interface ApiOptions {
   repository?: string;
   /** GITHUB_API_URL; Octokit's default (https://api.github.com) when unset. */
   apiUrl?: string;
+  /** Longest wait for one API reply (default 30 s): a stalled API must not hold the job. */
+  timeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -175,6 +177,7 @@ function kind(mode: string): string {
 }
 
 interface Octokit {
+  hook: { wrap(name: 'request', wrapper: (request: (o: { request?: object }) => Promise<unknown>, options: { request?: object }) => Promise<unknown>): void };
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown }>;
   paginate: {
     iterator(route: string, params: Record<string, unknown>): AsyncIterable<{ data: unknown }>;
@@ -186,6 +189,13 @@ export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
   if (missing) throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
   const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(options.token as string, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {}) as unknown as Octokit;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Every request, pages of a paginated one included, gets its own deadline; the client's
+  // own request options (proxy-aware fetch) are kept.
+  octokit.hook.wrap('request', (request, opts) => {
+    opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
+    return request(opts);
+  });
   const [owner, repo] = (options.repository as string).split('/') as [string, string];
   return new ApiSource(octokit, owner, repo, options.log ?? (() => {}));
 }
@@ -335,6 +345,8 @@ function statusOf(e: unknown): number | undefined {
 function messageOf(e: unknown): string {
   const status = statusOf(e);
   const message = e instanceof Error ? e.message : String(e);
+  // Octokit reports its own abort as a 500; it is no reply at all.
+  if (/aborted due to timeout/i.test(message)) return `the GitHub API did not answer in time (${message})`;
   return status ? `HTTP ${status}: ${message}` : message;
 }
 

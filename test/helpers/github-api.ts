@@ -27,6 +27,8 @@ export interface ApiReplayOptions {
   treeLimit?: number;
   /** Answer the compare endpoint with this HTTP status instead (e.g. 500 "diff taking too long"). */
   compareStatus?: number;
+  /** Never answer requests whose path contains this (a stalled API). */
+  stallOn?: string;
 }
 
 export interface ApiRequest {
@@ -49,6 +51,7 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
   const requests: ApiRequest[] = [];
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+    if (options.stallOn && (req.url ?? '').includes(options.stallOn)) return;
     try {
       handle(req, res);
     } catch (e) {
@@ -242,7 +245,11 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
   return {
     url: base,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
