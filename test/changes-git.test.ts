@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { otherRepository } from '../src/changes/git.js';
 import { collectFor, lines, pushPayload } from './helpers/changes.js';
 import { startGitHttpRemote } from './helpers/git-http.js';
 import { commitMany, TestRepo } from './helpers/git.js';
@@ -291,6 +292,23 @@ describe('git source details', () => {
     } finally {
       await remote.close();
     }
+  });
+
+  it('auto: a checkout of another repository on the same server is not the event\'s checkout', async () => {
+    expect(otherRepository('https://github.com/octo-org/site.git', 'octo-org/content', 'https://github.com')).toBe('octo-org/site');
+    expect(otherRepository('git@github.com:octo-org/site.git', 'octo-org/content', 'https://github.com')).toBe('octo-org/site');
+    expect(otherRepository('https://github.com/Octo-Org/Content', 'octo-org/content', 'https://github.com')).toBeUndefined();
+    expect(otherRepository('https://x-access-token@github.com/octo-org/content.git', 'octo-org/content', 'https://github.com')).toBeUndefined();
+    expect(otherRepository('https://ghe.example.com/octo-org/site', 'octo-org/content', 'https://github.com')).toBeUndefined();
+    expect(otherRepository('file:///tmp/origin.git', 'octo-org/content', 'https://github.com')).toBeUndefined();
+
+    const repo = TestRepo.create();
+    repo.write({ 'a.md': '1' });
+    repo.commit();
+    repo.git('remote', 'add', 'origin', 'https://github.com/octo-org/site.git');
+    await expect(
+      collectFor({ name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) }, { workspace: repo.dir, diffSource: 'auto', api: { repository: 'octo-org/content' } }),
+    ).rejects.toThrow(`is a checkout of octo-org/site, not of octo-org/content, and the GitHub API source needs a token`);
   });
 
   it('diff-source git without a checkout fails with what to do', async () => {
