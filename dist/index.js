@@ -2509,7 +2509,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7000);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2287);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7000:
+/***/ 2287:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2528,8 +2528,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -2622,7 +2622,7 @@ function setOutput(name, value) {
         issue('set-output', text, { name });
         return;
     }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
     if (name.includes(delimiter) || text.includes(delimiter))
         throw new Error(`Unexpected input: output ${name} contains the delimiter "${delimiter}"`);
     if (!(0,external_node_fs_namespaceObject.existsSync)(file))
@@ -7223,9 +7223,9 @@ function handleCodecTxResult(left, value, nextSchema, ctx) {
     }
     return nextSchema._zod.run({ value, issues: left.issues }, ctx);
 }
-const $ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodPreprocess", (inst, def) => {
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
     $ZodPipe.init(inst, def);
-})));
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -12178,10 +12178,10 @@ function invertCodec(codec) {
         reverseTransform: def.transform,
     });
 }
-const ZodPreprocess = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodPreprocess", (inst, def) => {
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
     ZodPipe.init(inst, def);
-    core.$ZodPreprocess.init(inst, def);
-})));
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -12679,23 +12679,213 @@ function describeOutcome(outcome) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/changes/event.ts
+/**
+ * Event resolution: from the event name, its payload and the inputs, decide what to compare.
+ * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
+ * Which commits the range finally resolves to (a merge base, a rebase's first commit) needs a
+ * source that can read history, so those cases are described here and settled in collect.ts.
+ */
+
+class EventError extends Error {
+}
+const ZERO_SHA = /^0+$/;
+// SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
+const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const sha = schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)');
+const pushPayload = object({
+    ref: schemas_string().min(1),
+    before: sha,
+    after: sha,
+    created: schemas_boolean().optional(),
+    deleted: schemas_boolean().optional(),
+    forced: schemas_boolean().optional(),
+    repository: object({ default_branch: schemas_string().min(1).optional() }).passthrough().optional(),
+});
+const pullRequestPayload = object({
+    action: schemas_string(),
+    pull_request: object({
+        number: schemas_number(),
+        merged: schemas_boolean().nullish(),
+        merge_commit_sha: sha.nullish(),
+        commits: schemas_number().int().nonnegative().optional(),
+        head: object({ sha: sha.optional() }).passthrough().optional(),
+    }),
+});
+/** One value or a list of them: a CMS webhook often sends a single path as a string. */
+const oneOrMany = (item) => preprocess((v) => (typeof v === 'string' ? [v] : v), array(item, 'must be a string or a list of strings'));
+const dispatchPayloadSchema = object({
+    paths: oneOrMany(schemas_string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
+    tags: oneOrMany(schemas_string().trim().min(1, 'must not be empty')).optional(),
+    files: oneOrMany(schemas_string()
+        .trim()
+        .min(1, 'must not be empty')
+        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
+})
+    .passthrough();
+function resolvePlan(input) {
+    const { eventName, payload } = input;
+    if (input.base !== undefined && input.head !== undefined) {
+        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${event_short(input.base)} → ${event_short(input.head)}`, warnings: [] };
+    }
+    switch (eventName) {
+        case 'push':
+            return planPush(payload);
+        case 'pull_request':
+        case 'pull_request_target':
+            return planPullRequest(payload, eventName);
+        case 'repository_dispatch':
+            return planRepositoryDispatch(payload, input.hasExplicitTargets);
+        default:
+            return explicitOnly(eventName || 'this run', input.hasExplicitTargets);
+    }
+}
+function explicitOnly(what, hasExplicitTargets) {
+    return {
+        kind: 'explicit',
+        files: [],
+        paths: [],
+        tags: [],
+        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+        warnings: hasExplicitTargets
+            ? []
+            : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+    };
+}
+function planPush(payload) {
+    const parsed = pushPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
+    const p = parsed.data;
+    if (p.ref.startsWith('refs/tags/')) {
+        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+    }
+    if (p.deleted || ZERO_SHA.test(p.after)) {
+        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
+    }
+    if (p.created || ZERO_SHA.test(p.before)) {
+        return {
+            kind: 'new-branch',
+            ref: p.ref,
+            head: p.after,
+            defaultBranch: p.repository?.default_branch,
+            description: `push creating ${p.ref} at ${event_short(p.after)}`,
+            warnings: [],
+        };
+    }
+    return {
+        kind: 'diff',
+        base: p.before,
+        head: p.after,
+        description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`,
+        warnings: [],
+    };
+}
+function planPullRequest(payload, eventName) {
+    const parsed = pullRequestPayload.safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
+    const { action, pull_request: pr } = parsed.data;
+    if (action !== 'closed') {
+        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merged) {
+        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merge_commit_sha)
+        throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
+    return {
+        kind: 'pr-merge',
+        number: pr.number,
+        merge: pr.merge_commit_sha,
+        prHead: pr.head?.sha,
+        commits: pr.commits,
+        description: `pull request #${pr.number} merged as ${event_short(pr.merge_commit_sha)}`,
+        warnings: [],
+    };
+}
+function planRepositoryDispatch(payload, hasExplicitTargets) {
+    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).passthrough().safeParse(payload);
+    const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
+    }
+    const parsed = dispatchPayloadSchema.safeParse(raw);
+    if (!parsed.success)
+        throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
+    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+    const paths = parsed.data.paths ?? [];
+    const tags = parsed.data.tags ?? [];
+    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+    if (files.length + paths.length + tags.length === 0)
+        return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
+    return {
+        kind: 'explicit',
+        files,
+        paths,
+        tags,
+        description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
+        warnings: [],
+    };
+}
+function formatZod(error, prefix) {
+    return error.issues
+        .map((i) => {
+        const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
+        return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
+    })
+        .join('; ');
+}
+function event_short(commit) {
+    return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/changes/source.ts
+/** A commit this source cannot read. `unreachable` means the source itself could not be asked (fetch failed). */
+class UnreadableCommit extends Error {
+    commit;
+    source;
+    reason;
+    unreachable;
+    constructor(commit, source, reason, unreachable = false) {
+        super(`commit ${commit} cannot be read through ${source === 'git' ? 'the git checkout' : 'the GitHub API'}: ${reason}`);
+        this.commit = commit;
+        this.source = source;
+        this.reason = reason;
+        this.unreachable = unreachable;
+        this.name = 'UnreadableCommit';
+    }
+}
+/** The change set cannot be had exactly: never answered by a narrower diff. */
+class ChangesError extends Error {
+    name = 'ChangesError';
+}
+
 ;// CONCATENATED MODULE: ./src/changes/git.ts
 /**
- * The local git source: tree diff of two commits, fetching either one by SHA (depth 1) when a
- * shallow checkout lacks it. git runs with an argument vector, never through a shell, and every
+ * The local git source: tree diff of two commits in the workspace's checkout, fetching what a
+ * shallow checkout (actions/checkout's default depth 1) lacks by SHA from `origin`. git runs with
+ * an argument vector, never through a shell, revisions come after `--end-of-options`, and every
  * path comes from `-z` output, so any file name works.
  */
 
+
+
 class GitError extends Error {
+    name = 'GitError';
 }
-/** Runs git in `cwd`. `safe.directory` keeps a workspace owned by another user (containers) readable. */
+/**
+ * Runs git in `cwd`. `safe.directory` (only honoured from the command line or global config)
+ * keeps a workspace owned by another user readable, as in containers where the checkout was
+ * made by the runner's user; it names just this directory, not `*`.
+ */
 function runGit(cwd, args) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
             cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         const out = [];
@@ -12708,62 +12898,203 @@ function runGit(cwd, args) {
         });
     });
 }
-async function isGitCheckout(cwd) {
-    try {
-        const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
-        return r.code === 0 && r.stdout.trim() === 'true';
-    }
-    catch {
-        return false;
-    }
-}
-async function hasCommit(cwd, rev) {
-    const r = await runGit(cwd, ['cat-file', '-e', `${rev}^{commit}`]);
-    return r.code === 0;
-}
-/** `abc^1` needs `abc` with one parent: fetch at depth 2 for those. */
-function fetchSpec(rev) {
-    const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)(\^1?)?$/i.exec(rev);
-    if (!m || m[1] === undefined)
-        return undefined;
-    return { sha: m[1], depth: m[2] ? 2 : 1 };
-}
 /**
- * Makes sure both commits are present, fetching a missing one by SHA from `origin`.
- * Fails naming the commit that could not be had: never a silently narrower diff.
+ * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
+ * another repository on the same GitHub server does not count: its history is not the event's.
  */
-async function ensureCommits(cwd, revs) {
-    const fetched = [];
-    for (const rev of revs) {
-        if (await hasCommit(cwd, rev))
-            continue;
-        const spec = fetchSpec(rev);
-        if (!spec)
-            throw new GitError(`commit ${rev} is not in the checkout, and only a full commit SHA can be fetched`);
-        const r = await runGit(cwd, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', `--depth=${spec.depth}`, 'origin', spec.sha]);
-        if (r.code !== 0 || !(await hasCommit(cwd, rev))) {
-            throw new GitError(`commit ${spec.sha} is not in the checkout and could not be fetched from origin: ${lastLine(r.stderr) || `git exited with ${r.code}`}`);
-        }
-        fetched.push(spec.sha);
-    }
-    return fetched;
-}
-const DIFF_ARGS = ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-async function diffCommits(cwd, base, head) {
-    const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
-    if (r.code !== 0)
-        throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
-    return parseNameStatus(r.stdout);
-}
-/** The diff when `cwd` is a checkout holding both commits; undefined (not an error) otherwise. */
-async function tryDiffCommits(cwd, base, head) {
+async function checkoutState(cwd, repository, serverUrl = 'https://github.com') {
+    let r;
     try {
-        const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
-        return r.code === 0 ? parseNameStatus(r.stdout) : undefined;
+        r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+    }
+    catch (e) {
+        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    }
+    if (r.code !== 0)
+        return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+    const [inside, root] = r.stdout.split('\n');
+    if (inside !== 'true' || !root)
+        return { ok: false, reason: `${cwd} is not inside a git work tree` };
+    if (repository) {
+        const origin = await runGit(cwd, ['config', '--get', 'remote.origin.url']);
+        const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
+        if (other)
+            return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
+    }
+    return { ok: true, root };
+}
+/** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
+function otherRepository(originUrl, repository, serverUrl) {
+    let host;
+    try {
+        host = new URL(serverUrl).host.toLowerCase();
     }
     catch {
         return undefined;
     }
+    // https://host/owner/name(.git), ssh://git@host/owner/name, git@host:owner/name.git
+    const m = /^(?:[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(originUrl);
+    if (!m)
+        return undefined;
+    const urlHost = (m[1] ?? m[2] ?? '').toLowerCase();
+    const named = m[3] ?? '';
+    if (urlHost !== host)
+        return undefined;
+    return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
+}
+/** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
+class GitSource {
+    cwd;
+    log;
+    name = 'git';
+    /** Commits fetched from origin, in order, for the log. */
+    fetched = [];
+    emptyTree;
+    constructor(cwd, log = () => { }) {
+        this.cwd = cwd;
+        this.log = log;
+    }
+    git(args) {
+        return runGit(this.cwd, args);
+    }
+    async has(rev) {
+        return (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+    }
+    /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
+    async fetch(spec, depth, commit, extra = []) {
+        const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+        const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
+        if (r.code !== 0) {
+            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+        }
+        this.fetched.push(spec);
+    }
+    async isShallow() {
+        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+    }
+    async resolve(rev) {
+        const parent = /^(.+)\^1?$/.exec(rev);
+        if (parent?.[1])
+            return this.ancestor(await this.resolve(parent[1]), 1);
+        if (COMMIT_ID.test(rev)) {
+            const id = rev.toLowerCase();
+            if (!(await this.has(id))) {
+                await this.fetch(id, 1, id);
+                if (!(await this.has(id)))
+                    throw new UnreadableCommit(id, 'git', 'origin did not send it');
+                this.log(`fetched ${id} from origin (the checkout did not have it)`);
+            }
+            return id;
+        }
+        // A branch or tag name (inputs base/head): local, then origin's, then fetched.
+        for (const candidate of [rev, `refs/remotes/origin/${rev}`]) {
+            const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+            if (r.code === 0)
+                return r.stdout.trim();
+        }
+        const local = `refs/isr-revalidate/${rev.replace(/[^A-Za-z0-9._/-]/g, '_')}`;
+        await this.fetch(`+${rev}:${local}`, 1, rev);
+        this.log(`fetched ${rev} from origin`);
+        const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${local}^{commit}`]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(rev, 'git', 'it names no commit');
+        return r.stdout.trim();
+    }
+    async commit(id) {
+        const full = await this.resolve(id);
+        const r = await this.git(['cat-file', 'commit', full]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+        return parseCommit(full, r.stdout);
+    }
+    async ancestor(id, n) {
+        const full = await this.resolve(id);
+        if (n === 0)
+            return full;
+        const walk = async () => this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${full}~${n}^{commit}`]);
+        let r = await walk();
+        if (r.code !== 0) {
+            // A shallow checkout stops history at its boundary: deepen exactly as far as needed.
+            await this.fetch(full, n + 1, `${full}~${n}`);
+            r = await walk();
+            if (r.code === 0)
+                this.log(`fetched ${n + 1} commit(s) of history up to ${full}`);
+        }
+        if (r.code !== 0)
+            throw new UnreadableCommit(`${full}~${n}`, 'git', `${full} has fewer than ${n} first-parent ancestors`);
+        return r.stdout.trim();
+    }
+    async mergeBase(branch, head) {
+        const tip = await this.resolve(head);
+        const remote = `refs/remotes/origin/${branch}`;
+        // The merge base can lie anywhere in history: a shallow checkout needs all of both lines.
+        await this.fetch(`+refs/heads/${branch}:${remote}`, 'unshallow', `${branch} (the default branch)`, [tip]);
+        this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
+        const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
+        if (r.code === 1 && r.stdout.trim() === '')
+            return undefined;
+        if (r.code !== 0)
+            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+        return r.stdout.trim();
+    }
+    async diff(base, head) {
+        const to = await this.resolve(head);
+        const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
+        const r = await this.git([
+            'diff',
+            '--name-status',
+            '-z',
+            '--find-renames',
+            '--ignore-submodules=none',
+            '--no-ext-diff',
+            '--no-textconv',
+            '--no-relative',
+            '--end-of-options',
+            from,
+            to,
+            '--',
+        ]);
+        if (r.code !== 0)
+            throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+        return parseNameStatus(r.stdout);
+    }
+    /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
+    async emptyTreeId() {
+        if (!this.emptyTree) {
+            const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
+            if (r.code !== 0)
+                throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+            this.emptyTree = r.stdout.trim();
+        }
+        return this.emptyTree;
+    }
+}
+/** Parses `git cat-file commit` output. */
+function parseCommit(id, text) {
+    const split = text.indexOf('\n\n');
+    const header = split === -1 ? text : text.slice(0, split);
+    const message = split === -1 ? '' : text.slice(split + 2);
+    const parents = [];
+    let author = '';
+    for (const line of header.split('\n')) {
+        if (line.startsWith('parent '))
+            parents.push(line.slice(7).trim());
+        else if (line.startsWith('author '))
+            author = line.slice(7);
+    }
+    return { id, parents, authored: authoredKey(authorFromLine(author), message) };
+}
+function authorFromLine(line) {
+    // "Name <email> 1700000000 +0100"
+    const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
+    if (!m)
+        return { name: line, email: '', date: '' };
+    return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString() };
+}
+/** What a rebase keeps of a commit: author, author date (to the second) and message. */
+function authoredKey(author, message) {
+    const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
+    return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
 }
 const STATUS = {
     A: 'added',
@@ -12803,148 +13134,457 @@ function lastLine(text) {
     return lines[lines.length - 1] ?? '';
 }
 
+;// CONCATENATED MODULE: ./src/changes/api.ts
+/**
+ * The GitHub API source: works with no checkout at all. The file list comes from the compare
+ * endpoint (paginated through its `Link` header), checked against the endpoint's two traps:
+ * - it is a three-dot comparison (from the merge base), which differs from the tree diff the
+ *   live site differs by whenever `base` is not an ancestor of `head` (a force push);
+ * - its file list is capped (300 on the first page, 3,000 at most, by the reports).
+ * In either case the exact tree diff is computed from the two commits' recursive trees instead,
+ * and when even those are truncated the run fails naming the commit: never a silently shorter list.
+ *
+ * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
+ */
+
+
+
+
+/** The compare endpoint's documented caps on `files`. */
+const COMPARE_FILES_PER_PAGE = 300;
+const COMPARE_FILES_MAX = 3000;
+const PER_PAGE = 100;
+/** Why the api source cannot be used, or undefined when it can. */
+function apiUnavailable(options) {
+    if (!options.token)
+        return 'the `github-token` input is empty';
+    if (!options.repository || !/^[^/\s]+\/[^/\s]+$/.test(options.repository))
+        return 'GITHUB_REPOSITORY (owner/name) is not set';
+    return undefined;
+}
+// Replies, validated; only the fields we use are required, the rest passes through.
+const diffEntry = object({
+    filename: schemas_string().min(1),
+    status: schemas_string(),
+    previous_filename: schemas_string().min(1).optional(),
+})
+    .passthrough();
+const comparePage = object({
+    status: schemas_string(),
+    total_commits: schemas_number().int().nonnegative(),
+    base_commit: object({ sha: schemas_string() }).passthrough(),
+    merge_base_commit: object({ sha: schemas_string() }).passthrough(),
+    files: array(diffEntry).optional(),
+})
+    .passthrough();
+const gitCommit = object({
+    sha: schemas_string(),
+    tree: object({ sha: schemas_string() }).passthrough(),
+    parents: array(object({ sha: schemas_string() }).passthrough()),
+    author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).passthrough(),
+    message: schemas_string(),
+})
+    .passthrough();
+const refCommit = object({ sha: schemas_string() }).passthrough();
+const gitTree = object({
+    sha: schemas_string(),
+    truncated: schemas_boolean(),
+    tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
+})
+    .passthrough();
+/** Validates one compare reply (pure); throws naming the page and the field that is off. */
+function parseComparePage(data, page = 1) {
+    const parsed = comparePage.safeParse(data);
+    if (!parsed.success)
+        throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
+    return parsed.data;
+}
+/** Folds compare pages into one result (pure). */
+function foldComparePages(pages) {
+    const first = pages[0];
+    if (!first)
+        throw new ChangesError('the compare API returned no page');
+    const files = [];
+    const seen = new Set();
+    const filesPerPage = [];
+    const unchanged = [];
+    for (const page of pages) {
+        if (!page.files || page.files.length === 0)
+            continue;
+        filesPerPage.push(page.files.length);
+        for (const entry of page.files) {
+            const key = `${entry.previous_filename ?? ''}\0${entry.filename}`;
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const file = fromDiffEntry(entry);
+            if (file)
+                files.push(file);
+            else
+                unchanged.push(entry.filename);
+        }
+    }
+    return { status: first.status, mergeBase: first.merge_base_commit.sha, totalCommits: first.total_commits, files, filesPerPage, unchanged };
+}
+/**
+ * Whether the compare list may have been cut short: it reached the 3,000 cap, or the last page
+ * that carried files was full (300), with no later page to say there were no more.
+ */
+function mayBeCapped(result) {
+    const last = result.filesPerPage[result.filesPerPage.length - 1] ?? 0;
+    const total = result.filesPerPage.reduce((a, b) => a + b, 0);
+    return total >= COMPARE_FILES_MAX || last >= COMPARE_FILES_PER_PAGE;
+}
+const API_STATUS = {
+    added: 'added',
+    removed: 'deleted',
+    modified: 'modified',
+    renamed: 'renamed',
+    copied: 'copied',
+    // GitHub says `changed` where git says T (a file became a symlink or a submodule, or back).
+    changed: 'type-changed',
+};
+/** One compare `files[]` entry → ChangedFile; undefined for `unchanged`. */
+function fromDiffEntry(entry) {
+    if (entry.status === 'unchanged')
+        return undefined;
+    const status = API_STATUS[entry.status] ?? 'unknown';
+    if ((status === 'renamed' || status === 'copied') && entry.previous_filename) {
+        return { path: entry.filename, status, previousPath: entry.previous_filename };
+    }
+    return { path: entry.filename, status };
+}
+/** Exact tree diff of two recursive trees (pure). Directories are skipped; submodules are entries. */
+function diffTrees(base, head) {
+    const before = new Map(base.filter((e) => e.type !== 'tree').map((e) => [e.path, e]));
+    const files = [];
+    const after = head.filter((e) => e.type !== 'tree');
+    for (const entry of after) {
+        const old = before.get(entry.path);
+        before.delete(entry.path);
+        if (!old)
+            files.push({ path: entry.path, status: 'added' });
+        else if (kind(old.mode) !== kind(entry.mode))
+            files.push({ path: entry.path, status: 'type-changed' });
+        else if (old.sha !== entry.sha || old.mode !== entry.mode)
+            files.push({ path: entry.path, status: 'modified' });
+    }
+    for (const old of before.values())
+        files.push({ path: old.path, status: 'deleted' });
+    // git's order: by path, byte-wise.
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+function kind(mode) {
+    if (mode === '120000')
+        return 'symlink';
+    if (mode === '160000')
+        return 'submodule';
+    return 'file';
+}
+async function createApiSource(options) {
+    const missing = apiUnavailable(options);
+    if (missing)
+        throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {});
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    // Every request, pages of a paginated one included, gets its own deadline; the client's
+    // own request options (proxy-aware fetch) are kept.
+    octokit.hook.wrap('request', (request, opts) => {
+        opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
+        return request(opts);
+    });
+    const [owner, repo] = options.repository.split('/');
+    return new ApiSource(octokit, owner, repo, options.log ?? (() => { }));
+}
+class ApiSource {
+    octokit;
+    owner;
+    repo;
+    log;
+    name = 'api';
+    commits = new Map();
+    constructor(octokit, owner, repo, log) {
+        this.octokit = octokit;
+        this.owner = owner;
+        this.repo = repo;
+        this.log = log;
+    }
+    async get(route, params, schema, what) {
+        const { data } = await this.octokit.request(route, { owner: this.owner, repo: this.repo, ...params });
+        const parsed = schema.safeParse(data);
+        if (!parsed.success)
+            throw new ChangesError(`the GitHub API's reply for ${what} is not what it documents: ${formatZod(parsed.error)}`);
+        return parsed.data;
+    }
+    async gitCommit(id) {
+        const cached = this.commits.get(id.toLowerCase());
+        if (cached)
+            return cached;
+        try {
+            const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, gitCommit, `commit ${id}`);
+            this.commits.set(id.toLowerCase(), c);
+            return c;
+        }
+        catch (e) {
+            throw unreadable(id, e);
+        }
+    }
+    async resolve(rev) {
+        const parent = /^(.+)\^1?$/.exec(rev);
+        if (parent?.[1])
+            return this.ancestor(await this.resolve(parent[1]), 1);
+        if (COMMIT_ID.test(rev))
+            return (await this.gitCommit(rev)).sha;
+        try {
+            return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, refCommit, `ref ${rev}`)).sha;
+        }
+        catch (e) {
+            throw unreadable(rev, e);
+        }
+    }
+    async commit(id) {
+        const c = await this.gitCommit(await this.resolve(id));
+        return { id: c.sha, parents: c.parents.map((p) => p.sha), authored: authoredKey(c.author, c.message) };
+    }
+    async ancestor(id, n) {
+        let at = await this.resolve(id);
+        for (let i = 0; i < n; i++) {
+            const parent = (await this.gitCommit(at)).parents[0]?.sha;
+            if (!parent)
+                throw new UnreadableCommit(`${id}~${n}`, 'api', `${id} has fewer than ${n} first-parent ancestors`);
+            at = parent;
+        }
+        return at;
+    }
+    async mergeBase(branch, head) {
+        const tip = await this.resolve(head);
+        let page;
+        try {
+            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, comparePage, `compare ${branch}...${event_short(tip)}`);
+        }
+        catch (e) {
+            if (statusOf(e) === 404)
+                return undefined; // no common history (or no such branch)
+            throw e;
+        }
+        return page.merge_base_commit.sha || undefined;
+    }
+    async diff(base, head) {
+        const to = await this.resolve(head);
+        if (base === null)
+            return diffTrees([], await this.tree(to));
+        const from = await this.resolve(base);
+        let result;
+        try {
+            result = await this.compare(from, to);
+        }
+        catch (e) {
+            if (e instanceof UnreadableCommit)
+                throw e;
+            this.log(`the compare API could not compare ${event_short(from)}...${event_short(to)} (${messageOf(e)}): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (result.mergeBase.toLowerCase() !== from.toLowerCase()) {
+            this.log(`the compare API diffs from the merge base ${event_short(result.mergeBase)}, but ${event_short(from)} is not an ancestor of ${event_short(to)} (status ${result.status}, a force push or an unrelated base): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (mayBeCapped(result)) {
+            this.log(`the compare API's file list may be capped (${result.filesPerPage.join(' + ')} files; it stops at ${COMPARE_FILES_PER_PAGE} per page and ${COMPARE_FILES_MAX} in all): diffing the two commits' trees instead`);
+            return this.treeDiff(from, to);
+        }
+        if (result.unchanged.length > 0)
+            this.log(`the compare API listed ${result.unchanged.length} file(s) as unchanged; not counted: ${result.unchanged.slice(0, 5).join(', ')}`);
+        this.log(`compare API: ${result.totalCommits} commit(s), ${result.files.length} changed file(s) in ${result.filesPerPage.length || 1} page(s) with files`);
+        return result.files;
+    }
+    async compare(from, to) {
+        const pages = [];
+        try {
+            for await (const response of this.octokit.paginate.iterator('GET /repos/{owner}/{repo}/compare/{basehead}', {
+                owner: this.owner,
+                repo: this.repo,
+                basehead: `${from}...${to}`,
+                per_page: PER_PAGE,
+            })) {
+                pages.push(parseComparePage(response.data, pages.length + 1));
+            }
+        }
+        catch (e) {
+            if (statusOf(e) === 404) {
+                // Name the commit that is missing, not just "Not Found".
+                await this.gitCommit(from);
+                await this.gitCommit(to);
+            }
+            throw e;
+        }
+        return foldComparePages(pages);
+    }
+    async treeDiff(from, to) {
+        const [a, b] = await Promise.all([this.tree(from), this.tree(to)]);
+        const files = diffTrees(a, b);
+        this.log(`trees of ${event_short(from)} and ${event_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
+        return files;
+    }
+    async tree(commit) {
+        const treeSha = (await this.gitCommit(commit)).tree.sha;
+        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, gitTree, `the tree of ${event_short(commit)}`);
+        if (t.truncated) {
+            throw new ChangesError(`the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`);
+        }
+        return t.tree;
+    }
+}
+function statusOf(e) {
+    return typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
+}
+function messageOf(e) {
+    const status = statusOf(e);
+    const message = e instanceof Error ? e.message : String(e);
+    // Octokit reports its own abort as a 500; it is no reply at all.
+    if (/aborted due to timeout/i.test(message))
+        return `the GitHub API did not answer in time (${message})`;
+    return status ? `HTTP ${status}: ${message}` : message;
+}
+function unreadable(id, e) {
+    const status = statusOf(e);
+    if (status === 404 || status === 422)
+        return new UnreadableCommit(id, 'api', `the API answered ${status} (${e instanceof Error ? e.message : ''})`);
+    if (e instanceof ChangesError || e instanceof UnreadableCommit)
+        return e;
+    return new UnreadableCommit(id, 'api', messageOf(e), true);
+}
+
 ;// CONCATENATED MODULE: ./src/changes/collect.ts
 
-class ChangesError extends Error {
-}
+
+
+
+
 async function collectChanges(plan, options) {
     if (plan.kind === 'nothing')
         return { files: [], source: 'none', description: plan.description };
     if (plan.kind === 'explicit')
         return { files: plan.files, source: 'explicit', description: plan.description };
-    // Fast path: in a checkout that already has both commits (a full clone, or fetch-depth 2 for a
-    // one-commit push), one `git diff` is the whole job. Every git process costs a start-up of its
-    // own, so the checks and fetches below run only when this diff fails.
-    if (options.diffSource !== 'api') {
-        const files = await tryDiffCommits(options.workspace, plan.base, plan.head);
-        if (files) {
-            options.log(`diff source: git (checkout at ${options.workspace})`);
-            return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
+    const api = { ...options.api, log: options.log };
+    const source = await chooseSource(options, api);
+    try {
+        return await diffWith(source, plan, options);
+    }
+    catch (e) {
+        // The checkout cannot fetch (no credentials kept, no network to origin): say so, then ask the API.
+        if (!(e instanceof UnreadableCommit) || !e.unreachable || source.name !== 'git' || options.diffSource !== 'auto')
+            throw explain(e);
+        const missing = apiUnavailable(api);
+        if (missing) {
+            throw new ChangesError(`${e.message}; the GitHub API fallback is not possible either (${missing}). Fetch the commit in the checkout (for example actions/checkout with fetch-depth: 0) or give \`github-token\``);
+        }
+        const line = `git cannot fetch from origin in this checkout (${e.reason}; for example persist-credentials: false on a private repository): using the GitHub API instead`;
+        options.log(line);
+        options.warn?.(line);
+        try {
+            return await diffWith(await createApiSource(api), plan, options);
+        }
+        catch (e2) {
+            throw explain(e2);
         }
     }
-    const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
-    if (options.diffSource === 'api' || !checkout) {
-        if (options.diffSource === 'git') {
-            throw new ChangesError(`diff-source is git, but ${options.workspace} is not a git checkout: add actions/checkout before this step`);
-        }
-        throw new ChangesError(`${options.workspace} is not a git checkout and the GitHub compare API source is not available in this version: add actions/checkout before this step`);
-    }
-    options.log(`diff source: git (checkout at ${options.workspace})`);
-    const fetched = await ensureCommits(options.workspace, [plan.base, plan.head]);
-    if (fetched.length > 0)
-        options.log(`fetched ${fetched.join(', ')} from origin (the checkout was shallow)`);
-    const files = await diffCommits(options.workspace, plan.base, plan.head);
-    return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
 }
-
-;// CONCATENATED MODULE: ./src/changes/event.ts
-/**
- * Event resolution: from the event name, its payload and the inputs, decide what to compare.
- * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
- */
-
-class EventError extends Error {
+async function chooseSource(options, api) {
+    if (options.diffSource === 'api') {
+        options.log('diff source: api (diff-source: api)');
+        return createApiSource(api);
+    }
+    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl);
+    if (state.ok) {
+        options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
+        return new GitSource(state.root, options.log);
+    }
+    if (options.diffSource === 'git') {
+        throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
+    }
+    const missing = apiUnavailable(api);
+    if (missing) {
+        throw new ChangesError(`no way to read the changes: ${state.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+    }
+    options.log(`diff source: api (auto: ${state.reason})`);
+    return createApiSource(api);
 }
-const ZERO_SHA = /^0+$/;
-const sha = schemas_string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/i, 'is not a commit id');
-const pushPayload = object({
-    ref: schemas_string(),
-    before: sha,
-    after: sha,
-    created: schemas_boolean().optional(),
-    deleted: schemas_boolean().optional(),
-});
-const pullRequestPayload = object({
-    action: schemas_string(),
-    pull_request: object({
-        number: schemas_number(),
-        merged: schemas_boolean().nullish(),
-        merge_commit_sha: schemas_string().nullish(),
-    }),
-});
-const dispatchPayloadSchema = object({
-    paths: array(schemas_string().startsWith('/', 'must start with "/"')).optional(),
-    tags: array(schemas_string().min(1)).optional(),
-    files: array(schemas_string().min(1)).optional(),
-})
-    .passthrough();
-function resolvePlan(input) {
-    const { eventName, payload } = input;
-    if (input.base !== undefined && input.head !== undefined) {
-        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${input.base} → ${input.head}`, warnings: [] };
-    }
-    switch (eventName) {
-        case 'push':
-            return planPush(payload);
-        case 'pull_request':
-        case 'pull_request_target':
-            return planPullRequest(payload, eventName);
-        case 'repository_dispatch':
-            return planRepositoryDispatch(payload);
-        default:
-            return {
-                kind: 'explicit',
-                files: [],
-                paths: [],
-                tags: [],
-                description: input.hasExplicitTargets
-                    ? `${eventName || 'this run'}: explicit paths/tags only`
-                    : `${eventName || 'this run'}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
-                warnings: [],
-            };
-    }
+async function diffWith(source, plan, options) {
+    const range = await resolveRange(source, plan, options);
+    const files = await source.diff(range.base, range.head);
+    const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+    return { ...(range.base ? { base: range.base } : {}), head: range.head, files, source: source.name, description };
 }
-function planPush(payload) {
-    const parsed = pushPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
-    const p = parsed.data;
-    if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
-    }
-    if (p.deleted || ZERO_SHA.test(p.after)) {
-        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
-    }
-    if (p.created || ZERO_SHA.test(p.before)) {
-        throw new EventError(`push creating ${p.ref}: there is no previous commit to compare with; give \`base\` and \`head\` to choose the range`);
-    }
-    return { kind: 'diff', base: p.before, head: p.after, description: `push to ${p.ref}: ${event_short(p.before)} → ${event_short(p.after)}`, warnings: [] };
-}
-function planPullRequest(payload, eventName) {
-    const parsed = pullRequestPayload.safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
-    const { action, pull_request: pr } = parsed.data;
-    if (action !== 'closed') {
-        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site`, warnings: [] };
-    }
-    if (!pr.merged || !pr.merge_commit_sha) {
-        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
-    }
-    const head = pr.merge_commit_sha;
-    return { kind: 'diff', base: `${head}^1`, head, description: `pull request #${pr.number} merged as ${event_short(head)}: compared with its first parent`, warnings: [] };
-}
-function planRepositoryDispatch(payload) {
-    const clientPayload = object({ client_payload: unknown().optional() }).safeParse(payload);
-    const raw = clientPayload.success ? (clientPayload.data.client_payload ?? {}) : {};
-    const parsed = dispatchPayloadSchema.safeParse(raw);
-    if (!parsed.success)
-        throw new EventError(`repository_dispatch client_payload: ${formatZod(parsed.error)}`);
-    const files = (parsed.data.files ?? []).map((path) => ({ path: path.replace(/^\.?\//, ''), status: 'modified' }));
-    return {
-        kind: 'explicit',
-        files,
-        paths: parsed.data.paths ?? [],
-        tags: parsed.data.tags ?? [],
-        description: `repository_dispatch: ${files.length} file(s), ${parsed.data.paths?.length ?? 0} path(s), ${parsed.data.tags?.length ?? 0} tag(s) from client_payload`,
-        warnings: [],
+/** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
+async function resolveRange(source, plan, options) {
+    const warn = (line) => {
+        options.log(`warning: ${line}`);
+        options.warn?.(line);
     };
+    switch (plan.kind) {
+        case 'diff': {
+            const head = await source.resolve(plan.head);
+            const base = await source.resolve(plan.base);
+            return { base, head };
+        }
+        case 'new-branch': {
+            const head = await source.resolve(plan.head);
+            const branch = plan.ref.replace(/^refs\/heads\//, '');
+            if (plan.defaultBranch && plan.defaultBranch !== branch) {
+                const base = await source.mergeBase(plan.defaultBranch, head);
+                if (base) {
+                    warn(`${plan.ref} is a new branch with no previous commit: compared with its merge base ${event_short(base)} with the default branch ${plan.defaultBranch} (what the branch adds to it)`);
+                    return { base, head, note: `new branch: compared with the merge base with ${plan.defaultBranch}` };
+                }
+                warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${event_short(head)} is treated as added`);
+            }
+            else {
+                warn(`${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${event_short(head)} is treated as added`);
+            }
+            return { base: null, head, note: 'new branch: every file treated as added' };
+        }
+        case 'pr-merge':
+            return prMergeRange(source, plan, warn, options.log);
+    }
 }
-function formatZod(error) {
-    return error.issues.map((i) => `${i.path.length ? `\`${i.path.join('.')}\` ` : ''}${i.message}`).join('; ');
+/**
+ * The base branch before the merge. A merge commit or a squash: the first parent. A rebase of
+ * n commits: n first-parent steps back. Squash and rebase both leave one parent; a rebased
+ * commit keeps the pull request's last commit's author, date and message, a squash does not.
+ */
+async function prMergeRange(source, plan, warn, log) {
+    const merge = await source.commit(plan.merge);
+    const n = plan.commits ?? 1;
+    if (merge.parents.length === 0)
+        return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
+    if (merge.parents.length > 1 || n <= 1) {
+        const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
+        return { base: merge.parents[0], head: merge.id, note: `${kind}, compared with its first parent ${event_short(merge.parents[0])}` };
+    }
+    let rebase;
+    if (plan.prHead) {
+        try {
+            rebase = (await source.commit(plan.prHead)).authored === merge.authored;
+        }
+        catch (e) {
+            log(`cannot read the pull request's head commit ${plan.prHead} (${e instanceof Error ? e.message : String(e)})`);
+        }
+    }
+    if (rebase === false) {
+        return { base: merge.parents[0], head: merge.id, note: `squash merge, compared with its parent ${event_short(merge.parents[0])}` };
+    }
+    const base = await source.ancestor(merge.id, n);
+    if (rebase === undefined) {
+        warn(`pull request #${plan.number}: cannot tell a squash from a rebase of its ${n} commits, so compared with ${event_short(merge.id)}~${n} (exact for a rebase; for a squash it also includes up to ${n - 1} earlier commits)`);
+    }
+    return { base, head: merge.id, note: `rebase merge of ${n} commits, compared with ${event_short(base)} (${n} commits back)` };
 }
-function event_short(commit) {
-    return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 7) : commit;
+function explain(e) {
+    if (e instanceof UnreadableCommit) {
+        return new ChangesError(`${e.message}. The exact range cannot be had, so nothing is revalidated rather than a guess`);
+    }
+    return e;
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/template.ts
@@ -13196,15 +13836,15 @@ class MappingError extends Error {
 }
 const KEYS = ['files', 'exclude', 'paths', 'tags'];
 const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v).trim());
-const oneOrMany = union([scalar, array(scalar)])
+const rules_oneOrMany = union([scalar, array(scalar)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .refine((list) => list.length > 0, 'is an empty list')
     .refine((list) => list.every((s) => s !== ''), 'holds an empty value');
 const ruleSchema = strictObject({
-    files: oneOrMany,
-    exclude: oneOrMany.optional(),
-    paths: oneOrMany.optional(),
-    tags: oneOrMany.optional(),
+    files: rules_oneOrMany,
+    exclude: rules_oneOrMany.optional(),
+    paths: rules_oneOrMany.optional(),
+    tags: rules_oneOrMany.optional(),
 })
     .refine((r) => r.paths !== undefined || r.tags !== undefined, {
     message: 'has neither `paths` nor `tags`: say what the matched files feed',
@@ -13431,8 +14071,15 @@ async function runEngine(settings, context, log, report) {
         report.description = plan.description;
         log.info(plan.description);
         report.warnings.push(...plan.warnings);
-        const changes = await collectChanges(plan, { workspace: context.workspace, diffSource: settings.diffSource, log: (l) => log.info(l) });
+        const changes = await collectChanges(plan, {
+            workspace: context.workspace,
+            diffSource: settings.diffSource,
+            log: (l) => log.info(l),
+            warn: (w) => report.warnings.push(w),
+            api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+        });
         report.changes = changes;
+        report.description = changes.description;
         log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
         for (const f of changes.files.slice(0, LIST_LIMIT))
             log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
@@ -13903,6 +14550,9 @@ async function run() {
             workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             eventName: process.env.GITHUB_EVENT_NAME ?? '',
             payload: await readEventPayload(),
+            repository: process.env.GITHUB_REPOSITORY || undefined,
+            apiUrl: process.env.GITHUB_API_URL || undefined,
+            serverUrl: process.env.GITHUB_SERVER_URL || undefined,
         };
         await runEngine(settings, context, actionsLog, report);
     }
@@ -13935,10 +14585,108 @@ async function readEventPayload() {
 
 /***/ }),
 
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
@@ -13949,6 +14697,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
 /***/ 4708:
 /***/ ((module) => {
 
@@ -13956,10 +14711,108 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https")
 
 /***/ }),
 
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -22552,7 +23405,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -22561,6 +23414,9 @@ exports.visitAsync = visitAsync;
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -22689,6 +23545,28 @@ exports.visitAsync = visitAsync;
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -22703,6 +23581,69 @@ exports.visitAsync = visitAsync;
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

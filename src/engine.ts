@@ -28,6 +28,10 @@ export interface RunContext {
   workspace: string;
   eventName: string;
   payload: unknown;
+  /** owner/name (GITHUB_REPOSITORY), GITHUB_API_URL and GITHUB_SERVER_URL: for the compare API source. */
+  repository?: string;
+  apiUrl?: string;
+  serverUrl?: string;
 }
 
 const LIST_LIMIT = 200;
@@ -51,8 +55,15 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     report.description = plan.description;
     log.info(plan.description);
     report.warnings.push(...plan.warnings);
-    const changes = await collectChanges(plan, { workspace: context.workspace, diffSource: settings.diffSource, log: (l) => log.info(l) });
+    const changes = await collectChanges(plan, {
+      workspace: context.workspace,
+      diffSource: settings.diffSource,
+      log: (l) => log.info(l),
+      warn: (w) => report.warnings.push(w),
+      api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+    });
     report.changes = changes;
+    report.description = changes.description;
     log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
     for (const f of changes.files.slice(0, LIST_LIMIT)) log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
     if (changes.files.length > LIST_LIMIT) log.info(`  … ${changes.files.length - LIST_LIMIT} more`);

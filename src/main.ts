@@ -29,6 +29,9 @@ export async function run(): Promise<void> {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       eventName: process.env.GITHUB_EVENT_NAME ?? '',
       payload: await readEventPayload(),
+      repository: process.env.GITHUB_REPOSITORY || undefined,
+      apiUrl: process.env.GITHUB_API_URL || undefined,
+      serverUrl: process.env.GITHUB_SERVER_URL || undefined,
     };
     await runEngine(settings, context, actionsLog, report);
   } catch (error) {

@@ -1,43 +1,161 @@
 /**
- * Turns a Plan into a ChangeSet: explicit files as given, or a diff from the chosen source.
+ * Turns a Plan into a ChangeSet: explicit files as given, or a tree diff from the chosen source.
+ * The source is picked once (and said in the log); the range logic below is shared by both,
+ * so git and the API answer the same question the same way.
  */
-import type { ChangeSet } from '../types.js';
-import type { Plan } from './event.js';
-import { diffCommits, ensureCommits, isGitCheckout, tryDiffCommits } from './git.js';
+import type { ChangeSet, ChangedFile } from '../types.js';
+import { apiUnavailable, createApiSource, type ApiOptions } from './api.js';
+import { short, type Plan } from './event.js';
+import { checkoutState, GitSource } from './git.js';
+import { ChangesError, UnreadableCommit, type Source } from './source.js';
+
+export { ChangesError } from './source.js';
 
 export interface CollectOptions {
   workspace: string;
   diffSource: 'auto' | 'git' | 'api';
   log: (line: string) => void;
+  /** A warning for the summary and the log (which fallback was used). */
+  warn?: (line: string) => void;
+  api?: Omit<ApiOptions, 'log'> & { serverUrl?: string };
 }
 
-export class ChangesError extends Error {}
+type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 
 export async function collectChanges(plan: Plan, options: CollectOptions): Promise<ChangeSet> {
   if (plan.kind === 'nothing') return { files: [], source: 'none', description: plan.description };
   if (plan.kind === 'explicit') return { files: plan.files, source: 'explicit', description: plan.description };
-  // Fast path: in a checkout that already has both commits (a full clone, or fetch-depth 2 for a
-  // one-commit push), one `git diff` is the whole job. Every git process costs a start-up of its
-  // own, so the checks and fetches below run only when this diff fails.
-  if (options.diffSource !== 'api') {
-    const files = await tryDiffCommits(options.workspace, plan.base, plan.head);
-    if (files) {
-      options.log(`diff source: git (checkout at ${options.workspace})`);
-      return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
+
+  const api = { ...options.api, log: options.log };
+  const source = await chooseSource(options, api);
+  try {
+    return await diffWith(source, plan, options);
+  } catch (e) {
+    // The checkout cannot fetch (no credentials kept, no network to origin): say so, then ask the API.
+    if (!(e instanceof UnreadableCommit) || !e.unreachable || source.name !== 'git' || options.diffSource !== 'auto') throw explain(e);
+    const missing = apiUnavailable(api);
+    if (missing) {
+      throw new ChangesError(
+        `${e.message}; the GitHub API fallback is not possible either (${missing}). Fetch the commit in the checkout (for example actions/checkout with fetch-depth: 0) or give \`github-token\``,
+      );
+    }
+    const line = `git cannot fetch from origin in this checkout (${e.reason}; for example persist-credentials: false on a private repository): using the GitHub API instead`;
+    options.log(line);
+    options.warn?.(line);
+    try {
+      return await diffWith(await createApiSource(api), plan, options);
+    } catch (e2) {
+      throw explain(e2);
     }
   }
-  const checkout = options.diffSource !== 'api' && (await isGitCheckout(options.workspace));
-  if (options.diffSource === 'api' || !checkout) {
-    if (options.diffSource === 'git') {
-      throw new ChangesError(`diff-source is git, but ${options.workspace} is not a git checkout: add actions/checkout before this step`);
+}
+
+async function chooseSource(options: CollectOptions, api: ApiOptions): Promise<Source> {
+  if (options.diffSource === 'api') {
+    options.log('diff source: api (diff-source: api)');
+    return createApiSource(api);
+  }
+  const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl);
+  if (state.ok) {
+    options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
+    return new GitSource(state.root, options.log);
+  }
+  if (options.diffSource === 'git') {
+    throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
+  }
+  const missing = apiUnavailable(api);
+  if (missing) {
+    throw new ChangesError(`no way to read the changes: ${state.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+  }
+  options.log(`diff source: api (auto: ${state.reason})`);
+  return createApiSource(api);
+}
+
+async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions): Promise<ChangeSet> {
+  const range = await resolveRange(source, plan, options);
+  const files: ChangedFile[] = await source.diff(range.base, range.head);
+  const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+  return { ...(range.base ? { base: range.base } : {}), head: range.head, files, source: source.name, description };
+}
+
+interface Range {
+  base: string | null;
+  head: string;
+  note?: string;
+}
+
+/** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
+export async function resolveRange(source: Source, plan: DiffPlan, options: Pick<CollectOptions, 'log' | 'warn'>): Promise<Range> {
+  const warn = (line: string) => {
+    options.log(`warning: ${line}`);
+    options.warn?.(line);
+  };
+  switch (plan.kind) {
+    case 'diff': {
+      const head = await source.resolve(plan.head);
+      const base = await source.resolve(plan.base);
+      return { base, head };
     }
-    throw new ChangesError(
-      `${options.workspace} is not a git checkout and the GitHub compare API source is not available in this version: add actions/checkout before this step`,
+    case 'new-branch': {
+      const head = await source.resolve(plan.head);
+      const branch = plan.ref.replace(/^refs\/heads\//, '');
+      if (plan.defaultBranch && plan.defaultBranch !== branch) {
+        const base = await source.mergeBase(plan.defaultBranch, head);
+        if (base) {
+          warn(
+            `${plan.ref} is a new branch with no previous commit: compared with its merge base ${short(base)} with the default branch ${plan.defaultBranch} (what the branch adds to it)`,
+          );
+          return { base, head, note: `new branch: compared with the merge base with ${plan.defaultBranch}` };
+        }
+        warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${short(head)} is treated as added`);
+      } else {
+        warn(
+          `${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${short(head)} is treated as added`,
+        );
+      }
+      return { base: null, head, note: 'new branch: every file treated as added' };
+    }
+    case 'pr-merge':
+      return prMergeRange(source, plan, warn, options.log);
+  }
+}
+
+/**
+ * The base branch before the merge. A merge commit or a squash: the first parent. A rebase of
+ * n commits: n first-parent steps back. Squash and rebase both leave one parent; a rebased
+ * commit keeps the pull request's last commit's author, date and message, a squash does not.
+ */
+async function prMergeRange(source: Source, plan: Extract<Plan, { kind: 'pr-merge' }>, warn: (l: string) => void, log: (l: string) => void): Promise<Range> {
+  const merge = await source.commit(plan.merge);
+  const n = plan.commits ?? 1;
+  if (merge.parents.length === 0) return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
+  if (merge.parents.length > 1 || n <= 1) {
+    const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
+    return { base: merge.parents[0] as string, head: merge.id, note: `${kind}, compared with its first parent ${short(merge.parents[0] as string)}` };
+  }
+  let rebase: boolean | undefined;
+  if (plan.prHead) {
+    try {
+      rebase = (await source.commit(plan.prHead)).authored === merge.authored;
+    } catch (e) {
+      log(`cannot read the pull request's head commit ${plan.prHead} (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  if (rebase === false) {
+    return { base: merge.parents[0] as string, head: merge.id, note: `squash merge, compared with its parent ${short(merge.parents[0] as string)}` };
+  }
+  const base = await source.ancestor(merge.id, n);
+  if (rebase === undefined) {
+    warn(
+      `pull request #${plan.number}: cannot tell a squash from a rebase of its ${n} commits, so compared with ${short(merge.id)}~${n} (exact for a rebase; for a squash it also includes up to ${n - 1} earlier commits)`,
     );
   }
-  options.log(`diff source: git (checkout at ${options.workspace})`);
-  const fetched = await ensureCommits(options.workspace, [plan.base, plan.head]);
-  if (fetched.length > 0) options.log(`fetched ${fetched.join(', ')} from origin (the checkout was shallow)`);
-  const files = await diffCommits(options.workspace, plan.base, plan.head);
-  return { base: plan.base, head: plan.head, files, source: 'git', description: plan.description };
+  return { base, head: merge.id, note: `rebase merge of ${n} commits, compared with ${short(base)} (${n} commits back)` };
+}
+
+function explain(e: unknown): unknown {
+  if (e instanceof UnreadableCommit) {
+    return new ChangesError(`${e.message}. The exact range cannot be had, so nothing is revalidated rather than a guess`);
+  }
+  return e;
 }

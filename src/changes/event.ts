@@ -1,12 +1,19 @@
 /**
  * Event resolution: from the event name, its payload and the inputs, decide what to compare.
  * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
+ * Which commits the range finally resolves to (a merge base, a rebase's first commit) needs a
+ * source that can read history, so those cases are described here and settled in collect.ts.
  */
 import { z } from 'zod';
 import type { ChangedFile } from '../types.js';
 
 export type Plan =
+  /** Tree diff of two commits. `base` may be `<sha>^1` (first parent). */
   | { kind: 'diff'; base: string; head: string; description: string; warnings: string[] }
+  /** A push that created a branch: no previous commit; collect.ts picks the documented fallback. */
+  | { kind: 'new-branch'; ref: string; head: string; defaultBranch?: string; description: string; warnings: string[] }
+  /** A merged pull request: the merge commit against the base branch as it was before the merge. */
+  | { kind: 'pr-merge'; number: number; merge: string; prHead?: string; commits?: number; description: string; warnings: string[] }
   | { kind: 'explicit'; files: ChangedFile[]; paths: string[]; tags: string[]; description: string; warnings: string[] }
   | { kind: 'nothing'; description: string; warnings: string[] };
 
@@ -22,14 +29,18 @@ export interface PlanInput {
 export class EventError extends Error {}
 
 const ZERO_SHA = /^0+$/;
-const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/i, 'is not a commit id');
+// SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
+export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const sha = z.string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)');
 
 const pushPayload = z.object({
-  ref: z.string(),
+  ref: z.string().min(1),
   before: sha,
   after: sha,
   created: z.boolean().optional(),
   deleted: z.boolean().optional(),
+  forced: z.boolean().optional(),
+  repository: z.object({ default_branch: z.string().min(1).optional() }).passthrough().optional(),
 });
 
 const pullRequestPayload = z.object({
@@ -37,22 +48,33 @@ const pullRequestPayload = z.object({
   pull_request: z.object({
     number: z.number(),
     merged: z.boolean().nullish(),
-    merge_commit_sha: z.string().nullish(),
+    merge_commit_sha: sha.nullish(),
+    commits: z.number().int().nonnegative().optional(),
+    head: z.object({ sha: sha.optional() }).passthrough().optional(),
   }),
 });
 
+/** One value or a list of them: a CMS webhook often sends a single path as a string. */
+const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, 'must be a string or a list of strings'));
+
 export const dispatchPayloadSchema = z
   .object({
-    paths: z.array(z.string().startsWith('/', 'must start with "/"')).optional(),
-    tags: z.array(z.string().min(1)).optional(),
-    files: z.array(z.string().min(1)).optional(),
+    paths: oneOrMany(z.string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
+    tags: oneOrMany(z.string().trim().min(1, 'must not be empty')).optional(),
+    files: oneOrMany(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")'),
+    ).optional(),
   })
   .passthrough();
 
 export function resolvePlan(input: PlanInput): Plan {
   const { eventName, payload } = input;
   if (input.base !== undefined && input.head !== undefined) {
-    return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${input.base} → ${input.head}`, warnings: [] };
+    return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${short(input.base)} → ${short(input.head)}`, warnings: [] };
   }
   switch (eventName) {
     case 'push':
@@ -61,19 +83,23 @@ export function resolvePlan(input: PlanInput): Plan {
     case 'pull_request_target':
       return planPullRequest(payload, eventName);
     case 'repository_dispatch':
-      return planRepositoryDispatch(payload);
+      return planRepositoryDispatch(payload, input.hasExplicitTargets);
     default:
-      return {
-        kind: 'explicit',
-        files: [],
-        paths: [],
-        tags: [],
-        description: input.hasExplicitTargets
-          ? `${eventName || 'this run'}: explicit paths/tags only`
-          : `${eventName || 'this run'}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
-        warnings: [],
-      };
+      return explicitOnly(eventName || 'this run', input.hasExplicitTargets);
   }
+}
+
+function explicitOnly(what: string, hasExplicitTargets: boolean): Plan {
+  return {
+    kind: 'explicit',
+    files: [],
+    paths: [],
+    tags: [],
+    description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+    warnings: hasExplicitTargets
+      ? []
+      : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+  };
 }
 
 function planPush(payload: unknown): Plan {
@@ -87,11 +113,22 @@ function planPush(payload: unknown): Plan {
     return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
   }
   if (p.created || ZERO_SHA.test(p.before)) {
-    throw new EventError(
-      `push creating ${p.ref}: there is no previous commit to compare with; give \`base\` and \`head\` to choose the range`,
-    );
+    return {
+      kind: 'new-branch',
+      ref: p.ref,
+      head: p.after,
+      defaultBranch: p.repository?.default_branch,
+      description: `push creating ${p.ref} at ${short(p.after)}`,
+      warnings: [],
+    };
   }
-  return { kind: 'diff', base: p.before, head: p.after, description: `push to ${p.ref}: ${short(p.before)} → ${short(p.after)}`, warnings: [] };
+  return {
+    kind: 'diff',
+    base: p.before,
+    head: p.after,
+    description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${short(p.before)} → ${short(p.after)}`,
+    warnings: [],
+  };
 }
 
 function planPullRequest(payload: unknown, eventName: string): Plan {
@@ -99,35 +136,55 @@ function planPullRequest(payload: unknown, eventName: string): Plan {
   if (!parsed.success) throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
   const { action, pull_request: pr } = parsed.data;
   if (action !== 'closed') {
-    return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site`, warnings: [] };
+    return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
   }
-  if (!pr.merged || !pr.merge_commit_sha) {
+  if (!pr.merged) {
     return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
   }
-  const head = pr.merge_commit_sha;
-  return { kind: 'diff', base: `${head}^1`, head, description: `pull request #${pr.number} merged as ${short(head)}: compared with its first parent`, warnings: [] };
-}
-
-function planRepositoryDispatch(payload: unknown): Plan {
-  const clientPayload = z.object({ client_payload: z.unknown().optional() }).safeParse(payload);
-  const raw = clientPayload.success ? (clientPayload.data.client_payload ?? {}) : {};
-  const parsed = dispatchPayloadSchema.safeParse(raw);
-  if (!parsed.success) throw new EventError(`repository_dispatch client_payload: ${formatZod(parsed.error)}`);
-  const files: ChangedFile[] = (parsed.data.files ?? []).map((path) => ({ path: path.replace(/^\.?\//, ''), status: 'modified' }));
+  if (!pr.merge_commit_sha) throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
   return {
-    kind: 'explicit',
-    files,
-    paths: parsed.data.paths ?? [],
-    tags: parsed.data.tags ?? [],
-    description: `repository_dispatch: ${files.length} file(s), ${parsed.data.paths?.length ?? 0} path(s), ${parsed.data.tags?.length ?? 0} tag(s) from client_payload`,
+    kind: 'pr-merge',
+    number: pr.number,
+    merge: pr.merge_commit_sha,
+    prHead: pr.head?.sha,
+    commits: pr.commits,
+    description: `pull request #${pr.number} merged as ${short(pr.merge_commit_sha)}`,
     warnings: [],
   };
 }
 
-export function formatZod(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? `\`${i.path.join('.')}\` ` : ''}${i.message}`).join('; ');
+function planRepositoryDispatch(payload: unknown, hasExplicitTargets: boolean): Plan {
+  const envelope = z.object({ action: z.string().optional(), client_payload: z.unknown().optional() }).passthrough().safeParse(payload);
+  const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
+  }
+  const parsed = dispatchPayloadSchema.safeParse(raw);
+  if (!parsed.success) throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
+  const files: ChangedFile[] = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+  const paths = parsed.data.paths ?? [];
+  const tags = parsed.data.tags ?? [];
+  const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+  if (files.length + paths.length + tags.length === 0) return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
+  return {
+    kind: 'explicit',
+    files,
+    paths,
+    tags,
+    description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
+    warnings: [],
+  };
+}
+
+export function formatZod(error: z.ZodError, prefix?: string): string {
+  return error.issues
+    .map((i) => {
+      const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
+      return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
+    })
+    .join('; ');
 }
 
 export function short(commit: string): string {
-  return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 7) : commit;
+  return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
 }

@@ -1,10 +1,13 @@
 /**
- * The local git source: tree diff of two commits, fetching either one by SHA (depth 1) when a
- * shallow checkout lacks it. git runs with an argument vector, never through a shell, and every
+ * The local git source: tree diff of two commits in the workspace's checkout, fetching what a
+ * shallow checkout (actions/checkout's default depth 1) lacks by SHA from `origin`. git runs with
+ * an argument vector, never through a shell, revisions come after `--end-of-options`, and every
  * path comes from `-z` output, so any file name works.
  */
 import { spawn } from 'node:child_process';
 import type { ChangedFile, FileStatus } from '../types.js';
+import { COMMIT_ID } from './event.js';
+import { UnreadableCommit, type CommitInfo, type Source } from './source.js';
 
 export interface GitResult {
   code: number;
@@ -12,14 +15,20 @@ export interface GitResult {
   stderr: string;
 }
 
-export class GitError extends Error {}
+export class GitError extends Error {
+  override name = 'GitError';
+}
 
-/** Runs git in `cwd`. `safe.directory` keeps a workspace owned by another user (containers) readable. */
+/**
+ * Runs git in `cwd`. `safe.directory` (only honoured from the command line or global config)
+ * keeps a workspace owned by another user readable, as in containers where the checkout was
+ * made by the runner's user; it names just this directory, not `*`.
+ */
 export function runGit(cwd: string, args: string[]): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
       cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -33,62 +42,197 @@ export function runGit(cwd: string, args: string[]): Promise<GitResult> {
   });
 }
 
-export async function isGitCheckout(cwd: string): Promise<boolean> {
-  try {
-    const r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
-    return r.code === 0 && r.stdout.trim() === 'true';
-  } catch {
-    return false;
-  }
-}
-
-async function hasCommit(cwd: string, rev: string): Promise<boolean> {
-  const r = await runGit(cwd, ['cat-file', '-e', `${rev}^{commit}`]);
-  return r.code === 0;
-}
-
-/** `abc^1` needs `abc` with one parent: fetch at depth 2 for those. */
-function fetchSpec(rev: string): { sha: string; depth: number } | undefined {
-  const m = /^([0-9a-f]{40}(?:[0-9a-f]{24})?)(\^1?)?$/i.exec(rev);
-  if (!m || m[1] === undefined) return undefined;
-  return { sha: m[1], depth: m[2] ? 2 : 1 };
-}
+export type CheckoutState = { ok: true; root: string } | { ok: false; reason: string };
 
 /**
- * Makes sure both commits are present, fetching a missing one by SHA from `origin`.
- * Fails naming the commit that could not be had: never a silently narrower diff.
+ * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
+ * another repository on the same GitHub server does not count: its history is not the event's.
  */
-export async function ensureCommits(cwd: string, revs: string[]): Promise<string[]> {
-  const fetched: string[] = [];
-  for (const rev of revs) {
-    if (await hasCommit(cwd, rev)) continue;
-    const spec = fetchSpec(rev);
-    if (!spec) throw new GitError(`commit ${rev} is not in the checkout, and only a full commit SHA can be fetched`);
-    const r = await runGit(cwd, ['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', `--depth=${spec.depth}`, 'origin', spec.sha]);
-    if (r.code !== 0 || !(await hasCommit(cwd, rev))) {
-      throw new GitError(`commit ${spec.sha} is not in the checkout and could not be fetched from origin: ${lastLine(r.stderr) || `git exited with ${r.code}`}`);
-    }
-    fetched.push(spec.sha);
-  }
-  return fetched;
-}
-
-const DIFF_ARGS = ['diff', '--name-status', '-z', '--find-renames', '--no-ext-diff', '--no-textconv', '--no-relative'];
-
-export async function diffCommits(cwd: string, base: string, head: string): Promise<ChangedFile[]> {
-  const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
-  if (r.code !== 0) throw new GitError(`git diff ${base} ${head} failed: ${lastLine(r.stderr)}`);
-  return parseNameStatus(r.stdout);
-}
-
-/** The diff when `cwd` is a checkout holding both commits; undefined (not an error) otherwise. */
-export async function tryDiffCommits(cwd: string, base: string, head: string): Promise<ChangedFile[] | undefined> {
+export async function checkoutState(cwd: string, repository?: string, serverUrl = 'https://github.com'): Promise<CheckoutState> {
+  let r: GitResult;
   try {
-    const r = await runGit(cwd, [...DIFF_ARGS, base, head, '--']);
-    return r.code === 0 ? parseNameStatus(r.stdout) : undefined;
+    r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+  if (r.code !== 0) return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+  const [inside, root] = r.stdout.split('\n');
+  if (inside !== 'true' || !root) return { ok: false, reason: `${cwd} is not inside a git work tree` };
+  if (repository) {
+    const origin = await runGit(cwd, ['config', '--get', 'remote.origin.url']);
+    const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
+    if (other) return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
+  }
+  return { ok: true, root };
+}
+
+/** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
+export function otherRepository(originUrl: string, repository: string, serverUrl: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(serverUrl).host.toLowerCase();
   } catch {
     return undefined;
   }
+  // https://host/owner/name(.git), ssh://git@host/owner/name, git@host:owner/name.git
+  const m = /^(?:[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(originUrl);
+  if (!m) return undefined;
+  const urlHost = (m[1] ?? m[2] ?? '').toLowerCase();
+  const named = m[3] ?? '';
+  if (urlHost !== host) return undefined;
+  return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
+}
+
+/** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
+export class GitSource implements Source {
+  readonly name = 'git' as const;
+  /** Commits fetched from origin, in order, for the log. */
+  readonly fetched: string[] = [];
+  private emptyTree: string | undefined;
+
+  constructor(
+    readonly cwd: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  private git(args: string[]): Promise<GitResult> {
+    return runGit(this.cwd, args);
+  }
+
+  private async has(rev: string): Promise<boolean> {
+    return (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+  }
+
+  /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
+  private async fetch(spec: string, depth: number | 'unshallow', commit: string, extra: string[] = []): Promise<void> {
+    const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+    const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
+    if (r.code !== 0) {
+      throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+    }
+    this.fetched.push(spec);
+  }
+
+  private async isShallow(): Promise<boolean> {
+    return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+  }
+
+  async resolve(rev: string): Promise<string> {
+    const parent = /^(.+)\^1?$/.exec(rev);
+    if (parent?.[1]) return this.ancestor(await this.resolve(parent[1]), 1);
+    if (COMMIT_ID.test(rev)) {
+      const id = rev.toLowerCase();
+      if (!(await this.has(id))) {
+        await this.fetch(id, 1, id);
+        if (!(await this.has(id))) throw new UnreadableCommit(id, 'git', 'origin did not send it');
+        this.log(`fetched ${id} from origin (the checkout did not have it)`);
+      }
+      return id;
+    }
+    // A branch or tag name (inputs base/head): local, then origin's, then fetched.
+    for (const candidate of [rev, `refs/remotes/origin/${rev}`]) {
+      const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+      if (r.code === 0) return r.stdout.trim();
+    }
+    const local = `refs/isr-revalidate/${rev.replace(/[^A-Za-z0-9._/-]/g, '_')}`;
+    await this.fetch(`+${rev}:${local}`, 1, rev);
+    this.log(`fetched ${rev} from origin`);
+    const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${local}^{commit}`]);
+    if (r.code !== 0) throw new UnreadableCommit(rev, 'git', 'it names no commit');
+    return r.stdout.trim();
+  }
+
+  async commit(id: string): Promise<CommitInfo> {
+    const full = await this.resolve(id);
+    const r = await this.git(['cat-file', 'commit', full]);
+    if (r.code !== 0) throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+    return parseCommit(full, r.stdout);
+  }
+
+  async ancestor(id: string, n: number): Promise<string> {
+    const full = await this.resolve(id);
+    if (n === 0) return full;
+    const walk = async () => this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${full}~${n}^{commit}`]);
+    let r = await walk();
+    if (r.code !== 0) {
+      // A shallow checkout stops history at its boundary: deepen exactly as far as needed.
+      await this.fetch(full, n + 1, `${full}~${n}`);
+      r = await walk();
+      if (r.code === 0) this.log(`fetched ${n + 1} commit(s) of history up to ${full}`);
+    }
+    if (r.code !== 0) throw new UnreadableCommit(`${full}~${n}`, 'git', `${full} has fewer than ${n} first-parent ancestors`);
+    return r.stdout.trim();
+  }
+
+  async mergeBase(branch: string, head: string): Promise<string | undefined> {
+    const tip = await this.resolve(head);
+    const remote = `refs/remotes/origin/${branch}`;
+    // The merge base can lie anywhere in history: a shallow checkout needs all of both lines.
+    await this.fetch(`+refs/heads/${branch}:${remote}`, 'unshallow', `${branch} (the default branch)`, [tip]);
+    this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
+    const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
+    if (r.code === 1 && r.stdout.trim() === '') return undefined;
+    if (r.code !== 0) throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+    return r.stdout.trim();
+  }
+
+  async diff(base: string | null, head: string): Promise<ChangedFile[]> {
+    const to = await this.resolve(head);
+    const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
+    const r = await this.git([
+      'diff',
+      '--name-status',
+      '-z',
+      '--find-renames',
+      '--ignore-submodules=none',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--no-relative',
+      '--end-of-options',
+      from,
+      to,
+      '--',
+    ]);
+    if (r.code !== 0) throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+    return parseNameStatus(r.stdout);
+  }
+
+  /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
+  private async emptyTreeId(): Promise<string> {
+    if (!this.emptyTree) {
+      const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
+      if (r.code !== 0) throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+      this.emptyTree = r.stdout.trim();
+    }
+    return this.emptyTree;
+  }
+}
+
+/** Parses `git cat-file commit` output. */
+export function parseCommit(id: string, text: string): CommitInfo {
+  const split = text.indexOf('\n\n');
+  const header = split === -1 ? text : text.slice(0, split);
+  const message = split === -1 ? '' : text.slice(split + 2);
+  const parents: string[] = [];
+  let author = '';
+  for (const line of header.split('\n')) {
+    if (line.startsWith('parent ')) parents.push(line.slice(7).trim());
+    else if (line.startsWith('author ')) author = line.slice(7);
+  }
+  return { id, parents, authored: authoredKey(authorFromLine(author), message) };
+}
+
+function authorFromLine(line: string): { name: string; email: string; date: string } {
+  // "Name <email> 1700000000 +0100"
+  const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
+  if (!m) return { name: line, email: '', date: '' };
+  return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString() };
+}
+
+/** What a rebase keeps of a commit: author, author date (to the second) and message. */
+export function authoredKey(author: { name: string; email: string; date: string }, message: string): string {
+  const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
+  return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
 }
 
 const STATUS: Record<string, FileStatus> = {
@@ -124,7 +268,7 @@ export function parseNameStatus(output: string): ChangedFile[] {
   return files;
 }
 
-function lastLine(text: string): string {
+export function lastLine(text: string): string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   return lines[lines.length - 1] ?? '';
 }

@@ -44,6 +44,8 @@ export interface ActionOptions {
   env?: Record<string, string>;
   node?: string;
   timeoutMs?: number;
+  /** The bundle to run; dist/index.js by default. */
+  script?: string;
 }
 
 export async function runAction(options: ActionOptions): Promise<ActionRun> {
@@ -69,7 +71,7 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
-  const child = spawn(options.node ?? process.execPath, [DIST], { cwd: options.workspace ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, [options.script ?? DIST], { cwd: options.workspace ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
