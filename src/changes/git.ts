@@ -99,8 +99,17 @@ export class GitSource implements Source {
     return runGit(this.cwd, args);
   }
 
+  /**
+   * Commits already found in the checkout: `diff` resolves again what the range resolution just
+   * did, and each git process costs a start-up of its own (bench/README.md). Found stays found.
+   */
+  private readonly present = new Set<string>();
+
   private async has(rev: string): Promise<boolean> {
-    return (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+    if (this.present.has(rev)) return true;
+    const found = (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+    if (found) this.present.add(rev);
+    return found;
   }
 
   /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
