@@ -12881,13 +12881,16 @@ class GitError extends Error {
  * keeps a workspace owned by another user readable, as in containers where the checkout was
  * made by the runner's user; it names just this directory, not `*`.
  */
-function runGit(cwd, args) {
+function runGit(cwd, args, input) {
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
             cwd,
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
-            stdio: ['ignore', 'pipe', 'pipe'],
+            stdio: ['pipe', 'pipe', 'pipe'],
         });
+        // Input for `--batch-check`, else an empty stdin. A git that exits before reading all its
+        // input (a failure) must not fail the write: its exit code says what went wrong.
+        child.stdin.on('error', () => { }).end(input ?? '');
         const out = [];
         const err = [];
         child.stdout.on('data', (d) => out.push(d));
@@ -12901,27 +12904,51 @@ function runGit(cwd, args) {
 /**
  * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
  * another repository on the same GitHub server does not count: its history is not the event's.
+ * Also tells which of `commits` (full ids) the checkout already has (`present`).
+ *
+ * Each git process costs a start-up of its own, and on a push these questions were most of the
+ * action's own start-up (bench/README.md): the origin's URL is asked alongside, and the commits in
+ * the same `rev-parse` as the work tree. When a commit is missing (a shallow checkout) that
+ * rev-parse fails as a whole; then the work tree and the commits are asked apart.
  */
-async function checkoutState(cwd, repository, serverUrl = 'https://github.com') {
+async function checkoutState(cwd, repository, serverUrl = 'https://github.com', commits = []) {
+    const wanted = wantedCommits(commits);
+    // The URL is only looked at once rev-parse has said this is a checkout.
+    const originQuery = repository ? runGit(cwd, ['config', '--get', 'remote.origin.url']).catch(() => undefined) : undefined;
+    const treeArgs = ['rev-parse', '--is-inside-work-tree', '--show-toplevel'];
     let r;
+    let present = new Set();
     try {
-        r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+        // Ids are hex (checked by wantedCommits), so none can pass for an option.
+        r = await runGit(cwd, wanted.length > 0 ? [...treeArgs, ...wanted.map((id) => `${id}^{commit}`), '--'] : treeArgs);
+        if (r.code === 0) {
+            const ids = r.stdout.split('\n').slice(2);
+            present = new Set(wanted.filter((id, i) => ids[i] === id));
+        }
+        else if (wanted.length > 0) {
+            [r, present] = await Promise.all([runGit(cwd, treeArgs), presentCommits(cwd, wanted)]);
+        }
     }
     catch (e) {
+        await originQuery;
         return { ok: false, reason: e instanceof Error ? e.message : String(e) };
     }
+    const origin = await originQuery;
     if (r.code !== 0)
         return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
     const [inside, root] = r.stdout.split('\n');
     if (inside !== 'true' || !root)
         return { ok: false, reason: `${cwd} is not inside a git work tree` };
-    if (repository) {
-        const origin = await runGit(cwd, ['config', '--get', 'remote.origin.url']);
+    if (repository && origin) {
         const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
         if (other)
             return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
     }
-    return { ok: true, root };
+    return { ok: true, root, present };
+}
+/** Full commit ids only (a branch name is resolved later), lower case, each once. */
+function wantedCommits(ids) {
+    return [...new Set(ids.filter((id) => COMMIT_ID.test(id)).map((id) => id.toLowerCase()))];
 }
 /** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
 function otherRepository(originUrl, repository, serverUrl) {
@@ -12942,6 +12969,33 @@ function otherRepository(originUrl, repository, serverUrl) {
         return undefined;
     return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
 }
+/**
+ * Which of `ids` (full commit ids) the repository at `cwd` has as commits, in one
+ * `git cat-file --batch-check` instead of one `cat-file -e` per commit. Any failure (not a
+ * repository, an old git) answers "none known": the caller then checks them one by one.
+ */
+async function presentCommits(cwd, ids) {
+    const wanted = wantedCommits(ids);
+    const found = new Set();
+    if (wanted.length === 0)
+        return found;
+    let r;
+    try {
+        r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], wanted.map((id) => `${id}^{commit}\n`).join(''));
+    }
+    catch {
+        return found;
+    }
+    if (r.code !== 0)
+        return found;
+    // One line per input line, in order: "<id> commit", or "<input> missing" (or ambiguous).
+    const lines = r.stdout.split('\n');
+    wanted.forEach((id, i) => {
+        if (lines[i] === `${id} commit`)
+            found.add(id);
+    });
+    return found;
+}
 /** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
 class GitSource {
     cwd;
@@ -12950,9 +13004,13 @@ class GitSource {
     /** Commits fetched from origin, in order, for the log. */
     fetched = [];
     emptyTree;
-    constructor(cwd, log = () => { }) {
+    constructor(cwd, log = () => { }, 
+    /** Commits already known to be in the checkout (presentCommits()): not asked again. */
+    known = []) {
         this.cwd = cwd;
         this.log = log;
+        for (const id of known)
+            this.present.add(id.toLowerCase());
     }
     git(args) {
         return runGit(this.cwd, args);
@@ -13477,7 +13535,7 @@ async function collectChanges(plan, options) {
     if (plan.kind === 'explicit')
         return { files: plan.files, source: 'explicit', description: plan.description };
     const api = { ...options.api, log: options.log };
-    const source = await chooseSource(options, api);
+    const source = await chooseSource(options, api, planCommits(plan));
     try {
         return await diffWith(source, plan, options);
     }
@@ -13500,15 +13558,28 @@ async function collectChanges(plan, options) {
         }
     }
 }
-async function chooseSource(options, api) {
+/** The commit ids a plan names outright: the git source checks them all in one process. */
+function planCommits(plan) {
+    switch (plan.kind) {
+        case 'diff':
+            return [plan.head, plan.base.replace(/\^1?$/, '')];
+        case 'new-branch':
+            return [plan.head];
+        case 'pr-merge':
+            return [plan.merge];
+    }
+}
+async function chooseSource(options, api, commits) {
     if (options.diffSource === 'api') {
         options.log('diff source: api (diff-source: api)');
         return createApiSource(api);
     }
-    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl);
+    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
+    // each git process costs a start-up (bench/README.md).
+    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, commits);
     if (state.ok) {
         options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-        return new GitSource(state.root, options.log);
+        return new GitSource(state.root, options.log, state.present);
     }
     if (options.diffSource === 'git') {
         throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { otherRepository } from '../src/changes/git.js';
+import { checkoutState, otherRepository, presentCommits } from '../src/changes/git.js';
 import { collectFor, lines, pushPayload } from './helpers/changes.js';
 import { startGitHttpRemote } from './helpers/git-http.js';
-import { commitMany, TestRepo } from './helpers/git.js';
+import { commitMany, tempDir, TestRepo } from './helpers/git.js';
 
 function shallowOf(repo: TestRepo, branch = 'main'): { origin: string; checkout: TestRepo } {
   const origin = repo.bareOrigin();
@@ -238,6 +238,28 @@ describe('pull_request closed', () => {
 });
 
 describe('git source details', () => {
+  it('checkoutState tells which of the commits the checkout has, in one rev-parse or apart when one is missing', async () => {
+    for (const objectFormat of ['sha1', 'sha256'] as const) {
+      const repo = TestRepo.create({ objectFormat });
+      repo.write({ 'a.md': '1' });
+      const first = repo.commit();
+      repo.write({ 'a.md': '2' });
+      const second = repo.commit();
+      const missing = 'c'.repeat(first.length);
+      const tree = repo.git('rev-parse', `${second}^{tree}`);
+      mkdirSync(join(repo.dir, 'sub'));
+
+      const all = await checkoutState(join(repo.dir, 'sub'), undefined, undefined, [first, second.toUpperCase(), 'main']);
+      expect(all).toEqual({ ok: true, root: repo.dir, present: new Set([first, second]) });
+      const some = await checkoutState(repo.dir, undefined, undefined, [second, missing, tree]);
+      expect(some).toEqual({ ok: true, root: repo.dir, present: new Set([second]) });
+      expect(await presentCommits(repo.dir, [missing, first, tree])).toEqual(new Set([first]));
+    }
+    const elsewhere = await checkoutState(tempDir(), undefined, undefined, ['a'.repeat(40)]);
+    expect(elsewhere.ok).toBe(false);
+    expect(elsewhere.ok ? '' : elsewhere.reason).toMatch(/is not a git checkout \(.*not a git repository/);
+  });
+
   it('reports submodule entries and type changes', async () => {
     const repo = TestRepo.create();
     const sub1 = 'a'.repeat(40);

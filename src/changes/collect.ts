@@ -27,7 +27,7 @@ export async function collectChanges(plan: Plan, options: CollectOptions): Promi
   if (plan.kind === 'explicit') return { files: plan.files, source: 'explicit', description: plan.description };
 
   const api = { ...options.api, log: options.log };
-  const source = await chooseSource(options, api);
+  const source = await chooseSource(options, api, planCommits(plan));
   try {
     return await diffWith(source, plan, options);
   } catch (e) {
@@ -50,15 +50,29 @@ export async function collectChanges(plan: Plan, options: CollectOptions): Promi
   }
 }
 
-async function chooseSource(options: CollectOptions, api: ApiOptions): Promise<Source> {
+/** The commit ids a plan names outright: the git source checks them all in one process. */
+function planCommits(plan: DiffPlan): string[] {
+  switch (plan.kind) {
+    case 'diff':
+      return [plan.head, plan.base.replace(/\^1?$/, '')];
+    case 'new-branch':
+      return [plan.head];
+    case 'pr-merge':
+      return [plan.merge];
+  }
+}
+
+async function chooseSource(options: CollectOptions, api: ApiOptions, commits: string[]): Promise<Source> {
   if (options.diffSource === 'api') {
     options.log('diff source: api (diff-source: api)');
     return createApiSource(api);
   }
-  const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl);
+  // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
+  // each git process costs a start-up (bench/README.md).
+  const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, commits);
   if (state.ok) {
     options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-    return new GitSource(state.root, options.log);
+    return new GitSource(state.root, options.log, state.present);
   }
   if (options.diffSource === 'git') {
     throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);

@@ -24,13 +24,16 @@ export class GitError extends Error {
  * keeps a workspace owned by another user readable, as in containers where the checkout was
  * made by the runner's user; it names just this directory, not `*`.
  */
-export function runGit(cwd: string, args: string[]): Promise<GitResult> {
+export function runGit(cwd: string, args: string[], input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
       cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Input for `--batch-check`, else an empty stdin. A git that exits before reading all its
+    // input (a failure) must not fail the write: its exit code says what went wrong.
+    child.stdin.on('error', () => {}).end(input ?? '');
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -42,28 +45,52 @@ export function runGit(cwd: string, args: string[]): Promise<GitResult> {
   });
 }
 
-export type CheckoutState = { ok: true; root: string } | { ok: false; reason: string };
+export type CheckoutState = { ok: true; root: string; present: Set<string> } | { ok: false; reason: string };
 
 /**
  * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
  * another repository on the same GitHub server does not count: its history is not the event's.
+ * Also tells which of `commits` (full ids) the checkout already has (`present`).
+ *
+ * Each git process costs a start-up of its own, and on a push these questions were most of the
+ * action's own start-up (bench/README.md): the origin's URL is asked alongside, and the commits in
+ * the same `rev-parse` as the work tree. When a commit is missing (a shallow checkout) that
+ * rev-parse fails as a whole; then the work tree and the commits are asked apart.
  */
-export async function checkoutState(cwd: string, repository?: string, serverUrl = 'https://github.com'): Promise<CheckoutState> {
+export async function checkoutState(cwd: string, repository?: string, serverUrl = 'https://github.com', commits: string[] = []): Promise<CheckoutState> {
+  const wanted = wantedCommits(commits);
+  // The URL is only looked at once rev-parse has said this is a checkout.
+  const originQuery = repository ? runGit(cwd, ['config', '--get', 'remote.origin.url']).catch(() => undefined) : undefined;
+  const treeArgs = ['rev-parse', '--is-inside-work-tree', '--show-toplevel'];
   let r: GitResult;
+  let present = new Set<string>();
   try {
-    r = await runGit(cwd, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+    // Ids are hex (checked by wantedCommits), so none can pass for an option.
+    r = await runGit(cwd, wanted.length > 0 ? [...treeArgs, ...wanted.map((id) => `${id}^{commit}`), '--'] : treeArgs);
+    if (r.code === 0) {
+      const ids = r.stdout.split('\n').slice(2);
+      present = new Set(wanted.filter((id, i) => ids[i] === id));
+    } else if (wanted.length > 0) {
+      [r, present] = await Promise.all([runGit(cwd, treeArgs), presentCommits(cwd, wanted)]);
+    }
   } catch (e) {
+    await originQuery;
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
+  const origin = await originQuery;
   if (r.code !== 0) return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
   const [inside, root] = r.stdout.split('\n');
   if (inside !== 'true' || !root) return { ok: false, reason: `${cwd} is not inside a git work tree` };
-  if (repository) {
-    const origin = await runGit(cwd, ['config', '--get', 'remote.origin.url']);
+  if (repository && origin) {
     const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
     if (other) return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
   }
-  return { ok: true, root };
+  return { ok: true, root, present };
+}
+
+/** Full commit ids only (a branch name is resolved later), lower case, each once. */
+function wantedCommits(ids: string[]): string[] {
+  return [...new Set(ids.filter((id) => COMMIT_ID.test(id)).map((id) => id.toLowerCase()))];
 }
 
 /** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
@@ -83,6 +110,30 @@ export function otherRepository(originUrl: string, repository: string, serverUrl
   return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
 }
 
+/**
+ * Which of `ids` (full commit ids) the repository at `cwd` has as commits, in one
+ * `git cat-file --batch-check` instead of one `cat-file -e` per commit. Any failure (not a
+ * repository, an old git) answers "none known": the caller then checks them one by one.
+ */
+export async function presentCommits(cwd: string, ids: string[]): Promise<Set<string>> {
+  const wanted = wantedCommits(ids);
+  const found = new Set<string>();
+  if (wanted.length === 0) return found;
+  let r: GitResult;
+  try {
+    r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], wanted.map((id) => `${id}^{commit}\n`).join(''));
+  } catch {
+    return found;
+  }
+  if (r.code !== 0) return found;
+  // One line per input line, in order: "<id> commit", or "<input> missing" (or ambiguous).
+  const lines = r.stdout.split('\n');
+  wanted.forEach((id, i) => {
+    if (lines[i] === `${id} commit`) found.add(id);
+  });
+  return found;
+}
+
 /** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
 export class GitSource implements Source {
   readonly name = 'git' as const;
@@ -93,7 +144,11 @@ export class GitSource implements Source {
   constructor(
     readonly cwd: string,
     private readonly log: (line: string) => void = () => {},
-  ) {}
+    /** Commits already known to be in the checkout (presentCommits()): not asked again. */
+    known: Iterable<string> = [],
+  ) {
+    for (const id of known) this.present.add(id.toLowerCase());
+  }
 
   private git(args: string[]): Promise<GitResult> {
     return runGit(this.cwd, args);
