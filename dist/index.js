@@ -2509,7 +2509,7 @@ exports.basename = (path, { windows } = {}) => {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2287);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1637);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -2519,7 +2519,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2287:
+/***/ 1637:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12323,6 +12323,20 @@ function preprocess(fn, schema) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/lazy.ts
+/**
+ * A value built on first use, then kept.
+ *
+ * Why: a zod schema built at module level is built on every run, and building schemas was the
+ * largest share of the action's own start-up (bench/README.md). Schemas that only some runs need
+ * (pull request and dispatch payloads, GitHub API replies, the endpoint's replies) are wrapped in
+ * lazy() so a push that changes no content file builds only what it uses.
+ */
+function lazy_lazy(build) {
+    let built;
+    return () => (built ??= { value: build() }).value;
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/policy.ts
 /**
  * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
@@ -12330,13 +12344,15 @@ function preprocess(fn, schema) {
  * clock or a network.
  */
 
+
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean failure.
-const replySchema = looseObject({
+// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
+// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+const replySchema = lazy_lazy(() => looseObject({
     revalidated: unknown().optional(),
     error: unknown().optional(),
     message: unknown().optional(),
-});
+}));
 function judge(outcome, context) {
     if (outcome.kind === 'network')
         return { action: 'retry', reason: `network error: ${outcome.message}` };
@@ -12429,7 +12445,7 @@ function parseJsonReply(body, contentType) {
     catch {
         return undefined;
     }
-    const parsed = replySchema.safeParse(data);
+    const parsed = replySchema().safeParse(data);
     return parsed.success ? parsed.data : undefined;
 }
 const MESSAGE_LIMIT = 200;
@@ -12687,34 +12703,37 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * source that can read history, so those cases are described here and settled in collect.ts.
  */
 
+
 class EventError extends Error {
 }
 const ZERO_SHA = /^0+$/;
 // SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-const sha = schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)');
-const pushPayload = object({
+// The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
+const sha = lazy_lazy(() => schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
+const pushPayload = lazy_lazy(() => object({
     ref: schemas_string().min(1),
-    before: sha,
-    after: sha,
+    before: sha(),
+    after: sha(),
     created: schemas_boolean().optional(),
     deleted: schemas_boolean().optional(),
     forced: schemas_boolean().optional(),
     repository: object({ default_branch: schemas_string().min(1).optional() }).passthrough().optional(),
-});
-const pullRequestPayload = object({
+}));
+const pullRequestPayload = lazy_lazy(() => object({
     action: schemas_string(),
     pull_request: object({
         number: schemas_number(),
         merged: schemas_boolean().nullish(),
-        merge_commit_sha: sha.nullish(),
+        merge_commit_sha: sha().nullish(),
         commits: schemas_number().int().nonnegative().optional(),
-        head: object({ sha: sha.optional() }).passthrough().optional(),
+        head: object({ sha: sha().optional() }).passthrough().optional(),
     }),
-});
+}));
 /** One value or a list of them: a CMS webhook often sends a single path as a string. */
 const oneOrMany = (item) => preprocess((v) => (typeof v === 'string' ? [v] : v), array(item, 'must be a string or a list of strings'));
-const dispatchPayloadSchema = object({
+/** repository_dispatch's `client_payload` (a function: the schema is built on first use). */
+const dispatchPayloadSchema = lazy_lazy(() => object({
     paths: oneOrMany(schemas_string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
     tags: oneOrMany(schemas_string().trim().min(1, 'must not be empty')).optional(),
     files: oneOrMany(schemas_string()
@@ -12722,7 +12741,7 @@ const dispatchPayloadSchema = object({
         .min(1, 'must not be empty')
         .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
 })
-    .passthrough();
+    .passthrough());
 function resolvePlan(input) {
     const { eventName, payload } = input;
     if (input.base !== undefined && input.head !== undefined) {
@@ -12753,7 +12772,7 @@ function explicitOnly(what, hasExplicitTargets) {
     };
 }
 function planPush(payload) {
-    const parsed = pushPayload.safeParse(payload);
+    const parsed = pushPayload().safeParse(payload);
     if (!parsed.success)
         throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
     const p = parsed.data;
@@ -12782,7 +12801,7 @@ function planPush(payload) {
     };
 }
 function planPullRequest(payload, eventName) {
-    const parsed = pullRequestPayload.safeParse(payload);
+    const parsed = pullRequestPayload().safeParse(payload);
     if (!parsed.success)
         throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
     const { action, pull_request: pr } = parsed.data;
@@ -12810,7 +12829,7 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
     }
-    const parsed = dispatchPayloadSchema.safeParse(raw);
+    const parsed = dispatchPayloadSchema().safeParse(raw);
     if (!parsed.success)
         throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
     const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
@@ -13218,6 +13237,7 @@ function lastLine(text) {
 
 
 
+
 /** The compare endpoint's documented caps on `files`. */
 const COMPARE_FILES_PER_PAGE = 300;
 const COMPARE_FILES_MAX = 3000;
@@ -13230,39 +13250,43 @@ function apiUnavailable(options) {
         return 'GITHUB_REPOSITORY (owner/name) is not set';
     return undefined;
 }
-// Replies, validated; only the fields we use are required, the rest passes through.
-const diffEntry = object({
-    filename: schemas_string().min(1),
-    status: schemas_string(),
-    previous_filename: schemas_string().min(1).optional(),
-})
-    .passthrough();
-const comparePage = object({
-    status: schemas_string(),
-    total_commits: schemas_number().int().nonnegative(),
-    base_commit: object({ sha: schemas_string() }).passthrough(),
-    merge_base_commit: object({ sha: schemas_string() }).passthrough(),
-    files: array(diffEntry).optional(),
-})
-    .passthrough();
-const gitCommit = object({
-    sha: schemas_string(),
-    tree: object({ sha: schemas_string() }).passthrough(),
-    parents: array(object({ sha: schemas_string() }).passthrough()),
-    author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).passthrough(),
-    message: schemas_string(),
-})
-    .passthrough();
-const refCommit = object({ sha: schemas_string() }).passthrough();
-const gitTree = object({
-    sha: schemas_string(),
-    truncated: schemas_boolean(),
-    tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
-})
-    .passthrough();
+// Replies, validated; only the fields we use are required, the rest passes through. Built on
+// first use (lazy.ts): a run on the git source never needs them.
+const replies = lazy_lazy(() => {
+    const diffEntry = object({
+        filename: schemas_string().min(1),
+        status: schemas_string(),
+        previous_filename: schemas_string().min(1).optional(),
+    })
+        .passthrough();
+    const comparePage = object({
+        status: schemas_string(),
+        total_commits: schemas_number().int().nonnegative(),
+        base_commit: object({ sha: schemas_string() }).passthrough(),
+        merge_base_commit: object({ sha: schemas_string() }).passthrough(),
+        files: array(diffEntry).optional(),
+    })
+        .passthrough();
+    const gitCommit = object({
+        sha: schemas_string(),
+        tree: object({ sha: schemas_string() }).passthrough(),
+        parents: array(object({ sha: schemas_string() }).passthrough()),
+        author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).passthrough(),
+        message: schemas_string(),
+    })
+        .passthrough();
+    const refCommit = object({ sha: schemas_string() }).passthrough();
+    const gitTree = object({
+        sha: schemas_string(),
+        truncated: schemas_boolean(),
+        tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
+    })
+        .passthrough();
+    return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
+});
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
 function parseComparePage(data, page = 1) {
-    const parsed = comparePage.safeParse(data);
+    const parsed = replies().comparePage.safeParse(data);
     if (!parsed.success)
         throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
     return parsed.data;
@@ -13390,7 +13414,7 @@ class ApiSource {
         if (cached)
             return cached;
         try {
-            const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, gitCommit, `commit ${id}`);
+            const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, replies().gitCommit, `commit ${id}`);
             this.commits.set(id.toLowerCase(), c);
             return c;
         }
@@ -13405,7 +13429,7 @@ class ApiSource {
         if (COMMIT_ID.test(rev))
             return (await this.gitCommit(rev)).sha;
         try {
-            return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, refCommit, `ref ${rev}`)).sha;
+            return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, replies().refCommit, `ref ${rev}`)).sha;
         }
         catch (e) {
             throw unreadable(rev, e);
@@ -13429,7 +13453,7 @@ class ApiSource {
         const tip = await this.resolve(head);
         let page;
         try {
-            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, comparePage, `compare ${branch}...${event_short(tip)}`);
+            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, replies().comparePage, `compare ${branch}...${event_short(tip)}`);
         }
         catch (e) {
             if (statusOf(e) === 404)
@@ -13496,7 +13520,7 @@ class ApiSource {
     }
     async tree(commit) {
         const treeSha = (await this.gitCommit(commit)).tree.sha;
-        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, gitTree, `the tree of ${event_short(commit)}`);
+        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${event_short(commit)}`);
         if (t.truncated) {
             throw new ChangesError(`the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`);
         }

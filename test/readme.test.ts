@@ -128,7 +128,7 @@ describe('README YAML examples', () => {
   it('the repository_dispatch payload is one the action accepts', () => {
     const payloads = blocks.filter((b) => b.lang === 'json').map((b) => JSON.parse(b.text) as { client_payload: unknown });
     expect(payloads).toHaveLength(1);
-    expect(dispatchPayloadSchema.safeParse(payloads[0]?.client_payload).success).toBe(true);
+    expect(dispatchPayloadSchema().safeParse(payloads[0]?.client_payload).success).toBe(true);
   });
 });
 

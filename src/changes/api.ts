@@ -10,6 +10,7 @@
  * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
  */
 import { z } from 'zod';
+import { lazy } from '../lazy.js';
 import type { ChangedFile, FileStatus } from '../types.js';
 import { COMMIT_ID, formatZod, short } from './event.js';
 import { authoredKey } from './git.js';
@@ -38,43 +39,48 @@ export function apiUnavailable(options: ApiOptions): string | undefined {
   return undefined;
 }
 
-// Replies, validated; only the fields we use are required, the rest passes through.
-const diffEntry = z
-  .object({
-    filename: z.string().min(1),
-    status: z.string(),
-    previous_filename: z.string().min(1).optional(),
-  })
-  .passthrough();
-const comparePage = z
-  .object({
-    status: z.string(),
-    total_commits: z.number().int().nonnegative(),
-    base_commit: z.object({ sha: z.string() }).passthrough(),
-    merge_base_commit: z.object({ sha: z.string() }).passthrough(),
-    files: z.array(diffEntry).optional(),
-  })
-  .passthrough();
-const gitCommit = z
-  .object({
-    sha: z.string(),
-    tree: z.object({ sha: z.string() }).passthrough(),
-    parents: z.array(z.object({ sha: z.string() }).passthrough()),
-    author: z.object({ name: z.string(), email: z.string(), date: z.string() }).passthrough(),
-    message: z.string(),
-  })
-  .passthrough();
-const refCommit = z.object({ sha: z.string() }).passthrough();
-const gitTree = z
-  .object({
-    sha: z.string(),
-    truncated: z.boolean(),
-    tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() }).passthrough()),
-  })
-  .passthrough();
+// Replies, validated; only the fields we use are required, the rest passes through. Built on
+// first use (lazy.ts): a run on the git source never needs them.
+const replies = lazy(() => {
+  const diffEntry = z
+    .object({
+      filename: z.string().min(1),
+      status: z.string(),
+      previous_filename: z.string().min(1).optional(),
+    })
+    .passthrough();
+  const comparePage = z
+    .object({
+      status: z.string(),
+      total_commits: z.number().int().nonnegative(),
+      base_commit: z.object({ sha: z.string() }).passthrough(),
+      merge_base_commit: z.object({ sha: z.string() }).passthrough(),
+      files: z.array(diffEntry).optional(),
+    })
+    .passthrough();
+  const gitCommit = z
+    .object({
+      sha: z.string(),
+      tree: z.object({ sha: z.string() }).passthrough(),
+      parents: z.array(z.object({ sha: z.string() }).passthrough()),
+      author: z.object({ name: z.string(), email: z.string(), date: z.string() }).passthrough(),
+      message: z.string(),
+    })
+    .passthrough();
+  const refCommit = z.object({ sha: z.string() }).passthrough();
+  const gitTree = z
+    .object({
+      sha: z.string(),
+      truncated: z.boolean(),
+      tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() }).passthrough()),
+    })
+    .passthrough();
+  return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
+});
+type Replies = ReturnType<typeof replies>;
 
-export type DiffEntry = z.infer<typeof diffEntry>;
-export type ComparePage = z.infer<typeof comparePage>;
+export type DiffEntry = z.infer<Replies['diffEntry']>;
+export type ComparePage = z.infer<Replies['comparePage']>;
 export interface TreeEntry {
   path: string;
   mode: string;
@@ -95,7 +101,7 @@ export interface CompareResult {
 
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
 export function parseComparePage(data: unknown, page = 1): ComparePage {
-  const parsed = comparePage.safeParse(data);
+  const parsed = replies().comparePage.safeParse(data);
   if (!parsed.success) throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
   return parsed.data;
 }
@@ -202,7 +208,7 @@ export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
 
 export class ApiSource implements Source {
   readonly name = 'api' as const;
-  private readonly commits = new Map<string, z.infer<typeof gitCommit>>();
+  private readonly commits = new Map<string, z.infer<Replies['gitCommit']>>();
 
   constructor(
     private readonly octokit: Octokit,
@@ -218,11 +224,11 @@ export class ApiSource implements Source {
     return parsed.data;
   }
 
-  private async gitCommit(id: string): Promise<z.infer<typeof gitCommit>> {
+  private async gitCommit(id: string): Promise<z.infer<Replies['gitCommit']>> {
     const cached = this.commits.get(id.toLowerCase());
     if (cached) return cached;
     try {
-      const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, gitCommit, `commit ${id}`);
+      const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, replies().gitCommit, `commit ${id}`);
       this.commits.set(id.toLowerCase(), c);
       return c;
     } catch (e) {
@@ -235,7 +241,7 @@ export class ApiSource implements Source {
     if (parent?.[1]) return this.ancestor(await this.resolve(parent[1]), 1);
     if (COMMIT_ID.test(rev)) return (await this.gitCommit(rev)).sha;
     try {
-      return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, refCommit, `ref ${rev}`)).sha;
+      return (await this.get('GET /repos/{owner}/{repo}/commits/{ref}', { ref: rev, per_page: 1 }, replies().refCommit, `ref ${rev}`)).sha;
     } catch (e) {
       throw unreadable(rev, e);
     }
@@ -260,7 +266,7 @@ export class ApiSource implements Source {
     const tip = await this.resolve(head);
     let page: ComparePage;
     try {
-      page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, comparePage, `compare ${branch}...${short(tip)}`);
+      page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, replies().comparePage, `compare ${branch}...${short(tip)}`);
     } catch (e) {
       if (statusOf(e) === 404) return undefined; // no common history (or no such branch)
       throw e;
@@ -328,7 +334,7 @@ export class ApiSource implements Source {
 
   private async tree(commit: string): Promise<TreeEntry[]> {
     const treeSha = (await this.gitCommit(commit)).tree.sha;
-    const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, gitTree, `the tree of ${short(commit)}`);
+    const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${short(commit)}`);
     if (t.truncated) {
       throw new ChangesError(
         `the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`,

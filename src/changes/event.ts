@@ -5,6 +5,7 @@
  * source that can read history, so those cases are described here and settled in collect.ts.
  */
 import { z } from 'zod';
+import { lazy } from '../lazy.js';
 import type { ChangedFile } from '../types.js';
 
 export type Plan =
@@ -31,45 +32,53 @@ export class EventError extends Error {}
 const ZERO_SHA = /^0+$/;
 // SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
 export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-const sha = z.string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)');
+// The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
+const sha = lazy(() => z.string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
 
-const pushPayload = z.object({
-  ref: z.string().min(1),
-  before: sha,
-  after: sha,
-  created: z.boolean().optional(),
-  deleted: z.boolean().optional(),
-  forced: z.boolean().optional(),
-  repository: z.object({ default_branch: z.string().min(1).optional() }).passthrough().optional(),
-});
-
-const pullRequestPayload = z.object({
-  action: z.string(),
-  pull_request: z.object({
-    number: z.number(),
-    merged: z.boolean().nullish(),
-    merge_commit_sha: sha.nullish(),
-    commits: z.number().int().nonnegative().optional(),
-    head: z.object({ sha: sha.optional() }).passthrough().optional(),
+const pushPayload = lazy(() =>
+  z.object({
+    ref: z.string().min(1),
+    before: sha(),
+    after: sha(),
+    created: z.boolean().optional(),
+    deleted: z.boolean().optional(),
+    forced: z.boolean().optional(),
+    repository: z.object({ default_branch: z.string().min(1).optional() }).passthrough().optional(),
   }),
-});
+);
+
+const pullRequestPayload = lazy(() =>
+  z.object({
+    action: z.string(),
+    pull_request: z.object({
+      number: z.number(),
+      merged: z.boolean().nullish(),
+      merge_commit_sha: sha().nullish(),
+      commits: z.number().int().nonnegative().optional(),
+      head: z.object({ sha: sha().optional() }).passthrough().optional(),
+    }),
+  }),
+);
 
 /** One value or a list of them: a CMS webhook often sends a single path as a string. */
 const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, 'must be a string or a list of strings'));
 
-export const dispatchPayloadSchema = z
-  .object({
-    paths: oneOrMany(z.string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
-    tags: oneOrMany(z.string().trim().min(1, 'must not be empty')).optional(),
-    files: oneOrMany(
-      z
-        .string()
-        .trim()
-        .min(1, 'must not be empty')
-        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")'),
-    ).optional(),
-  })
-  .passthrough();
+/** repository_dispatch's `client_payload` (a function: the schema is built on first use). */
+export const dispatchPayloadSchema = lazy(() =>
+  z
+    .object({
+      paths: oneOrMany(z.string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
+      tags: oneOrMany(z.string().trim().min(1, 'must not be empty')).optional(),
+      files: oneOrMany(
+        z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")'),
+      ).optional(),
+    })
+    .passthrough(),
+);
 
 export function resolvePlan(input: PlanInput): Plan {
   const { eventName, payload } = input;
@@ -103,7 +112,7 @@ function explicitOnly(what: string, hasExplicitTargets: boolean): Plan {
 }
 
 function planPush(payload: unknown): Plan {
-  const parsed = pushPayload.safeParse(payload);
+  const parsed = pushPayload().safeParse(payload);
   if (!parsed.success) throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
   const p = parsed.data;
   if (p.ref.startsWith('refs/tags/')) {
@@ -132,7 +141,7 @@ function planPush(payload: unknown): Plan {
 }
 
 function planPullRequest(payload: unknown, eventName: string): Plan {
-  const parsed = pullRequestPayload.safeParse(payload);
+  const parsed = pullRequestPayload().safeParse(payload);
   if (!parsed.success) throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
   const { action, pull_request: pr } = parsed.data;
   if (action !== 'closed') {
@@ -159,7 +168,7 @@ function planRepositoryDispatch(payload: unknown, hasExplicitTargets: boolean): 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
   }
-  const parsed = dispatchPayloadSchema.safeParse(raw);
+  const parsed = dispatchPayloadSchema().safeParse(raw);
   if (!parsed.success) throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
   const files: ChangedFile[] = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
   const paths = parsed.data.paths ?? [];

@@ -4,6 +4,7 @@
  * clock or a network.
  */
 import { z } from 'zod';
+import { lazy } from '../lazy.js';
 
 export type Outcome =
   | {
@@ -41,13 +42,16 @@ export interface JudgeContext {
   now?: number;
 }
 
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean failure.
-const replySchema = z.looseObject({
-  revalidated: z.unknown().optional(),
-  error: z.unknown().optional(),
-  message: z.unknown().optional(),
-});
-type Reply = z.infer<typeof replySchema>;
+// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
+// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+const replySchema = lazy(() =>
+  z.looseObject({
+    revalidated: z.unknown().optional(),
+    error: z.unknown().optional(),
+    message: z.unknown().optional(),
+  }),
+);
+type Reply = z.infer<ReturnType<typeof replySchema>>;
 
 export function judge(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
@@ -149,7 +153,7 @@ function parseJsonReply(body: string, contentType: string): Reply | undefined {
   } catch {
     return undefined;
   }
-  const parsed = replySchema.safeParse(data);
+  const parsed = replySchema().safeParse(data);
   return parsed.success ? parsed.data : undefined;
 }
 
