@@ -12799,15 +12799,15 @@ function runGit(cwd, args, input) {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
             cwd,
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
-            stdio: ['pipe', 'pipe', 'pipe'],
+            stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         });
-        // Input for `--batch-check`, else an empty stdin. A git that exits before reading all its
-        // input (a failure) must not fail the write: its exit code says what went wrong.
-        child.stdin.on('error', () => { }).end(input ?? '');
+        // Input for `--batch-check`. A git that exits before reading all its input (a failure) must
+        // not fail the write: its exit code says what went wrong.
+        child.stdin?.on('error', () => { }).end(input);
         const out = [];
         const err = [];
-        child.stdout.on('data', (d) => out.push(d));
-        child.stderr.on('data', (d) => err.push(d));
+        child.stdout?.on('data', (d) => out.push(d));
+        child.stderr?.on('data', (d) => err.push(d));
         child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
         child.on('close', (code) => {
             resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
@@ -12913,16 +12913,18 @@ async function presentCommits(cwd, ids) {
 class GitSource {
     cwd;
     log;
+    hints;
     name = 'git';
     /** Commits fetched from origin, in order, for the log. */
     fetched = [];
     emptyTree;
     constructor(cwd, log = () => { }, 
-    /** Commits already known to be in the checkout (presentCommits()): not asked again. */
-    known = []) {
+    /** What collect.ts already asked git while checking the checkout: each git process costs a start-up. */
+    hints = {}) {
         this.cwd = cwd;
         this.log = log;
-        for (const id of known)
+        this.hints = hints;
+        for (const id of hints.present ?? [])
             this.present.add(id.toLowerCase());
     }
     git(args) {
@@ -13021,20 +13023,14 @@ class GitSource {
     async diff(base, head) {
         const to = await this.resolve(head);
         const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
-        const r = await this.git([
-            'diff',
-            '--name-status',
-            '-z',
-            '--find-renames',
-            '--ignore-submodules=none',
-            '--no-ext-diff',
-            '--no-textconv',
-            '--no-relative',
-            '--end-of-options',
-            from,
-            to,
-            '--',
-        ]);
+        const early = this.hints.diff;
+        if (early && early.from === from && early.to === to) {
+            this.hints.diff = undefined;
+            const r = await early.result;
+            if (r?.code === 0)
+                return parseNameStatus(r.stdout);
+        }
+        const r = await this.git(diffArgs(from, to));
         if (r.code !== 0)
             throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
         return parseNameStatus(r.stdout);
@@ -13049,6 +13045,13 @@ class GitSource {
         }
         return this.emptyTree;
     }
+}
+/**
+ * The tree diff of two commits as the git source reads it: every path from the repository's
+ * root (`--no-relative`), so it is the same run from any directory of the checkout.
+ */
+function diffArgs(from, to) {
+    return ['diff', '--name-status', '-z', '--find-renames', '--ignore-submodules=none', '--no-ext-diff', '--no-textconv', '--no-relative', '--end-of-options', from, to, '--'];
 }
 /** Parses `git cat-file commit` output. */
 function parseCommit(id, text) {
@@ -13453,7 +13456,7 @@ async function collectChanges(plan, options) {
     if (plan.kind === 'explicit')
         return { files: plan.files, source: 'explicit', description: plan.description };
     const api = { ...options.api, log: options.log };
-    const source = await chooseSource(options, api, planCommits(plan));
+    const source = await chooseSource(options, api, plan);
     try {
         return await diffWith(source, plan, options);
     }
@@ -13487,17 +13490,29 @@ function planCommits(plan) {
             return [plan.merge];
     }
 }
-async function chooseSource(options, api, commits) {
+/** A push's diff of two commit ids, started before the source is chosen (see chooseSource). */
+function earlyDiff(plan, workspace) {
+    if (plan.kind !== 'diff' || !COMMIT_ID.test(plan.base) || !COMMIT_ID.test(plan.head))
+        return undefined;
+    const from = plan.base.toLowerCase();
+    const to = plan.head.toLowerCase();
+    return { from, to, result: runGit(workspace, diffArgs(from, to)).catch(() => undefined) };
+}
+async function chooseSource(options, api, plan) {
     if (options.diffSource === 'api') {
         options.log('diff source: api (diff-source: api)');
         return createApiSource(api);
     }
-    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
-    // each git process costs a start-up (bench/README.md).
-    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, commits);
+    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all,
+    // and a plain two-commit diff is started alongside: each git process costs a start-up, and
+    // one after the other they were most of a push's own start-up (bench/README.md). The diff's
+    // answer is only used once the checkout is known to be the repository's and to have both
+    // commits; where it is not (a shallow checkout lacking `before`), it failed and is run again.
+    const early = earlyDiff(plan, options.workspace);
+    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, planCommits(plan));
     if (state.ok) {
         options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-        return new GitSource(state.root, options.log, state.present);
+        return new GitSource(state.root, options.log, { present: state.present, ...(early ? { diff: early } : {}) });
     }
     if (options.diffSource === 'git') {
         throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);

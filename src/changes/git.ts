@@ -29,15 +29,15 @@ export function runGit(cwd: string, args: string[], input?: string): Promise<Git
     const child = spawn('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
       cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    // Input for `--batch-check`, else an empty stdin. A git that exits before reading all its
-    // input (a failure) must not fail the write: its exit code says what went wrong.
-    child.stdin.on('error', () => {}).end(input ?? '');
+    // Input for `--batch-check`. A git that exits before reading all its input (a failure) must
+    // not fail the write: its exit code says what went wrong.
+    child.stdin?.on('error', () => {}).end(input);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
     child.on('close', (code) => {
       resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
@@ -144,10 +144,10 @@ export class GitSource implements Source {
   constructor(
     readonly cwd: string,
     private readonly log: (line: string) => void = () => {},
-    /** Commits already known to be in the checkout (presentCommits()): not asked again. */
-    known: Iterable<string> = [],
+    /** What collect.ts already asked git while checking the checkout: each git process costs a start-up. */
+    private readonly hints: GitHints = {},
   ) {
-    for (const id of known) this.present.add(id.toLowerCase());
+    for (const id of hints.present ?? []) this.present.add(id.toLowerCase());
   }
 
   private git(args: string[]): Promise<GitResult> {
@@ -243,20 +243,13 @@ export class GitSource implements Source {
   async diff(base: string | null, head: string): Promise<ChangedFile[]> {
     const to = await this.resolve(head);
     const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
-    const r = await this.git([
-      'diff',
-      '--name-status',
-      '-z',
-      '--find-renames',
-      '--ignore-submodules=none',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-relative',
-      '--end-of-options',
-      from,
-      to,
-      '--',
-    ]);
+    const early = this.hints.diff;
+    if (early && early.from === from && early.to === to) {
+      this.hints.diff = undefined;
+      const r = await early.result;
+      if (r?.code === 0) return parseNameStatus(r.stdout);
+    }
+    const r = await this.git(diffArgs(from, to));
     if (r.code !== 0) throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
     return parseNameStatus(r.stdout);
   }
@@ -270,6 +263,28 @@ export class GitSource implements Source {
     }
     return this.emptyTree;
   }
+}
+
+/**
+ * The tree diff of two commits as the git source reads it: every path from the repository's
+ * root (`--no-relative`), so it is the same run from any directory of the checkout.
+ */
+export function diffArgs(from: string, to: string): string[] {
+  return ['diff', '--name-status', '-z', '--find-renames', '--ignore-submodules=none', '--no-ext-diff', '--no-textconv', '--no-relative', '--end-of-options', from, to, '--'];
+}
+
+/** A `git diff` already started (collect.ts): used when the source diffs exactly `from` → `to`. */
+export interface EarlyDiff {
+  from: string;
+  to: string;
+  /** Undefined when git could not be run; a failed diff is simply run again. */
+  result: Promise<GitResult | undefined>;
+}
+
+export interface GitHints {
+  /** Commits already known to be in the checkout (checkoutState()): not asked again. */
+  present?: Iterable<string>;
+  diff?: EarlyDiff;
 }
 
 /** Parses `git cat-file commit` output. */
