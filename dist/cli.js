@@ -14320,6 +14320,20 @@ function failedEntries(report) {
     const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
     return [...fromDeliveries, ...rejected];
 }
+/**
+ * GitHub shows at most 10 error annotations per step: past that, one line says how many more
+ * there are and where they are all listed, instead of thousands of lines nobody sees.
+ */
+const MAX_ANNOTATIONS = 10;
+function failureAnnotations(report, max = MAX_ANNOTATIONS) {
+    const entries = failedEntries(report);
+    const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+    if (lines.length <= max)
+        return lines;
+    const shown = lines.slice(0, max - 1);
+    const more = entries.length - shown.length;
+    return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+}
 function buildOutputs(report) {
     const targets = report.mapping?.targets ?? [];
     return {

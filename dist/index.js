@@ -14449,6 +14449,20 @@ function failedEntries(report) {
     const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
     return [...fromDeliveries, ...rejected];
 }
+/**
+ * GitHub shows at most 10 error annotations per step: past that, one line says how many more
+ * there are and where they are all listed, instead of thousands of lines nobody sees.
+ */
+const MAX_ANNOTATIONS = 10;
+function failureAnnotations(report, max = MAX_ANNOTATIONS) {
+    const entries = failedEntries(report);
+    const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+    if (lines.length <= max)
+        return lines;
+    const shown = lines.slice(0, max - 1);
+    const more = entries.length - shown.length;
+    return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+}
 function buildOutputs(report) {
     const targets = report.mapping?.targets ?? [];
     return {
@@ -14627,9 +14641,8 @@ async function writeReport(report) {
         setOutput(name, value);
     for (const w of report.warnings)
         warning(w);
-    for (const p of failedEntries(report)) {
-        error(`${p.type} ${p.value}: ${p.error}`, { title: 'isr-revalidate: not revalidated' });
-    }
+    for (const line of failureAnnotations(report))
+        error(line, { title: 'isr-revalidate: not revalidated' });
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
             await summary.addRaw(renderSummary(report), true).write();

@@ -4,15 +4,13 @@
  */
 // The runner's protocol without @actions/core's start-up cost: see runner.ts.
 import * as core from './runner.js';
-import { buildOutputs, failedEntries, renderSummary, type RunReport } from './report.js';
+import { buildOutputs, failureAnnotations, renderSummary, type RunReport } from './report.js';
 
 /** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
 export async function writeReport(report: RunReport): Promise<void> {
   for (const [name, value] of Object.entries(buildOutputs(report))) core.setOutput(name, value);
   for (const w of report.warnings) core.warning(w);
-  for (const p of failedEntries(report)) {
-    core.error(`${p.type} ${p.value}: ${p.error}`, { title: 'isr-revalidate: not revalidated' });
-  }
+  for (const line of failureAnnotations(report)) core.error(line, { title: 'isr-revalidate: not revalidated' });
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(renderSummary(report), true).write();

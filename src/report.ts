@@ -37,6 +37,21 @@ export function failedEntries(report: RunReport): FailedEntry[] {
   return [...fromDeliveries, ...rejected];
 }
 
+/**
+ * GitHub shows at most 10 error annotations per step: past that, one line says how many more
+ * there are and where they are all listed, instead of thousands of lines nobody sees.
+ */
+export const MAX_ANNOTATIONS = 10;
+
+export function failureAnnotations(report: RunReport, max = MAX_ANNOTATIONS): string[] {
+  const entries = failedEntries(report);
+  const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+  if (lines.length <= max) return lines;
+  const shown = lines.slice(0, max - 1);
+  const more = entries.length - shown.length;
+  return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+}
+
 export function buildOutputs(report: RunReport): Record<string, string> {
   const targets = report.mapping?.targets ?? [];
   return {
