@@ -2511,7 +2511,7 @@ exports.basename = (path, { windows } = {}) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2122);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4094);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -2529,7 +2529,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2122:
+/***/ 4094:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2546,142 +2546,56 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/delivery/http.ts
-/** Same-origin 307/308 hops followed before giving up. */
-const MAX_REDIRECTS = 3;
-/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
-const BODY_LIMIT = 64 * 1024;
-async function attempt(request) {
-    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
-    // silent server nor one that drips its body can outlast it.
-    const timer = { fired: false };
-    timer.handle = setTimeout(() => {
-        timer.fired = true;
-        timer.exchange?.destroy(new Error('timed out'));
-    }, Math.max(1, request.timeoutMs));
-    const origin = new URL(request.url).origin;
-    let url = request.url;
-    try {
-        for (let redirects = 0;; redirects++) {
-            const response = await post(url, request, timer);
-            const rawLocation = response.headers.location;
-            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
-            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
-            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
-            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
-                url = location;
-                continue;
-            }
-            const retryAfter = response.headers['retry-after'];
-            return {
-                kind: 'response',
-                status: response.status,
-                body: request.redact(response.body),
-                contentType: response.headers['content-type'] ?? '',
-                ...(retryAfter !== undefined ? { retryAfter } : {}),
-                ...(location !== undefined ? { location: request.redact(location) } : {}),
-                redirects,
-                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
-            };
-        }
-    }
-    catch (error) {
-        if (timer.fired)
-            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-        return { kind: 'network', message: request.redact(describeNetworkError(error)) };
-    }
-    finally {
-        clearTimeout(timer.handle);
-    }
-}
+;// CONCATENATED MODULE: ./src/delivery/redact.ts
 /**
- * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
- * cost several times the CPU of the exchange itself, enough to make a run with thousands of
- * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
- * with nothing to send never pays for them; connections are kept alive and reused.
+ * Secret redaction. A misbehaving endpoint may echo the secret back (in its body, in a header,
+ * JSON-, URL- or HTML-escaped); every text that came from the network or mentions the request is
+ * passed through the redactor before anyone can print it.
  */
-async function post(url, request, timer) {
-    const target = new URL(url);
-    const { request: send, agent } = await transport(target.protocol);
-    return new Promise((resolve, reject) => {
-        const body = Buffer.from(request.body, 'utf8');
-        const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
-        timer.exchange = exchange;
-        if (timer.fired)
-            exchange.destroy(new Error('timed out')); // it fired between two hops
-        exchange.on('error', reject);
-        exchange.on('response', (response) => {
-            const chunks = [];
-            let bytes = 0;
-            response.on('data', (chunk) => {
-                if (bytes >= BODY_LIMIT)
-                    return;
-                chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-                bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
-                // Enough read: drop the connection rather than download the rest.
-                if (bytes >= BODY_LIMIT) {
-                    resolve(reply());
-                    response.destroy();
-                }
-            });
-            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
-            response.on('end', () => resolve(reply()));
-            response.on('error', reject);
-            // A connection that ends before the reply does is a network error, never a short success.
-            response.on('close', () => {
-                if (!response.complete && bytes < BODY_LIMIT)
-                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
-            });
-        });
-        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
-        // (what fetch sends too), instead of joining them to a string body in UTF-8.
-        exchange.end(body);
-    });
+/** Leading/trailing HTTP whitespace, which fetch strips from header values before sending. */
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+/** The secret exactly as it travels in the header. */
+function headerValue(secret) {
+    return secret.replace(HTTP_WHITESPACE, '');
 }
-function utf8(chunks) {
-    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
-    return Buffer.concat(chunks).toString('utf8');
+/** Why a secret cannot be sent as a header value, or undefined when it can. Never quotes the secret. */
+function secretProblem(secret, header) {
+    const value = headerValue(secret);
+    if (value === '')
+        return 'input `secret` is blank (only whitespace)';
+    // A header value is a ByteString without CR, LF or NUL (RFC 9110 field-value).
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+        return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[^\u0000-\u00ff]/.test(value)) {
+        return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
+    }
+    return undefined;
 }
-const transports = new Map();
-/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
-function transport(protocol) {
-    let pending = transports.get(protocol);
-    if (!pending) {
-        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
-            request: m.request,
-            agent: new m.Agent({ keepAlive: true }),
-        }));
-        transports.set(protocol, pending);
-    }
-    return pending;
+/** Every spelling of one secret that a server could plausibly send back. */
+function spellings(secret) {
+    const json = JSON.stringify(secret).slice(1, -1);
+    return [
+        secret,
+        encodeURIComponent(secret),
+        encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+        json,
+        json.replace(/\//g, '\\/'), // PHP's json_encode escapes slashes
+        json.replace(/[^\u0020-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), // Python's ensure_ascii
+        secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+    ];
 }
-function resolveLocation(location, base) {
-    try {
-        return new URL(location, base).href;
-    }
-    catch {
-        return location; // shown as sent; never followed
-    }
-}
-function sameOrigin(location, origin) {
-    try {
-        return new URL(location).origin === origin;
-    }
-    catch {
-        return false;
-    }
-}
-/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
-function describeNetworkError(error) {
-    const e = error;
-    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
-    const code = typeof source?.code === 'string' ? source.code : undefined;
-    const message = typeof source?.message === 'string' ? source.message : undefined;
-    if (code)
-        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
-    if (message)
-        return message;
-    return error instanceof Error ? error.message : String(error);
+/** Replaces the secret (as given and as sent, in each escaped form) wherever it appears. */
+function redactor(secret) {
+    if (!secret)
+        return (t) => t;
+    const forms = [...new Set([...spellings(secret), ...spellings(headerValue(secret))])]
+        .filter((f) => f.length > 0)
+        // Longest first, so a short form never leaves the tail of a longer one behind.
+        .sort((a, b) => b.length - a.length);
+    return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -12233,362 +12147,6 @@ function lazy_lazy(build) {
     return () => (built ??= { value: build() }).value;
 }
 
-;// CONCATENATED MODULE: ./src/delivery/policy.ts
-/**
- * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
- * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
- * clock or a network.
- */
-
-
-const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
-// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
-const replySchema = lazy_lazy(() => looseObject({
-    revalidated: unknown().optional(),
-    error: unknown().optional(),
-    message: unknown().optional(),
-}));
-function judge(outcome, context) {
-    if (outcome.kind === 'network')
-        return { action: 'retry', reason: `network error: ${outcome.message}` };
-    if (outcome.kind === 'timeout')
-        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
-    if (outcome.kind === 'deadline')
-        return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
-    const { status } = outcome;
-    const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
-    const suffix = serverSays ? `: ${serverSays}` : '';
-    if (status >= 200 && status < 300) {
-        const reply = parseJsonReply(outcome.body, outcome.contentType);
-        if (reply?.revalidated === false)
-            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
-        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
-            return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
-        }
-        return { action: 'success' };
-    }
-    if (status === 401 || status === 403) {
-        return {
-            action: 'stop-all',
-            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
-        };
-    }
-    if (status >= 300 && status < 400) {
-        const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
-        const why = outcome.tooManyRedirects
-            ? `after ${outcome.redirects} same-origin redirects, stopped`
-            : status === 307 || status === 308
-                ? 'to another origin, not followed with the secret'
-                : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
-        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
-    }
-    if (RETRYABLE_STATUS.has(status)) {
-        const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
-        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-    }
-    return { action: 'fail', reason: `HTTP ${status}${suffix}` };
-}
-/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
-function parseRetryAfter(value, now) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const v = value.trim();
-    if (/^\d+$/.test(v))
-        return Number(v) * 1000;
-    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
-    if (!/^[A-Za-z]{3},/.test(v))
-        return undefined;
-    const date = Date.parse(v);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
-/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
-const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
-/** The ceiling of the wait before retry number `attempt` (1-based): base\u00b72^(attempt-1), capped. */
-function backoffCeilingMs(attempt, options) {
-    return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-}
-/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
-function backoffMs(attempt, options, random) {
-    return Math.floor(random() * backoffCeilingMs(attempt, options));
-}
-/**
- * How long the whole run may take: the first target alone (the others wait for its answer), then
- * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
- * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
- * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
- * not reached by then are reported as such instead of hanging the job.
- */
-function runBudgetMs(inputs) {
-    const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
-    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
-    let retrySchedule = 0;
-    for (let r = 1; r <= inputs.retries; r++)
-        retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
-    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
-}
-function parseJsonReply(body, contentType) {
-    const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
-    if (!looksJson)
-        return undefined;
-    let data;
-    try {
-        data = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    const parsed = replySchema().safeParse(data);
-    return parsed.success ? parsed.data : undefined;
-}
-const MESSAGE_LIMIT = 200;
-/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
-function serverMessage(body, contentType, redact = (t) => t) {
-    const reply = parseJsonReply(body, contentType);
-    let text;
-    if (reply) {
-        const said = reply.error ?? reply.message;
-        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
-    }
-    else if (/html/i.test(contentType) || /^\s*</.test(body)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-        text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
-    }
-    else {
-        text = body;
-    }
-    // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
-    // characters go (and with them any workflow-command or terminal-escape injection).
-    // eslint-disable-next-line no-control-regex
-    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return clip(clean, MESSAGE_LIMIT);
-}
-function clip(text, limit) {
-    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
-}
-function decodeEntities(text) {
-    return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
-}
-function formatSeconds(ms) {
-    if (ms % 1000 === 0)
-        return `${ms / 1000} s`;
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/delivery/redact.ts
-/**
- * Secret redaction. A misbehaving endpoint may echo the secret back (in its body, in a header,
- * JSON-, URL- or HTML-escaped); every text that came from the network or mentions the request is
- * passed through the redactor before anyone can print it.
- */
-/** Leading/trailing HTTP whitespace, which fetch strips from header values before sending. */
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
-/** The secret exactly as it travels in the header. */
-function headerValue(secret) {
-    return secret.replace(HTTP_WHITESPACE, '');
-}
-/** Why a secret cannot be sent as a header value, or undefined when it can. Never quotes the secret. */
-function secretProblem(secret, header) {
-    const value = headerValue(secret);
-    if (value === '')
-        return 'input `secret` is blank (only whitespace)';
-    // A header value is a ByteString without CR, LF or NUL (RFC 9110 field-value).
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-        return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
-    }
-    // eslint-disable-next-line no-control-regex
-    if (/[^\u0000-\u00ff]/.test(value)) {
-        return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
-    }
-    return undefined;
-}
-/** Every spelling of one secret that a server could plausibly send back. */
-function spellings(secret) {
-    const json = JSON.stringify(secret).slice(1, -1);
-    return [
-        secret,
-        encodeURIComponent(secret),
-        encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-        json,
-        json.replace(/\//g, '\\/'), // PHP's json_encode escapes slashes
-        json.replace(/[^\u0020-\u007e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), // Python's ensure_ascii
-        secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
-    ];
-}
-/** Replaces the secret (as given and as sent, in each escaped form) wherever it appears. */
-function redactor(secret) {
-    if (!secret)
-        return (t) => t;
-    const forms = [...new Set([...spellings(secret), ...spellings(headerValue(secret))])]
-        .filter((f) => f.length > 0)
-        // Longest first, so a short form never leaves the tail of a longer one behind.
-        .sort((a, b) => b.length - a.length);
-    return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
-}
-
-;// CONCATENATED MODULE: ./src/delivery/send.ts
-
-
-
-
-async function deliver(targets, options) {
-    const problem = secretProblem(options.secret, options.secretHeader);
-    if (problem !== undefined)
-        throw new Error(problem);
-    const now = options.now ?? Date.now;
-    const results = new Array(targets.length);
-    const redact = redactor(options.secret);
-    const state = { pauseUntil: 0 };
-    // The first target's first answer comes before anything else is sent: a refused secret then
-    // costs the site one request, not `concurrency` of them, and the first connection is warm.
-    let openGate;
-    const firstAnswer = new Promise((resolve) => (openGate = resolve));
-    let next = 0;
-    const worker = async (lane) => {
-        if (lane > 0)
-            await firstAnswer;
-        while (next < targets.length) {
-            const index = next++;
-            const target = targets[index];
-            const skip = skipReason(state, options, now());
-            const delivery = skip !== undefined
-                ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
-                : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
-            results[index] = delivery;
-            options.onDelivery?.(delivery);
-        }
-        openGate(); // in case there was nothing for lane 0 to open it with
-    };
-    const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
-    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
-    return results;
-}
-function skipReason(state, options, now) {
-    if (state.stopReason !== undefined)
-        return `not sent: ${state.stopReason}`;
-    if (options.deadline !== undefined && now >= options.deadline)
-        return `not sent: ${deadlineText(options)} was reached first`;
-    return undefined;
-}
-function deadlineText(options) {
-    return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
-}
-async function deliverOne(target, options, redact, state, afterFirstAttempt) {
-    const now = options.now ?? Date.now;
-    const random = options.random ?? Math.random;
-    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const started = now();
-    const label = `${target.type} ${target.value}`;
-    let attempts = 0;
-    let lastStatus;
-    /** Why the last attempt is being retried, for when the retry never happens. */
-    let retrying = '';
-    const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
-    const done = (status, error) => ({
-        target,
-        status,
-        attempts,
-        ms: Math.max(0, now() - started),
-        ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
-        ...(error !== undefined ? { error: redact(error) } : {}),
-    });
-    const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
-    const body = JSON.stringify({ type: target.type, value: target.value });
-    for (;;) {
-        // Hold off while the site asked everyone to (Retry-After seen by any target).
-        const pause = state.pauseUntil - now();
-        if (pause > 0) {
-            if (options.deadline !== undefined && now() + pause >= options.deadline) {
-                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
-            }
-            await sleep(pause);
-        }
-        if (state.stopReason !== undefined)
-            return notNow(state.stopReason);
-        const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
-        if (remaining <= 0)
-            return notNow(`${deadlineText(options)} was reached first`);
-        const timeoutMs = Math.min(options.timeoutMs, remaining);
-        attempts += 1;
-        const sentAt = now();
-        const outcome = await attempt({
-            url: options.endpoint,
-            headers,
-            body,
-            timeoutMs,
-            clippedByDeadline: timeoutMs < options.timeoutMs,
-            redact,
-        });
-        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
-        const next = nextStep(verdict, attempts, options, random, now());
-        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-        if (verdict.action === 'stop-all')
-            state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
-        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
-            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-        }
-        afterFirstAttempt?.();
-        afterFirstAttempt = undefined;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
-        if (next.kind === 'success')
-            return done('revalidated');
-        if (next.kind === 'fail')
-            return done('failed', next.reason);
-        retrying = next.reason;
-        // A Retry-After wait happens through the shared pause at the top of the loop.
-        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
-            await sleep(next.waitMs);
-    }
-}
-/** What to do after an attempt, given the verdict and the retry budget. */
-function nextStep(verdict, attempts, options, random, now) {
-    if (verdict.action === 'success')
-        return { kind: 'success' };
-    if (verdict.action === 'fail' || verdict.action === 'stop-all')
-        return { kind: 'fail', reason: verdict.reason };
-    const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
-    if (attempts > options.retries) {
-        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
-    }
-    if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
-        return {
-            kind: 'fail',
-            reason: `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`,
-        };
-    }
-    const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
-    if (options.deadline !== undefined && now + waitMs >= options.deadline) {
-        return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
-    }
-    return { kind: 'retry', reason: verdict.reason, waitMs };
-}
-function describeOutcome(outcome) {
-    switch (outcome.kind) {
-        case 'response': {
-            const extras = [
-                outcome.contentType && `content-type ${outcome.contentType}`,
-                outcome.retryAfter !== undefined && `retry-after ${outcome.retryAfter}`,
-                outcome.location !== undefined && `location ${outcome.location}`,
-                outcome.redirects > 0 && `after ${outcome.redirects} redirect(s)`,
-            ].filter(Boolean);
-            // eslint-disable-next-line no-control-regex
-            const snippet = outcome.body.slice(0, 300).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
-            return `HTTP ${outcome.status}${extras.length ? ` (${extras.join(', ')})` : ''}, ${outcome.body.length} chars${snippet ? `: ${snippet}` : ''}`;
-        }
-        case 'network':
-            return `network error ${outcome.message}`;
-        case 'timeout':
-            return `timed out after ${outcome.ms} ms`;
-        case 'deadline':
-            return 'cut short by the run deadline';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/changes/event.ts
 /**
  * Event resolution: from the event name, its payload and the inputs, decide what to compare.
@@ -13601,30 +13159,487 @@ function explain(e) {
     return e;
 }
 
+;// CONCATENATED MODULE: ./src/delivery/policy.ts
+/**
+ * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
+ * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
+ * clock or a network.
+ */
+
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
+// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+const replySchema = lazy_lazy(() => looseObject({
+    revalidated: unknown().optional(),
+    error: unknown().optional(),
+    message: unknown().optional(),
+}));
+function judge(outcome, context) {
+    if (outcome.kind === 'network')
+        return { action: 'retry', reason: `network error: ${outcome.message}` };
+    if (outcome.kind === 'timeout')
+        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
+    if (outcome.kind === 'deadline')
+        return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+    const { status } = outcome;
+    const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
+    const suffix = serverSays ? `: ${serverSays}` : '';
+    if (status >= 200 && status < 300) {
+        const reply = parseJsonReply(outcome.body, outcome.contentType);
+        if (reply?.revalidated === false)
+            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
+        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
+            return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
+        }
+        return { action: 'success' };
+    }
+    if (status === 401 || status === 403) {
+        return {
+            action: 'stop-all',
+            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+        };
+    }
+    if (status >= 300 && status < 400) {
+        const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+        const why = outcome.tooManyRedirects
+            ? `after ${outcome.redirects} same-origin redirects, stopped`
+            : status === 307 || status === 308
+                ? 'to another origin, not followed with the secret'
+                : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
+        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
+    }
+    if (RETRYABLE_STATUS.has(status)) {
+        const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
+        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    }
+    return { action: 'fail', reason: `HTTP ${status}${suffix}` };
+}
+/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
+function parseRetryAfter(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const v = value.trim();
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+    if (!/^[A-Za-z]{3},/.test(v))
+        return undefined;
+    const date = Date.parse(v);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
+/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+/** The ceiling of the wait before retry number `attempt` (1-based): base\u00b72^(attempt-1), capped. */
+function backoffCeilingMs(attempt, options) {
+    return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
+function backoffMs(attempt, options, random) {
+    return Math.floor(random() * backoffCeilingMs(attempt, options));
+}
+/**
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
+ */
+function runBudgetMs(inputs) {
+    const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
+    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
+    let retrySchedule = 0;
+    for (let r = 1; r <= inputs.retries; r++)
+        retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
+    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
+}
+function parseJsonReply(body, contentType) {
+    const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
+    if (!looksJson)
+        return undefined;
+    let data;
+    try {
+        data = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    const parsed = replySchema().safeParse(data);
+    return parsed.success ? parsed.data : undefined;
+}
+const MESSAGE_LIMIT = 200;
+/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
+function serverMessage(body, contentType, redact = (t) => t) {
+    const reply = parseJsonReply(body, contentType);
+    let text;
+    if (reply) {
+        const said = reply.error ?? reply.message;
+        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+    }
+    else if (/html/i.test(contentType) || /^\s*</.test(body)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+        text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
+    }
+    else {
+        text = body;
+    }
+    // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
+    // characters go (and with them any workflow-command or terminal-escape injection).
+    // eslint-disable-next-line no-control-regex
+    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+    return clip(clean, MESSAGE_LIMIT);
+}
+function clip(text, limit) {
+    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+function decodeEntities(text) {
+    return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+}
+function formatSeconds(ms) {
+    if (ms % 1000 === 0)
+        return `${ms / 1000} s`;
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/delivery/http.ts
+/** Same-origin 307/308 hops followed before giving up. */
+const MAX_REDIRECTS = 3;
+/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
+const BODY_LIMIT = 64 * 1024;
+async function attempt(request) {
+    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
+    // silent server nor one that drips its body can outlast it.
+    const timer = { fired: false };
+    timer.handle = setTimeout(() => {
+        timer.fired = true;
+        timer.exchange?.destroy(new Error('timed out'));
+    }, Math.max(1, request.timeoutMs));
+    const origin = new URL(request.url).origin;
+    let url = request.url;
+    try {
+        for (let redirects = 0;; redirects++) {
+            const response = await post(url, request, timer);
+            const rawLocation = response.headers.location;
+            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
+            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
+            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
+            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
+                url = location;
+                continue;
+            }
+            const retryAfter = response.headers['retry-after'];
+            return {
+                kind: 'response',
+                status: response.status,
+                body: request.redact(response.body),
+                contentType: response.headers['content-type'] ?? '',
+                ...(retryAfter !== undefined ? { retryAfter } : {}),
+                ...(location !== undefined ? { location: request.redact(location) } : {}),
+                redirects,
+                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
+            };
+        }
+    }
+    catch (error) {
+        if (timer.fired)
+            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
+        return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+    }
+    finally {
+        clearTimeout(timer.handle);
+    }
+}
+/**
+ * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
+ * cost several times the CPU of the exchange itself, enough to make a run with thousands of
+ * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
+ * with nothing to send never pays for them; connections are kept alive and reused.
+ */
+async function post(url, request, timer) {
+    const target = new URL(url);
+    const { request: send, agent } = await transport(target.protocol);
+    return new Promise((resolve, reject) => {
+        const body = Buffer.from(request.body, 'utf8');
+        const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
+        timer.exchange = exchange;
+        if (timer.fired)
+            exchange.destroy(new Error('timed out')); // it fired between two hops
+        exchange.on('error', reject);
+        exchange.on('response', (response) => {
+            const chunks = [];
+            let bytes = 0;
+            response.on('data', (chunk) => {
+                if (bytes >= BODY_LIMIT)
+                    return;
+                chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
+                // Enough read: drop the connection rather than download the rest.
+                if (bytes >= BODY_LIMIT) {
+                    resolve(reply());
+                    response.destroy();
+                }
+            });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+            response.on('end', () => resolve(reply()));
+            response.on('error', reject);
+            // A connection that ends before the reply does is a network error, never a short success.
+            response.on('close', () => {
+                if (!response.complete && bytes < BODY_LIMIT)
+                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+            });
+        });
+        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
+        // (what fetch sends too), instead of joining them to a string body in UTF-8.
+        exchange.end(body);
+    });
+}
+function utf8(chunks) {
+    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
+    return Buffer.concat(chunks).toString('utf8');
+}
+const transports = new Map();
+/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+function transport(protocol) {
+    let pending = transports.get(protocol);
+    if (!pending) {
+        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+        }));
+        transports.set(protocol, pending);
+    }
+    return pending;
+}
+function resolveLocation(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return location; // shown as sent; never followed
+    }
+}
+function sameOrigin(location, origin) {
+    try {
+        return new URL(location).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
+function describeNetworkError(error) {
+    const e = error;
+    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
+    const code = typeof source?.code === 'string' ? source.code : undefined;
+    const message = typeof source?.message === 'string' ? source.message : undefined;
+    if (code)
+        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
+    if (message)
+        return message;
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/delivery/send.ts
+
+
+
+async function deliver(targets, options) {
+    const problem = secretProblem(options.secret, options.secretHeader);
+    if (problem !== undefined)
+        throw new Error(problem);
+    const now = options.now ?? Date.now;
+    const results = new Array(targets.length);
+    const redact = redactor(options.secret);
+    const state = { pauseUntil: 0 };
+    // The first target's first answer comes before anything else is sent: a refused secret then
+    // costs the site one request, not `concurrency` of them, and the first connection is warm.
+    let openGate;
+    const firstAnswer = new Promise((resolve) => (openGate = resolve));
+    let next = 0;
+    const worker = async (lane) => {
+        if (lane > 0)
+            await firstAnswer;
+        while (next < targets.length) {
+            const index = next++;
+            const target = targets[index];
+            const skip = skipReason(state, options, now());
+            const delivery = skip !== undefined
+                ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
+                : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
+            results[index] = delivery;
+            options.onDelivery?.(delivery);
+        }
+        openGate(); // in case there was nothing for lane 0 to open it with
+    };
+    const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+    return results;
+}
+function skipReason(state, options, now) {
+    if (state.stopReason !== undefined)
+        return `not sent: ${state.stopReason}`;
+    if (options.deadline !== undefined && now >= options.deadline)
+        return `not sent: ${deadlineText(options)} was reached first`;
+    return undefined;
+}
+function deadlineText(options) {
+    return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
+}
+async function deliverOne(target, options, redact, state, afterFirstAttempt) {
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const started = now();
+    const label = `${target.type} ${target.value}`;
+    let attempts = 0;
+    let lastStatus;
+    /** Why the last attempt is being retried, for when the retry never happens. */
+    let retrying = '';
+    const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
+    const done = (status, error) => ({
+        target,
+        status,
+        attempts,
+        ms: Math.max(0, now() - started),
+        ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
+        ...(error !== undefined ? { error: redact(error) } : {}),
+    });
+    const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
+    const body = JSON.stringify({ type: target.type, value: target.value });
+    for (;;) {
+        // Hold off while the site asked everyone to (Retry-After seen by any target).
+        const pause = state.pauseUntil - now();
+        if (pause > 0) {
+            if (options.deadline !== undefined && now() + pause >= options.deadline) {
+                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+            }
+            await sleep(pause);
+        }
+        if (state.stopReason !== undefined)
+            return notNow(state.stopReason);
+        const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
+        if (remaining <= 0)
+            return notNow(`${deadlineText(options)} was reached first`);
+        const timeoutMs = Math.min(options.timeoutMs, remaining);
+        attempts += 1;
+        const sentAt = now();
+        const outcome = await attempt({
+            url: options.endpoint,
+            headers,
+            body,
+            timeoutMs,
+            clippedByDeadline: timeoutMs < options.timeoutMs,
+            redact,
+        });
+        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
+        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+        const next = nextStep(verdict, attempts, options, random, now());
+        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
+        if (verdict.action === 'stop-all')
+            state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+        }
+        afterFirstAttempt?.();
+        afterFirstAttempt = undefined;
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+        if (next.kind === 'success')
+            return done('revalidated');
+        if (next.kind === 'fail')
+            return done('failed', next.reason);
+        retrying = next.reason;
+        // A Retry-After wait happens through the shared pause at the top of the loop.
+        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+            await sleep(next.waitMs);
+    }
+}
+/** What to do after an attempt, given the verdict and the retry budget. */
+function nextStep(verdict, attempts, options, random, now) {
+    if (verdict.action === 'success')
+        return { kind: 'success' };
+    if (verdict.action === 'fail' || verdict.action === 'stop-all')
+        return { kind: 'fail', reason: verdict.reason };
+    const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    if (attempts > options.retries) {
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+    }
+    if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
+        return {
+            kind: 'fail',
+            reason: `${verdict.reason}; the server asked to retry after ${formatSeconds(verdict.retryAfterMs)}, longer than the ${formatSeconds(maxRetryAfter)} the action waits`,
+        };
+    }
+    const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
+    if (options.deadline !== undefined && now + waitMs >= options.deadline) {
+        return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+    }
+    return { kind: 'retry', reason: verdict.reason, waitMs };
+}
+function describeOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'response': {
+            const extras = [
+                outcome.contentType && `content-type ${outcome.contentType}`,
+                outcome.retryAfter !== undefined && `retry-after ${outcome.retryAfter}`,
+                outcome.location !== undefined && `location ${outcome.location}`,
+                outcome.redirects > 0 && `after ${outcome.redirects} redirect(s)`,
+            ].filter(Boolean);
+            // eslint-disable-next-line no-control-regex
+            const snippet = outcome.body.slice(0, 300).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+            return `HTTP ${outcome.status}${extras.length ? ` (${extras.join(', ')})` : ''}, ${outcome.body.length} chars${snippet ? `: ${snippet}` : ''}`;
+        }
+        case 'network':
+            return `network error ${outcome.message}`;
+        case 'timeout':
+            return `timed out after ${outcome.ms} ms`;
+        case 'deadline':
+            return 'cut short by the run deadline';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/mapping/brackets.ts
+/**
+ * The bracket syntax shared by file patterns and templates: `[name]`, `[...name]` and
+ * `[[...name]]`, read in one place so both accept and refuse exactly the same names.
+ */
+const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
+const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Every bracket in `source`, in order; `onBadName` is called (and must throw) for a bracket that is not a capture. */
+function readCaptures(source, onBadName) {
+    return [...source.matchAll(CAPTURE)].map((m) => {
+        const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
+        if (!CAPTURE_NAME.test(name))
+            onBadName(m[0]);
+        const kind = m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one';
+        return { name, kind, text: m[0], start: m.index, end: m.index + m[0].length };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/mapping/template.ts
 /**
  * Templates for site paths and cache tags: literal text with the same brackets as patterns.
  * `[slug]`, `[...slug]` and `[[...slug]]` all insert the captured value; the bracket form is
  * accepted in any combination so users can copy their route folder names as they are.
  */
+
 class TemplateError extends Error {
 }
-const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
-const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 function parseTemplate(source) {
     const parts = [];
     const names = [];
     let last = 0;
-    for (const m of source.matchAll(CAPTURE)) {
-        const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
-        if (!CAPTURE_NAME.test(name)) {
-            throw new TemplateError(`"${source}": "${m[0]}" is not a capture; write [name], [...name] or [[...name]]`);
-        }
-        if (m.index > last)
-            parts.push({ literal: source.slice(last, m.index) });
+    const found = readCaptures(source, (text) => {
+        throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
+    });
+    for (const { name, start, end } of found) {
+        if (start > last)
+            parts.push({ literal: source.slice(last, start) });
         parts.push({ capture: name });
         names.push(name);
-        last = m.index + m[0].length;
+        last = end;
     }
     if (last < source.length)
         parts.push({ literal: source.slice(last) });
@@ -13750,10 +13765,9 @@ var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
  * know from their Next.js `app/` folder.
  */
 
+
 class PatternError extends Error {
 }
-const pattern_CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
-const pattern_CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const SEGMENTS = '[^\\/]+(?:\\/[^\\/]+)*';
 /** Removes a leading `./` or `/`: patterns are relative to the repository root either way. */
 function normalisePattern(pattern) {
@@ -13772,15 +13786,12 @@ function compilePattern(rawPattern) {
     const groups = [];
     let glob = '';
     let last = 0;
-    for (const m of source.matchAll(pattern_CAPTURE)) {
-        const index = m.index;
-        let before = source.slice(last, index);
-        let end = index + m[0].length;
-        const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
-        const kind = m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one';
-        if (!pattern_CAPTURE_NAME.test(name)) {
-            throw new PatternError(`pattern "${source}": "${m[0]}" is not a capture; a capture is [name], [...name] or [[...name]] with a name of letters, digits, _ or -`);
-        }
+    const found = readCaptures(source, (text) => {
+        throw new PatternError(`pattern "${source}": "${text}" is not a capture; a capture is [name], [...name] or [[...name]] with a name of letters, digits, _ or -`);
+    });
+    for (const { name, kind, start, end: bracketEnd } of found) {
+        let before = source.slice(last, start);
+        let end = bracketEnd;
         if (captures.some((c) => c.name === name)) {
             throw new PatternError(`pattern "${source}" names the capture "${name}" twice`);
         }

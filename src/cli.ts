@@ -10,7 +10,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { redactor } from './delivery/send.js';
+import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { parseSettings, type InputName, type RawInputs } from './inputs.js';
 import { buildOutputs, conclude, renderSummary, type RunReport } from './report.js';

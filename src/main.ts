@@ -5,7 +5,7 @@
 // The runner's protocol without @actions/core's start-up cost: see runner.ts.
 import * as core from './runner.js';
 import { readFile } from 'node:fs/promises';
-import { redactor } from './delivery/send.js';
+import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { readSettings } from './inputs-actions.js';
 import { conclude, type RunReport } from './report.js';

@@ -18,8 +18,6 @@ import {
 } from './policy.js';
 import { headerValue, redactor, secretProblem } from './redact.js';
 
-export { redactor } from './redact.js';
-
 export interface DeliveryOptions {
   endpoint: string;
   secret: string;

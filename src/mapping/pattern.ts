@@ -10,8 +10,9 @@
  * know from their Next.js `app/` folder.
  */
 import picomatch from 'picomatch';
+import { readCaptures, type CaptureKind } from './brackets.js';
 
-export type CaptureKind = 'one' | 'rest' | 'optional';
+export type { CaptureKind } from './brackets.js';
 
 export interface Capture {
   name: string;
@@ -27,8 +28,6 @@ export interface CompiledPattern {
 
 export class PatternError extends Error {}
 
-const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
-const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const SEGMENTS = '[^\\/]+(?:\\/[^\\/]+)*';
 
 /** Removes a leading `./` or `/`: patterns are relative to the repository root either way. */
@@ -47,17 +46,12 @@ export function compilePattern(rawPattern: string): CompiledPattern {
   const groups: string[] = [];
   let glob = '';
   let last = 0;
-  for (const m of source.matchAll(CAPTURE)) {
-    const index = m.index;
-    let before = source.slice(last, index);
-    let end = index + m[0].length;
-    const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
-    const kind: CaptureKind = m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one';
-    if (!CAPTURE_NAME.test(name)) {
-      throw new PatternError(
-        `pattern "${source}": "${m[0]}" is not a capture; a capture is [name], [...name] or [[...name]] with a name of letters, digits, _ or -`,
-      );
-    }
+  const found = readCaptures(source, (text) => {
+    throw new PatternError(`pattern "${source}": "${text}" is not a capture; a capture is [name], [...name] or [[...name]] with a name of letters, digits, _ or -`);
+  });
+  for (const { name, kind, start, end: bracketEnd } of found) {
+    let before = source.slice(last, start);
+    let end = bracketEnd;
     if (captures.some((c) => c.name === name)) {
       throw new PatternError(`pattern "${source}" names the capture "${name}" twice`);
     }

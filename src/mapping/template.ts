@@ -3,6 +3,7 @@
  * `[slug]`, `[...slug]` and `[[...slug]]` all insert the captured value; the bracket form is
  * accepted in any combination so users can copy their route folder names as they are.
  */
+import { readCaptures } from './brackets.js';
 
 export interface Template {
   source: string;
@@ -13,22 +14,19 @@ export interface Template {
 
 export class TemplateError extends Error {}
 
-const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
-const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export function parseTemplate(source: string): Template {
   const parts: Template['parts'] = [];
   const names: string[] = [];
   let last = 0;
-  for (const m of source.matchAll(CAPTURE)) {
-    const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
-    if (!CAPTURE_NAME.test(name)) {
-      throw new TemplateError(`"${source}": "${m[0]}" is not a capture; write [name], [...name] or [[...name]]`);
-    }
-    if (m.index > last) parts.push({ literal: source.slice(last, m.index) });
+  const found = readCaptures(source, (text) => {
+    throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
+  });
+  for (const { name, start, end } of found) {
+    if (start > last) parts.push({ literal: source.slice(last, start) });
     parts.push({ capture: name });
     names.push(name);
-    last = m.index + m[0].length;
+    last = end;
   }
   if (last < source.length) parts.push({ literal: source.slice(last) });
   const rest = parts.map((p) => ('literal' in p ? p.literal : '')).join('');
