@@ -14661,12 +14661,8 @@ async function main(io) {
     }
     for (const w of report.warnings)
         io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
-    for (const d of report.deliveries) {
-        if (d.status !== 'revalidated')
-            io.stderr(`error: ${d.target.type} ${d.target.value}: ${asCliMessage(d.error ?? d.status, secretEnv)}\n`);
-    }
-    for (const r of report.mapping?.rejected ?? [])
-        io.stderr(`error: ${r.type} ${r.value}: not sent: ${r.reason}\n`);
+    for (const f of failedEntries(report))
+        io.stderr(`error: ${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}\n`);
     if (values['summary-file']) {
         try {
             await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values['summary-file']), renderSummary(report));

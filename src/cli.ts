@@ -13,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { parseSettings, type InputName, type RawInputs } from './inputs.js';
-import { buildOutputs, conclude, renderSummary, type RunReport } from './report.js';
+import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from './report.js';
 
 export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
 
@@ -159,10 +159,7 @@ export async function main(io: CliIo): Promise<number> {
   }
 
   for (const w of report.warnings) io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
-  for (const d of report.deliveries) {
-    if (d.status !== 'revalidated') io.stderr(`error: ${d.target.type} ${d.target.value}: ${asCliMessage(d.error ?? d.status, secretEnv)}\n`);
-  }
-  for (const r of report.mapping?.rejected ?? []) io.stderr(`error: ${r.type} ${r.value}: not sent: ${r.reason}\n`);
+  for (const f of failedEntries(report)) io.stderr(`error: ${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}\n`);
   if (values['summary-file']) {
     try {
       await writeFile(resolve(io.cwd, values['summary-file']), renderSummary(report));
