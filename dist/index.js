@@ -14496,11 +14496,6 @@ function countResults(report) {
         rejected: report.mapping?.rejected.length ?? 0,
     };
 }
-/** Whether the step should fail: a fatal error, or (with fail-on-error) any target not revalidated. */
-function hasFailures(report) {
-    const c = countResults(report);
-    return c.failed + c.skipped + c.rejected > 0;
-}
 /** Rows shown in one table before the rest is left to the outputs. */
 const MAX_ROWS = 500;
 /** Longer lists are folded into <details> so the counts stay at the top of the page. */
@@ -14511,9 +14506,10 @@ function conclude(report, failOnError) {
         return { exitCode: 1, error: report.fatal };
     const c = countResults(report);
     const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
-    if (!hasFailures(report))
+    const notRevalidated = c.failed + c.skipped + c.rejected;
+    if (notRevalidated === 0)
         return { exitCode: 0, info };
-    const message = `${c.failed + c.skipped + c.rejected} of ${c.targets + c.rejected} target(s) were not revalidated`;
+    const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
     if (failOnError)
         return { exitCode: 1, info, error: message };
     return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
