@@ -2,8 +2,7 @@
  * run(): the action. Reads the inputs (masking the secret first), runs the engine with the
  * runner's log, and writes the report in `finally`, so every output is set on every run.
  */
-// The runner's protocol without @actions/core's start-up cost: see runner.ts.
-import * as core from './runner.js';
+import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';

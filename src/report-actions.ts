@@ -1,9 +1,8 @@
 /**
  * The action's edge of the report: outputs, annotations and the job summary through
- * the runner (runner.ts). Called in `finally`, so a run that failed half-way still says what it did.
+ * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
  */
-// The runner's protocol without @actions/core's start-up cost: see runner.ts.
-import * as core from './runner.js';
+import * as core from '@actions/core';
 import { buildOutputs, failureAnnotations, renderSummary, type RunReport } from './report.js';
 
 /** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
