@@ -2538,7 +2538,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, asCliMessage
+// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, OPTIONS, asCliMessage
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");

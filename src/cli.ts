@@ -33,7 +33,7 @@ const INPUT_OPTIONS = [
   'timeout',
 ] as const satisfies readonly InputName[];
 
-const OPTIONS = {
+export const OPTIONS = {
   endpoint: { type: 'string' },
   'secret-header': { type: 'string' },
   mapping: { type: 'string' },
