@@ -2511,7 +2511,7 @@ exports.basename = (path, { windows } = {}) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4094);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9237);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -2529,7 +2529,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4094:
+/***/ 9237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12147,6 +12147,95 @@ function lazy_lazy(build) {
     return () => (built ??= { value: build() }).value;
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text from outside (file names, payloads, inputs, server replies, git's messages) on its way to
+ * a reader. The runner reads every stdout line as a possible workflow command: a line that starts
+ * with `::` (after leading white space), and `##[name]` anywhere in a line (the older syntax,
+ * still parsed). So no outside text may start a line, end one, or hold `##[`; and terminal escape
+ * sequences must not reach the log raw. Pure functions; the edges (main.ts, report-actions.ts,
+ * report.ts) apply them.
+ */
+/**
+ * Characters that are never shown as they are: C0 controls (CR, LF, TAB, ESC, NUL, \u2026), DEL, C1
+ * controls (NEL, CSI, \u2026), the Unicode line and paragraph separators, and the bidirectional
+ * controls that make a line read differently from what it holds.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** What no site path or cache tag holds: control characters and line separators (not the bidi marks). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function escapeChar(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/**
+ * One line of text, safe to print: every unprintable character shown as an escape (`\n`, `\r`,
+ * `\x1b`, `\u2028`), and `##[` broken up as `##\[`. Everything else is left as it is.
+ */
+function text_printable(text) {
+    return text.replace(UNPRINTABLE, escapeChar).replace(/##\[/g, '##\\[');
+}
+/** The first control character in `value`, shown as its escape, or undefined when there is none. */
+function controlCharacter(value) {
+    const found = CONTROL.exec(value);
+    return found ? escapeChar(found[0]) : undefined;
+}
+/**
+ * A whole line for the log: printable, and never starting with `::` (the runner trims leading
+ * white space before it looks), which a value at the start of a line could otherwise do.
+ */
+function logLine(line) {
+    return text_printable(line).replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * An annotation's message. The toolkit sends it as one command (CR and LF percent-encoded), so
+ * the action's own multi-line messages keep their lines; each line is made printable.
+ */
+function annotation(message) {
+    return message.split('\n').map(text_printable).join('\n');
+}
+/** `user:password@` (or `user@`) taken out of every URL in the text. */
+function withoutCredentials(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1');
+}
+// Markdown for the job summary. Outside text is rendered as text, never as markup: HTML
+// characters become entities, Markdown's punctuation is escaped with a backslash (so no table
+// cell ends early, no code span, emphasis, link or image starts), and bare URLs are broken up so
+// GitHub does not turn them into links.
+function markdownEscape(text) {
+    return text_printable(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_~[\]|]/g, '\\$&')
+        .replace(/:\/\//g, '\\://')
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`);
+}
+/** Outside text as inline code: `<code>`, which holds anything once escaped. */
+function markdownCode(text) {
+    return `<code>${markdownEscape(text)}</code>`;
+}
+/**
+ * A message of the action's own for the summary, which may quote outside text: the message's
+ * `code` spans are kept as code, everything else is escaped; line breaks become `<br>`.
+ */
+function markdownText(text) {
+    return text
+        .split('\n')
+        .map((line) => line.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part))).join(''))
+        .join('<br>');
+}
+/** At most `limit` characters, with `\u2026` where the rest was cut. */
+function clip(text, limit) {
+    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/changes/event.ts
 /**
  * Event resolution: from the event name, its payload and the inputs, decide what to compare.
@@ -12156,6 +12245,7 @@ function lazy_lazy(build) {
  */
 
 
+
 class EventError extends Error {
 }
 const ZERO_SHA = /^0+$/;
@@ -12163,14 +12253,18 @@ const ZERO_SHA = /^0+$/;
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
 const sha = lazy_lazy(() => schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
+// No git ref holds a control character (git check-ref-format): a payload whose ref does is not a real push.
+const refName = lazy_lazy(() => schemas_string()
+    .min(1)
+    .refine((v) => controlCharacter(v) === undefined, 'holds a control character, which no git ref does'));
 const pushPayload = lazy_lazy(() => object({
-    ref: schemas_string().min(1),
+    ref: refName(),
     before: sha(),
     after: sha(),
     created: schemas_boolean().optional(),
     deleted: schemas_boolean().optional(),
     forced: schemas_boolean().optional(),
-    repository: object({ default_branch: schemas_string().min(1).optional() }).passthrough().optional(),
+    repository: object({ default_branch: refName().optional() }).passthrough().optional(),
 }));
 const pullRequestPayload = lazy_lazy(() => object({
     action: schemas_string(),
@@ -12287,7 +12381,8 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
     const paths = parsed.data.paths ?? [];
     const tags = parsed.data.tags ?? [];
-    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+    // The event_type is the sender's free text: shown escaped, and cut when long.
+    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${text_printable(clip(envelope.data.action, 200))})` : ''}`;
     if (files.length + paths.length + tags.length === 0)
         return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
     return {
@@ -13201,7 +13296,7 @@ function judge(outcome, context) {
         };
     }
     if (status >= 300 && status < 400) {
-        const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+        const where = outcome.location !== undefined ? `to ${policy_clip(outcome.location, 300)}` : 'without a Location header';
         const why = outcome.tooManyRedirects
             ? `after ${outcome.redirects} same-origin redirects, stopped`
             : status === 307 || status === 308
@@ -13290,9 +13385,9 @@ function serverMessage(body, contentType, redact = (t) => t) {
     // characters go (and with them any workflow-command or terminal-escape injection).
     // eslint-disable-next-line no-control-regex
     const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return clip(clean, MESSAGE_LIMIT);
+    return policy_clip(clean, MESSAGE_LIMIT);
 }
-function clip(text, limit) {
+function policy_clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
 }
 function decodeEntities(text) {
@@ -13665,6 +13760,11 @@ function normaliseSitePath(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/apply.ts
+/**
+ * Applies compiled rules to changed files: every rule that matches a file applies, targets are
+ * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
+ */
+
 
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 const MAX_TAG_LENGTH = 256;
@@ -13734,6 +13834,11 @@ function matchRule(rule, path) {
     return undefined;
 }
 function rejectionReason(target) {
+    // A file name or a payload can hold anything; no page path or cache tag holds a line break or
+    // an escape sequence, and sending one could only confuse the site (or whoever reads its logs).
+    const control = controlCharacter(target.value);
+    if (control)
+        return `${target.type} holds a control character (${control}), which no site path or cache tag contains`;
     if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
         return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
     }
@@ -14125,6 +14230,9 @@ async function runEngine(settings, context, log, report) {
             log.info(`  ${t.type} ${t.value}`);
         if (mapped.targets.length > LIST_LIMIT)
             log.info(`  \u2026 ${mapped.targets.length - LIST_LIMIT} more`);
+        // Every one: the summary may fold them, and they are never sent.
+        for (const r of mapped.rejected)
+            log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
         return mapped;
     });
     if (settings.dryRun) {
@@ -14193,6 +14301,7 @@ function deliveryLine(d) {
  * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
  * free of @actions/core and the command line (cli.ts) shares it.
  */
+
 
 const INPUT_NAMES = [
     'endpoint',
@@ -14316,19 +14425,20 @@ function parseSettings(raw) {
         failOnError: s['fail-on-error'],
     };
 }
+/** The value as given, for the message: escaped, and cut when long. */
 function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
-    const v = value.trim();
-    return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}\u2026` : v)})`;
+    return ` (got "${text_printable(clip(value.trim(), 80))}")`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
         .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-    const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
+    const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(text_printable).join(', ')}` }));
     return [...fromDeliveries, ...rejected];
 }
 /**
@@ -14338,7 +14448,7 @@ function failedEntries(report) {
 const MAX_ANNOTATIONS = 10;
 function failureAnnotations(report, max = MAX_ANNOTATIONS) {
     const entries = failedEntries(report);
-    const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+    const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
     if (lines.length <= max)
         return lines;
     const shown = lines.slice(0, max - 1);
@@ -14390,7 +14500,7 @@ function renderSummary(report, options = {}) {
     const targets = report.mapping?.targets ?? [];
     const out = [`## ${options.title ?? 'isr-revalidate'}`, ''];
     if (report.fatal)
-        out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+        out.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(report.fatal)}`, '');
     // Counts at a glance: the one line a reader needs when everything went well.
     if (report.dryRun) {
         out.push(`\ud83e\uddea **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
@@ -14405,9 +14515,9 @@ function renderSummary(report, options = {}) {
     out.push('| changed files | matched a rule | unmatched | paths | tags |', '| ---: | ---: | ---: | ---: | ---: |', `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`, '');
     const context = [];
     if (report.description)
-        context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+        context.push(`**Compared:** ${markdownText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
     if (report.endpoint)
-        context.push(`**Endpoint:** ${code(report.endpoint)}`);
+        context.push(`**Endpoint:** ${markdownCode(report.endpoint)}`);
     if (context.length > 0)
         out.push(context.join('<br>'), '');
     // Failures first, with the server's own words: the reason someone opens the summary.
@@ -14415,7 +14525,7 @@ function renderSummary(report, options = {}) {
     if (problems.length > 0) {
         out.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
         for (const p of problems.slice(0, MAX_ROWS))
-            out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${escapeCell(p.error)} |`);
+            out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(p.error)} |`);
         if (problems.length > MAX_ROWS)
             out.push(`| \u2026 | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
         out.push('');
@@ -14445,21 +14555,21 @@ function renderSummary(report, options = {}) {
             const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
             for (const f of perFile.slice(0, MAX_ROWS)) {
                 const from = previous.get(f.file);
-                const change = from ? `${f.status} from ${code(from)}` : f.status;
-                out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
+                const change = from ? `${f.status} from ${markdownCode(from)}` : f.status;
+                out.push(`| ${markdownCode(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
             }
             if (perFile.length > MAX_ROWS)
                 out.push(`| \u2026 ${perFile.length - MAX_ROWS} more | | |`);
             out.push('');
         }
         if (unmatched.length > 0) {
-            const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
+            const shown = unmatched.slice(0, 50).map((f) => markdownCode(f)).join(', ');
             out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`, '');
         }
         out.push('</details>', '');
     }
     if (report.warnings.length > 0) {
-        out.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
+        out.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${markdownText(w)}`), '');
     }
     return out.join('\n');
 }
@@ -14479,7 +14589,7 @@ function formatMs(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 function targetCell(type, value) {
-    return `${type === 'path' ? '\ud83d\udcc4' : '\ud83c\udff7\ufe0f'} ${code(value)}`;
+    return `${type === 'path' ? '\ud83d\udcc4' : '\ud83c\udff7\ufe0f'} ${markdownCode(value)}`;
 }
 /** `path:/blog/x` \u2192 the same icon and code as the targets table. */
 function targetKey(key) {
@@ -14494,16 +14604,6 @@ function shortenCommits(text) {
 function plural(n) {
     return n === 1 ? '' : 's';
 }
-function escapeText(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-function escapeCell(s) {
-    return escapeText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-/** Inline code that survives any content: HTML <code> with escaped text. */
-function code(s) {
-    return `<code>${escapeCell(s)}</code>`;
-}
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
@@ -14515,6 +14615,7 @@ function code(s) {
  *
  * This module never imports @actions/core (nor anything that does), so dist/cli.js runs alone.
  */
+
 
 
 
@@ -14655,10 +14756,11 @@ async function main(io) {
     catch (error) {
         report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
     }
+    // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
     for (const w of report.warnings)
-        io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
+        io.stderr(`warning: ${annotation(redact(asCliMessage(w, secretEnv)))}\n`);
     for (const f of failedEntries(report))
-        io.stderr(`error: ${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}\n`);
+        io.stderr(`error: ${text_printable(`${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}`)}\n`);
     if (values['summary-file']) {
         try {
             await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values['summary-file']), renderSummary(report));
@@ -14677,12 +14779,12 @@ async function main(io) {
     if (verdict.warning)
         io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
     if (verdict.error)
-        io.stderr(`error: ${verdict.error}\n`);
+        io.stderr(`error: ${annotation(verdict.error)}\n`);
     return verdict.exitCode;
 }
 function consoleLogger(write) {
     return {
-        info: (line) => write(`${line}\n`),
+        info: (line) => write(`${text_printable(line)}\n`),
         group: async (name, body) => {
             write(`\u2500\u2500 ${name} ${'\u2500'.repeat(Math.max(3, 60 - name.length))}\n`);
             return body();

@@ -81,6 +81,8 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
     for (const t of mapped.targets.slice(0, LIST_LIMIT)) log.info(`  ${t.type} ${t.value}`);
     if (mapped.targets.length > LIST_LIMIT) log.info(`  … ${mapped.targets.length - LIST_LIMIT} more`);
+    // Every one: the summary may fold them, and they are never sent.
+    for (const r of mapped.rejected) log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
     return mapped;
   });
 

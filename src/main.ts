@@ -1,6 +1,7 @@
 /**
  * run(): the action. Reads the inputs (masking the secret first), runs the engine with the
- * runner's log, and writes the report in `finally`, so every output is set on every run.
+ * runner's log, and writes the report in `finally`, so every output is set on every run. Every
+ * line it prints goes through text.ts: nothing from outside becomes a workflow command.
  */
 // The runner's protocol without @actions/core's start-up cost: see runner.ts.
 import * as core from './runner.js';
@@ -10,11 +11,12 @@ import { runEngine, type Logger } from './engine.js';
 import { readSettings } from './inputs-actions.js';
 import { conclude, type RunReport } from './report.js';
 import { writeReport } from './report-actions.js';
+import { annotation, logLine, printable } from './text.js';
 
 const actionsLog: Logger = {
-  info: (line) => core.info(line),
-  debug: (line) => core.debug(line),
-  group: (name, body) => core.group(name, body),
+  info: (line) => core.info(logLine(line)),
+  debug: (line) => core.debug(printable(line)),
+  group: (name, body) => core.group(printable(name), body),
 };
 
 export async function run(): Promise<void> {
@@ -39,9 +41,9 @@ export async function run(): Promise<void> {
   } finally {
     await writeReport(report);
     const verdict = conclude(report, failOnError);
-    if (verdict.info) core.info(verdict.info);
-    if (verdict.warning) core.warning(verdict.warning);
-    if (verdict.error) core.setFailed(verdict.error);
+    if (verdict.info) core.info(logLine(verdict.info));
+    if (verdict.warning) core.warning(annotation(verdict.warning));
+    if (verdict.error) core.setFailed(annotation(verdict.error));
   }
 }
 

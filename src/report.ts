@@ -5,6 +5,7 @@
  * touches @actions/core and the command's bundle does not carry it.
  */
 import type { MappingResult } from './mapping/apply.js';
+import { markdownCode, markdownText, printable } from './text.js';
 import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
 
 export interface RunReport {
@@ -33,7 +34,7 @@ export function failedEntries(report: RunReport): FailedEntry[] {
   const fromDeliveries = report.deliveries
     .filter((d) => d.status === 'failed' || d.status === 'skipped')
     .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
+  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}` }));
   return [...fromDeliveries, ...rejected];
 }
 
@@ -45,7 +46,7 @@ export const MAX_ANNOTATIONS = 10;
 
 export function failureAnnotations(report: RunReport, max = MAX_ANNOTATIONS): string[] {
   const entries = failedEntries(report);
-  const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+  const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
   if (lines.length <= max) return lines;
   const shown = lines.slice(0, max - 1);
   const more = entries.length - shown.length;
@@ -122,7 +123,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   const c = countResults(report);
   const targets = report.mapping?.targets ?? [];
   const out: string[] = [`## ${options.title ?? 'isr-revalidate'}`, ''];
-  if (report.fatal) out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+  if (report.fatal) out.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(report.fatal)}`, '');
 
   // Counts at a glance: the one line a reader needs when everything went well.
   if (report.dryRun) {
@@ -140,15 +141,15 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     '',
   );
   const context: string[] = [];
-  if (report.description) context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
-  if (report.endpoint) context.push(`**Endpoint:** ${code(report.endpoint)}`);
+  if (report.description) context.push(`**Compared:** ${markdownText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+  if (report.endpoint) context.push(`**Endpoint:** ${markdownCode(report.endpoint)}`);
   if (context.length > 0) out.push(context.join('<br>'), '');
 
   // Failures first, with the server's own words: the reason someone opens the summary.
   const problems = failedEntries(report);
   if (problems.length > 0) {
     out.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-    for (const p of problems.slice(0, MAX_ROWS)) out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
+    for (const p of problems.slice(0, MAX_ROWS)) out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(p.error)} |`);
     if (problems.length > MAX_ROWS) out.push(`| … | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
     out.push('');
   }
@@ -180,20 +181,20 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
       const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
       for (const f of perFile.slice(0, MAX_ROWS)) {
         const from = previous.get(f.file);
-        const change = from ? `${f.status} from ${code(from)}` : f.status;
-        out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
+        const change = from ? `${f.status} from ${markdownCode(from)}` : f.status;
+        out.push(`| ${markdownCode(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
       }
       if (perFile.length > MAX_ROWS) out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
       out.push('');
     }
     if (unmatched.length > 0) {
-      const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
+      const shown = unmatched.slice(0, 50).map((f) => markdownCode(f)).join(', ');
       out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
     }
     out.push('</details>', '');
   }
   if (report.warnings.length > 0) {
-    out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
+    out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${markdownText(w)}`), '');
   }
   return out.join('\n');
 }
@@ -217,7 +218,7 @@ function formatMs(ms: number): string {
 }
 
 function targetCell(type: Target['type'], value: string): string {
-  return `${type === 'path' ? '📄' : '🏷️'} ${code(value)}`;
+  return `${type === 'path' ? '📄' : '🏷️'} ${markdownCode(value)}`;
 }
 
 /** `path:/blog/x` → the same icon and code as the targets table. */
@@ -234,17 +235,4 @@ function shortenCommits(text: string): string {
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeCell(s: string): string {
-  return escapeText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** Inline code that survives any content: HTML <code> with escaped text. */
-function code(s: string): string {
-  return `<code>${escapeCell(s)}</code>`;
 }
