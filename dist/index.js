@@ -14812,10 +14812,13 @@ function plural(n) {
 
 
 
-/** Writes outputs, annotations and the job summary. Never throws: reporting must not hide the result. */
+/**
+ * Writes outputs, annotations and the job summary. Never throws: reporting must not hide the
+ * result. Outputs that cannot be written (a full disk, GITHUB_OUTPUT a directory or read-only)
+ * do not stop the rest: the message saying so is returned, for the step to fail with it.
+ */
 async function writeReport(report) {
-    for (const [name, value] of Object.entries(buildOutputs(report)))
-        setOutput(name, value);
+    const outputsProblem = writeOutputs(buildOutputs(report));
     for (const w of report.warnings)
         warning(annotation(w));
     for (const line of failureAnnotations(report))
@@ -14825,9 +14828,27 @@ async function writeReport(report) {
             await summary.addRaw(renderSummary(report), true).write();
         }
         catch (e) {
-            warning(annotation(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`));
+            warning(annotation(`could not write the job summary to GITHUB_STEP_SUMMARY (${process.env.GITHUB_STEP_SUMMARY}): ${reason(e)}; the log has the results`));
         }
     }
+    return outputsProblem;
+}
+function writeOutputs(outputs) {
+    const entries = Object.entries(outputs);
+    for (const [i, [name, value]] of entries.entries()) {
+        try {
+            setOutput(name, value);
+        }
+        catch (e) {
+            const missing = entries.slice(i).map(([n]) => n);
+            return (`could not write the step's output${missing.length === 1 ? '' : 's'} ${missing.join(', ')} to GITHUB_OUTPUT (${process.env.GITHUB_OUTPUT ?? 'not set'}): ${reason(e)}. ` +
+                'Later steps that read them get nothing; the job summary and this log have the results');
+        }
+    }
+    return undefined;
+}
+function reason(e) {
+    return e instanceof Error ? e.message : String(e);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -14872,7 +14893,7 @@ async function run() {
         report.fatal = redact(error instanceof Error ? error.message : String(error));
     }
     finally {
-        await writeReport(report);
+        const outputsProblem = await writeReport(report);
         const verdict = conclude(report, failOnError);
         if (verdict.info)
             info(logLine(verdict.info));
@@ -14880,6 +14901,8 @@ async function run() {
             warning(annotation(verdict.warning));
         if (verdict.error)
             setFailed(annotation(verdict.error));
+        if (outputsProblem)
+            setFailed(annotation(outputsProblem));
     }
 }
 async function readEventPayload() {

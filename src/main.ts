@@ -39,11 +39,12 @@ export async function run(): Promise<void> {
   } catch (error) {
     report.fatal = redact(error instanceof Error ? error.message : String(error));
   } finally {
-    await writeReport(report);
+    const outputsProblem = await writeReport(report);
     const verdict = conclude(report, failOnError);
     if (verdict.info) core.info(logLine(verdict.info));
     if (verdict.warning) core.warning(annotation(verdict.warning));
     if (verdict.error) core.setFailed(annotation(verdict.error));
+    if (outputsProblem) core.setFailed(annotation(outputsProblem));
   }
 }
 

@@ -1,11 +1,16 @@
 /**
  * The report always arrives: the job summary stays under GitHub's 1 MiB per step however big the
- * run. The bundled action as a whole process, against receivers on 127.0.0.1.
+ * run, and outputs or a summary that cannot be written do not take the rest of the report with
+ * them. The bundled action as a whole process, against receivers on 127.0.0.1.
  */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../src/report.js';
 import { runAction, type ActionRun } from './helpers/action.js';
-import { json, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
+import { foreignCommands } from './helpers/commands.js';
+import { json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
+import { tempDir } from './helpers/git.js';
 
 const SECRET = 'report-arrives-secret';
 const servers: FaultServer[] = [];
@@ -100,3 +105,74 @@ describe('the job summary stays under 1 MiB', () => {
     expect(summary).toContain('<b>Changed files (100)</b>: 40 matched a rule, 60 unmatched');
   });
 });
+
+describe('outputs and summary that cannot be written', () => {
+  const dir = tempDir('unwritable-');
+  mkdirSync(join(dir, 'a-directory'));
+  const targets = (server: FaultServer) => ({ endpoint: server.url, secret: SECRET, tags: 'ok, broken' });
+  const handler: Handler = (ex) => (ex.request.target === 'tag broken' ? json(ex, 400, { error: 'Invalid tag' }) : ok(ex));
+
+  const places: Array<[string, () => { env: Record<string, string>; user?: { uid: number; gid: number } }]> = [
+    ['/dev/full (disk full)', () => ({ env: { GITHUB_OUTPUT: '/dev/full' } })],
+    ['a directory', () => ({ env: { GITHUB_OUTPUT: join(dir, 'a-directory') } })],
+    ['a file that is not there', () => ({ env: { GITHUB_OUTPUT: join(dir, 'missing', 'output.txt') } })],
+    // Root writes any file whatever its mode; the action then runs as nobody, as a runner's user would.
+    ['a read-only file', () => readOnlyOutput(dir)],
+  ];
+
+  it.each(places)('GITHUB_OUTPUT is %s: one error naming the outputs; annotations, summary and closing line still written; exit 1', async (_name, place) => {
+    const server = await serve(handler);
+    const { env, user } = place();
+    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: targets(server), env, ...(user ? { user } : {}) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toMatch(/^\s+at /m); // no stack trace
+    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+    const outputErrors = errors.filter((l) => l.includes('GITHUB_OUTPUT'));
+    expect(outputErrors).toHaveLength(1);
+    expect(outputErrors[0]).toMatch(
+      new RegExp(`^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \\(${escapeRegExp(env.GITHUB_OUTPUT ?? '')}\\): .+\\. Later steps that read them get nothing; the job summary and this log have the results$`),
+    );
+    // The rest of the report: the failed target's annotation, the closing line, the summary.
+    expect(errors).toContain('::error title=isr-revalidate%3A not revalidated::tag broken: HTTP 400: Invalid tag');
+    expect(run.stdout).toContain('1 revalidated, 1 failed, 0 not sent');
+    expect(run.summary).toContain('✅ **1 revalidated** · ❌ **1 failed**');
+    expect(foreignCommands(run.stdout, [SECRET])).toEqual([]);
+  });
+
+  it('GITHUB_OUTPUT unwritable on a run that succeeded still fails the step, with that one error', async () => {
+    const server = await serve(ok);
+    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, tags: 'ok' }, env: { GITHUB_OUTPUT: '/dev/full' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+      expect.stringMatching(/^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \(\/dev\/full\): ENOSPC/),
+    ]);
+    expect(run.stdout).toContain('1 revalidated, 0 failed, 0 not sent');
+  });
+
+  it.each([
+    ['/dev/full (disk full)', '/dev/full'],
+    ['a directory', join(dir, 'a-directory')],
+  ])('GITHUB_STEP_SUMMARY is %s: a warning, and the rest of the report goes on', async (_name, file) => {
+    const server = await serve(ok);
+    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, tags: 'a, b' }, env: { GITHUB_STEP_SUMMARY: file } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`^::warning::could not write the job summary to GITHUB_STEP_SUMMARY \\(${escapeRegExp(file)}\\): .+; the log has the results$`, 'm'));
+    expect(run.outputs.revalidated).toBe('2');
+    expect(run.stdout).toContain('2 revalidated, 0 failed, 0 not sent');
+  });
+});
+
+/** GITHUB_OUTPUT a file the action's user may not write. As root, the action runs as nobody. */
+function readOnlyOutput(dir: string): { env: Record<string, string>; user?: { uid: number; gid: number } } {
+  const file = join(dir, `read-only-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, '');
+  chmodSync(file, 0o444);
+  chmodSync(dir, 0o755);
+  return { env: { GITHUB_OUTPUT: file }, ...(process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {}) };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
