@@ -13277,6 +13277,9 @@ function judge(outcome, context) {
         return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
     if (outcome.kind === 'deadline')
         return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+    if (outcome.kind === 'cancelled') {
+        return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+    }
     const { status } = outcome;
     const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
     const suffix = serverSays ? `: ${serverSays}` : '';
@@ -13407,11 +13410,20 @@ const BODY_LIMIT = 64 * 1024;
 async function attempt(request) {
     // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
     // silent server nor one that drips its body can outlast it.
-    const timer = { fired: false };
+    const timer = { fired: false, cancelled: false };
     timer.handle = setTimeout(() => {
         timer.fired = true;
         timer.exchange?.destroy(new Error('timed out'));
     }, Math.max(1, request.timeoutMs));
+    // A cancelled run ends the exchange the same way, once its grace is over.
+    const onCancel = () => {
+        timer.cancelled = true;
+        timer.exchange?.destroy(new Error('cancelled'));
+    };
+    if (request.cancel?.aborted)
+        onCancel();
+    else
+        request.cancel?.addEventListener('abort', onCancel, { once: true });
     const origin = new URL(request.url).origin;
     let url = request.url;
     try {
@@ -13439,12 +13451,15 @@ async function attempt(request) {
         }
     }
     catch (error) {
+        if (timer.cancelled)
+            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
         if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
         return { kind: 'network', message: request.redact(describeNetworkError(error)) };
     }
     finally {
         clearTimeout(timer.handle);
+        request.cancel?.removeEventListener('abort', onCancel);
     }
 }
 /**
@@ -13460,7 +13475,7 @@ async function post(url, request, timer) {
         const body = Buffer.from(request.body, 'utf8');
         const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
         timer.exchange = exchange;
-        if (timer.fired)
+        if (timer.fired || timer.cancelled)
             exchange.destroy(new Error('timed out')); // it fired between two hops
         exchange.on('error', reject);
         exchange.on('response', (response) => {
@@ -13541,6 +13556,8 @@ function describeNetworkError(error) {
 
 
 
+/** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
+const CANCEL_GRACE_MS = 1000;
 async function deliver(targets, options) {
     const problem = secretProblem(options.secret, options.secretHeader);
     if (problem !== undefined)
@@ -13549,12 +13566,13 @@ async function deliver(targets, options) {
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
     const state = { pauseUntil: 0 };
+    const cancelled = onCancel(options, state);
     // The first target's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
     let openGate;
     const firstAnswer = new Promise((resolve) => (openGate = resolve));
     let next = 0;
-    const worker = async (lane) => {
+    const worker = async (lane, cancelled) => {
         if (lane > 0)
             await firstAnswer;
         while (next < targets.length) {
@@ -13563,15 +13581,57 @@ async function deliver(targets, options) {
             const skip = skipReason(state, options, now());
             const delivery = skip !== undefined
                 ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
-                : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
+                : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
             results[index] = delivery;
             options.onDelivery?.(delivery);
         }
         openGate(); // in case there was nothing for lane 0 to open it with
     };
     const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
-    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+    try {
+        await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
+    }
+    finally {
+        cancelled.dispose();
+    }
     return results;
+}
+/**
+ * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets
+ * it, so no lane takes another target and no retry is made. Requests in flight get a short grace
+ * to answer (a revalidation that happened should be reported as one), then they are cut.
+ */
+function onCancel(options, state) {
+    const { signal } = options;
+    const inFlight = new AbortController();
+    let grace;
+    let wake;
+    const woken = new Promise((r) => (wake = r));
+    const cancel = () => {
+        state.stopReason ??= `the run was cancelled (${String(signal?.reason)})`;
+        wake();
+        grace = setTimeout(() => inFlight.abort(), options.graceMs ?? CANCEL_GRACE_MS);
+    };
+    if (signal?.aborted)
+        cancel();
+    else
+        signal?.addEventListener('abort', cancel, { once: true });
+    // A wait's timer is cleared when it ends early, so it cannot hold the process open.
+    const timerSleep = (ms) => new Promise((r) => {
+        const t = setTimeout(r, ms);
+        void woken.then(() => {
+            clearTimeout(t);
+            r();
+        });
+    });
+    return {
+        inFlight: inFlight.signal,
+        sleep: options.sleep ? (ms) => Promise.race([options.sleep(ms), woken]) : timerSleep,
+        dispose: () => {
+            clearTimeout(grace);
+            signal?.removeEventListener('abort', cancel);
+        },
+    };
 }
 function skipReason(state, options, now) {
     if (state.stopReason !== undefined)
@@ -13583,10 +13643,10 @@ function skipReason(state, options, now) {
 function deadlineText(options) {
     return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
 }
-async function deliverOne(target, options, redact, state, afterFirstAttempt) {
+async function deliverOne(target, options, redact, state, cancelled, afterFirstAttempt) {
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
-    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const sleep = cancelled.sleep;
     const started = now();
     const label = `${target.type} ${target.value}`;
     let attempts = 0;
@@ -13628,6 +13688,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
             timeoutMs,
             clippedByDeadline: timeoutMs < options.timeoutMs,
             redact,
+            cancel: cancelled.inFlight,
+            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
         });
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
         const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
@@ -13692,6 +13754,8 @@ function describeOutcome(outcome) {
             return `timed out after ${outcome.ms} ms`;
         case 'deadline':
             return 'cut short by the run deadline';
+        case 'cancelled':
+            return 'cut short: the run was cancelled';
     }
 }
 
@@ -14257,6 +14321,7 @@ async function runEngine(settings, context, log, report) {
             deadline: Date.now() + budget,
             deadlineNote,
             onDelivery: (d) => log.info(deliveryLine(d)),
+            ...(context.signal ? { signal: context.signal } : {}),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
     });
@@ -14489,6 +14554,8 @@ const SUMMARY_BUDGET = SUMMARY_LIMIT - 32 * 1024;
 const RESERVE = 16 * 1024;
 /** How the run ends: one function for the action and the command, so both say the same. */
 function conclude(report, failOnError) {
+    if (report.cancelled)
+        return concludeCancelled(report, report.cancelled);
     if (report.fatal)
         return { exitCode: 1, error: report.fatal };
     const c = countResults(report);
@@ -14500,6 +14567,16 @@ function conclude(report, failOnError) {
     if (failOnError)
         return { exitCode: 1, info, error: message };
     return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+}
+/** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
+function concludeCancelled(report, signal) {
+    const c = countResults(report);
+    // Targets the run never got to (it was stopped before delivery) count as not sent.
+    const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
+    const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
+    const known = report.mapping !== undefined;
+    const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+    return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
 }
 /** The summary's lines, counted in bytes as they are added, so it can stay within its budget. */
 class Page {
@@ -14552,6 +14629,10 @@ function renderSummary(report, options = {}) {
     const targets = report.mapping?.targets ?? [];
     const page = new Page(options.budget ?? SUMMARY_BUDGET);
     page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+    if (report.cancelled) {
+        const verdict = concludeCancelled(report, report.cancelled);
+        page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
+    }
     if (report.fatal)
         page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, report_MESSAGE_LIMIT))}`, '');
     // Counts at a glance: the one line a reader needs when everything went well.

@@ -32,6 +32,8 @@ export interface RunContext {
   repository?: string;
   apiUrl?: string;
   serverUrl?: string;
+  /** Aborted when the run is cancelled: nothing new is sent (see delivery/send.ts). */
+  signal?: AbortSignal;
 }
 
 const LIST_LIMIT = 200;
@@ -108,6 +110,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
       deadline: Date.now() + budget,
       deadlineNote,
       onDelivery: (d) => log.info(deliveryLine(d)),
+      ...(context.signal ? { signal: context.signal } : {}),
       ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
   });

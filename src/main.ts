@@ -6,6 +6,7 @@
 // The runner's protocol without @actions/core's start-up cost: see runner.ts.
 import * as core from './runner.js';
 import { readFile } from 'node:fs/promises';
+import { cancelOnSignals, untilCancelled } from './cancel.js';
 import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { readSettings } from './inputs-actions.js';
@@ -20,6 +21,7 @@ const actionsLog: Logger = {
 };
 
 export async function run(): Promise<void> {
+  const cancellation = cancelOnSignals();
   const report: RunReport = { dryRun: false, deliveries: [], warnings: [] };
   let redact = (text: string) => text;
   let failOnError = true;
@@ -34,11 +36,13 @@ export async function run(): Promise<void> {
       repository: process.env.GITHUB_REPOSITORY || undefined,
       apiUrl: process.env.GITHUB_API_URL || undefined,
       serverUrl: process.env.GITHUB_SERVER_URL || undefined,
+      signal: cancellation.signal,
     };
-    await runEngine(settings, context, actionsLog, report);
+    await untilCancelled(runEngine(settings, context, actionsLog, report), cancellation.signal);
   } catch (error) {
     report.fatal = redact(error instanceof Error ? error.message : String(error));
   } finally {
+    report.cancelled = cancellation.reason;
     const outputsProblem = await writeReport(report);
     const verdict = conclude(report, failOnError);
     if (verdict.info) core.info(logLine(verdict.info));
@@ -46,6 +50,9 @@ export async function run(): Promise<void> {
     if (verdict.error) core.setFailed(annotation(verdict.error));
     if (outputsProblem) core.setFailed(annotation(outputsProblem));
   }
+  // A cancelled run has written its report; a stage it abandoned (a git fetch, an API request)
+  // must not keep the process alive until the runner kills it.
+  if (cancellation.reason) process.exit();
 }
 
 async function readEventPayload(): Promise<unknown> {

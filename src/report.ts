@@ -20,6 +20,8 @@ export interface RunReport {
   fatal?: string;
   /** Endpoint shown to people: origin and path only. */
   endpoint?: string;
+  /** The signal that cancelled the run (SIGINT, SIGTERM), when one did. */
+  cancelled?: string;
 }
 
 export interface FailedEntry {
@@ -111,6 +113,7 @@ export interface Verdict {
 
 /** How the run ends: one function for the action and the command, so both say the same. */
 export function conclude(report: RunReport, failOnError: boolean): Verdict {
+  if (report.cancelled) return concludeCancelled(report, report.cancelled);
   if (report.fatal) return { exitCode: 1, error: report.fatal };
   const c = countResults(report);
   const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
@@ -119,6 +122,17 @@ export function conclude(report: RunReport, failOnError: boolean): Verdict {
   const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
   if (failOnError) return { exitCode: 1, info, error: message };
   return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+}
+
+/** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
+function concludeCancelled(report: RunReport, signal: string): Verdict {
+  const c = countResults(report);
+  // Targets the run never got to (it was stopped before delivery) count as not sent.
+  const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
+  const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
+  const known = report.mapping !== undefined;
+  const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+  return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
 }
 
 export interface SummaryOptions {
@@ -181,6 +195,10 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   const targets = report.mapping?.targets ?? [];
   const page = new Page(options.budget ?? SUMMARY_BUDGET);
   page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+  if (report.cancelled) {
+    const verdict = concludeCancelled(report, report.cancelled);
+    page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
+  }
   if (report.fatal) page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, MESSAGE_LIMIT))}`, '');
 
   // Counts at a glance: the one line a reader needs when everything went well.

@@ -1,7 +1,8 @@
 /**
  * The report always arrives: the job summary stays under GitHub's 1 MiB per step however big the
- * run, and outputs or a summary that cannot be written do not take the rest of the report with
- * them. The bundled action as a whole process, against receivers on 127.0.0.1.
+ * run, outputs or a summary that cannot be written do not take the rest of the report with
+ * them, and a cancelled run (SIGINT, SIGTERM) still writes what it did. The bundled action as a
+ * whole process, against receivers on 127.0.0.1.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../src/report.js';
 import { runAction, type ActionRun } from './helpers/action.js';
 import { foreignCommands } from './helpers/commands.js';
-import { json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
+import { hang, json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
 import { tempDir } from './helpers/git.js';
 
 const SECRET = 'report-arrives-secret';
@@ -176,3 +177,71 @@ function readOnlyOutput(dir: string): { env: Record<string, string>; user?: { ui
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('cancellation: SIGINT or SIGTERM mid-delivery', () => {
+  /** Runs the action against `server`, and signals it once the server has seen `after` requests. */
+  async function cancelled(server: FaultServer, signal: NodeJS.Signals, after: number, inputs: Record<string, string>) {
+    let signalledAt = 0;
+    let endedAt = 0;
+    const run = await runAction({
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+      inputs: { endpoint: server.url, secret: SECRET, ...inputs },
+      timeoutMs: 30_000,
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (server.requests.length < after) return;
+          clearInterval(poll);
+          signalledAt = Date.now();
+          child.kill(signal);
+        }, 5);
+        child.on('exit', () => {
+          clearInterval(poll);
+          endedAt = Date.now();
+        });
+      },
+    });
+    return { run, signalledAt, endedAt };
+  }
+
+  const tags = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+
+  it('SIGINT: nothing new is sent, requests in flight finish within the grace, and the report says what was done', async () => {
+    // Each reply takes 300 ms: well within the grace, so the requests in flight are confirmed.
+    const server = await serve((ex) => setTimeout(() => ok(ex), 300));
+    const { run, signalledAt, endedAt } = await cancelled(server, 'SIGINT', 3, { tags: tags.join(','), concurrency: '2' });
+    const sent = server.requests.length;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(signalledAt).toBeGreaterThan(0);
+    // Ended on its own, long before the 40 targets could have been sent at 2 × 300 ms.
+    expect(endedAt - signalledAt).toBeLessThan(5000);
+    expect(sent).toBeLessThan(10);
+    expect(run.outputs.revalidated).toBe(String(sent));
+    const failed = failedOf(run);
+    expect(failed).toHaveLength(40 - sent);
+    expect(failed.every((f) => f.error === 'not sent: the run was cancelled (SIGINT)' && f.status === null)).toBe(true);
+    expect(run.stdout).toContain(`cancelled: ${sent} revalidated, 0 failed, ${40 - sent} not sent`);
+    expect(run.stdout).toContain(`::error::the run was cancelled (SIGINT): ${40 - sent} of 40 target(s) were not revalidated`);
+    expect(run.summary).toContain(`> **Cancelled** (SIGINT): ${sent} revalidated, 0 failed, ${40 - sent} not sent.`);
+    expect(run.summary).toContain(`### ❌ Not revalidated (${40 - sent})`);
+    expect(JSON.parse(run.outputs.tags ?? '[]')).toHaveLength(40);
+  });
+
+  it('SIGTERM while the endpoint never answers: requests in flight are cut after the grace and reported as such', async () => {
+    // The first target goes alone (its answer opens the other lanes), so one request is in flight.
+    const server = await serve(hang);
+    const { run, signalledAt, endedAt } = await cancelled(server, 'SIGTERM', 1, { tags: tags.join(','), concurrency: '2', timeout: '60' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    expect(endedAt - signalledAt).toBeLessThan(5000);
+    expect(server.requests).toHaveLength(1);
+    const failed = failedOf(run);
+    expect(failed).toHaveLength(40);
+    expect(failed[0]).toEqual({ type: 'tag', value: 't00', status: null, error: 'cut short: the run was cancelled and no reply came within 1 s (the site may still have revalidated it)' });
+    expect(failed.slice(1).every((f) => f.error === 'not sent: the run was cancelled (SIGTERM)')).toBe(true);
+    expect(run.stdout).toContain('cancelled: 0 revalidated, 1 failed, 39 not sent');
+    expect(run.outputs.revalidated).toBe('0');
+    expect(run.summary).toContain('> **Cancelled** (SIGTERM): 0 revalidated, 1 failed, 39 not sent.');
+  });
+});
