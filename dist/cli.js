@@ -12439,6 +12439,7 @@ class ChangesError extends Error {
 
 
 
+
 class GitError extends Error {
     name = 'GitError';
 }
@@ -12501,7 +12502,7 @@ async function checkoutState(cwd, repository, serverUrl = 'https://github.com', 
     }
     const origin = await originQuery;
     if (r.code !== 0)
-        return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+        return { ok: false, reason: `${cwd} is not a git checkout (${gitMessage(r.stderr) || `git exited with ${r.code}`})` };
     const [inside, root] = r.stdout.split('\n');
     if (inside !== 'true' || !root)
         return { ok: false, reason: `${cwd} is not inside a git work tree` };
@@ -12601,7 +12602,7 @@ class GitSource {
         const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
         const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
         if (r.code !== 0) {
-            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${gitMessage(r.stderr) || `git exited with ${r.code}`}`, true);
         }
         this.fetched.push(spec);
     }
@@ -12640,7 +12641,7 @@ class GitSource {
         const full = await this.resolve(id);
         const r = await this.git(['cat-file', 'commit', full]);
         if (r.code !== 0)
-            throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+            throw new UnreadableCommit(full, 'git', gitMessage(r.stderr));
         return parseCommit(full, r.stdout);
     }
     async ancestor(id, n) {
@@ -12670,7 +12671,7 @@ class GitSource {
         if (r.code === 1 && r.stdout.trim() === '')
             return undefined;
         if (r.code !== 0)
-            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
         return r.stdout.trim();
     }
     async diff(base, head) {
@@ -12685,7 +12686,7 @@ class GitSource {
         }
         const r = await this.git(diffArgs(from, to));
         if (r.code !== 0)
-            throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+            throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
         return parseNameStatus(r.stdout);
     }
     /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
@@ -12693,7 +12694,7 @@ class GitSource {
         if (!this.emptyTree) {
             const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
             if (r.code !== 0)
-                throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+                throw new GitError(`cannot write the empty tree: ${gitMessage(r.stderr)}`);
             this.emptyTree = r.stdout.trim();
         }
         return this.emptyTree;
@@ -12766,9 +12767,20 @@ function parseNameStatus(output) {
     }
     return files;
 }
-function lastLine(text) {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    return lines[lines.length - 1] ?? '';
+/**
+ * What git said, for a message: its `fatal:` and `error:` lines, which say what went wrong (the
+ * lines after them are advice for a terminal: "Please make sure you have the correct access
+ * rights"), or the last line when it has none. Escaped, and any URL without its credentials.
+ */
+function gitMessage(stderr) {
+    const lines = stderr
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const meaningful = lines.filter((l) => /^(fatal|error):/i.test(l));
+    const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
+    // Without git's closing full stop: the message goes on after it.
+    return chosen.map((l) => text_printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/changes/api.ts
@@ -12783,6 +12795,7 @@ function lastLine(text) {
  *
  * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
  */
+
 
 
 
@@ -13082,7 +13095,8 @@ function statusOf(e) {
 }
 function messageOf(e) {
     const status = statusOf(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // A network error names the URL it asked: never with credentials in it.
+    const message = withoutCredentials(e instanceof Error ? e.message : String(e));
     // Octokit reports its own abort as a 500; it is no reply at all.
     if (/aborted due to timeout/i.test(message))
         return `the GitHub API did not answer in time (${message})`;
@@ -13262,6 +13276,7 @@ function explain(e) {
  */
 
 
+
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 // Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
 // failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
@@ -13299,7 +13314,7 @@ function judge(outcome, context) {
         };
     }
     if (status >= 300 && status < 400) {
-        const where = outcome.location !== undefined ? `to ${policy_clip(outcome.location, 300)}` : 'without a Location header';
+        const where = outcome.location !== undefined ? `to ${policy_clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
         const why = outcome.tooManyRedirects
             ? `after ${outcome.redirects} same-origin redirects, stopped`
             : status === 307 || status === 308
@@ -14490,11 +14505,11 @@ function parseSettings(raw) {
         failOnError: s['fail-on-error'],
     };
 }
-/** The value as given, for the message: escaped, and cut when long. */
+/** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
-    return ` (got "${text_printable(clip(value.trim(), 80))}")`;
+    return ` (got "${text_printable(clip(withoutCredentials(value.trim()), 80))}")`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts

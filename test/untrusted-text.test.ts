@@ -238,6 +238,17 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
     });
   });
 
+  it('an endpoint with a user name and password: refused before anything is sent, and shown without them', async () => {
+    await serve(ok, async (server) => {
+      const endpoint = server.url.replace('http://', 'http://deploy:hunter2@');
+      const run = await runAction({ node, eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint, secret: SECRET, tags: 'a' } });
+      expect(run.code).toBe(1);
+      expect(server.requests).toEqual([]);
+      expect(run.stdout).toContain(`::error::input \`endpoint\` must not carry a user name or password; use \`secret\` (got "${server.url}")`);
+      expect(run.stdout + run.stderr + run.summary).not.toMatch(/hunter2|deploy/);
+    });
+  });
+
   it('an endpoint whose error replies hold line breaks, escape sequences and commands', async () => {
     const handler: Handler = (ex) => {
       if (ex.request.target === 'tag json') return json(ex, 400, { error: 'bad\n::error::forged\u001b[2J ##[add-mask]secret\u2028::notice::x' });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { lazy } from '../lazy.js';
+import { withoutCredentials } from '../text.js';
 
 export type Outcome =
   | {
@@ -80,7 +81,7 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
     };
   }
   if (status >= 300 && status < 400) {
-    const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+    const where = outcome.location !== undefined ? `to ${clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
     const why = outcome.tooManyRedirects
       ? `after ${outcome.redirects} same-origin redirects, stopped`
       : status === 307 || status === 308
