@@ -11,7 +11,9 @@ import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../src/report.js';
 import { runAction, type ActionRun } from './helpers/action.js';
 import { foreignCommands } from './helpers/commands.js';
 import { hang, json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
-import { tempDir } from './helpers/git.js';
+import { pushPayload } from './helpers/changes.js';
+import { tempDir, TestRepo } from './helpers/git.js';
+import { startApiReplay } from './helpers/github-api.js';
 
 const SECRET = 'report-arrives-secret';
 const servers: FaultServer[] = [];
@@ -243,5 +245,47 @@ describe('cancellation: SIGINT or SIGTERM mid-delivery', () => {
     expect(run.stdout).toContain('cancelled: 0 revalidated, 1 failed, 39 not sent');
     expect(run.outputs.revalidated).toBe('0');
     expect(run.summary).toContain('> **Cancelled** (SIGTERM): 0 revalidated, 1 failed, 39 not sent.');
+  });
+
+  it('SIGINT while the changes are still being read (a stalled API): that stage is abandoned, and the report says so', async () => {
+    const repo = TestRepo.create();
+    repo.write({ 'content/blog/a.md': '1' });
+    const before = repo.commit();
+    repo.write({ 'content/blog/a.md': '2' });
+    const after = repo.commit();
+    const api = await startApiReplay({ repo: repo.dir, token: 'ghs_cancel', stallOn: '/compare/' });
+    try {
+      let signalledAt = 0;
+      let endedAt = 0;
+      const run = await runAction({
+        event: pushPayload(before, after),
+        workspace: tempDir('no-checkout-'),
+        inputs: { endpoint: 'http://127.0.0.1:9/never', secret: SECRET, 'github-token': 'ghs_cancel', mapping: '- files: content/blog/[slug].md\n  paths: "/blog/[slug]"\n' },
+        env: { GITHUB_REPOSITORY: 'octo-org/content', GITHUB_API_URL: api.url },
+        timeoutMs: 30_000,
+        onSpawn: (child) => {
+          const poll = setInterval(() => {
+            if (!api.requests.some((r) => r.url.includes('/compare/'))) return;
+            clearInterval(poll);
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }, 5);
+          child.on('exit', () => {
+            clearInterval(poll);
+            endedAt = Date.now();
+          });
+        },
+      });
+      expect(signalledAt).toBeGreaterThan(0);
+      expect(endedAt - signalledAt).toBeLessThan(5000);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toContain('cancelled: 0 revalidated, 0 failed, 0 not sent');
+      expect(run.stdout).toContain('::error::the run was cancelled (SIGINT): it stopped before the targets were known, and nothing was sent');
+      expect(run.outputs).toMatchObject({ 'changed-files': '[]', revalidated: '0', failed: '[]' });
+      expect(run.summary).toContain('> **Cancelled** (SIGINT)');
+    } finally {
+      await api.close();
+    }
   });
 });
