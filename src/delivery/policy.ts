@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { lazy } from '../lazy.js';
+import { withoutCredentials } from '../text.js';
 
 export type Outcome =
   | {
@@ -24,7 +25,9 @@ export type Outcome =
   | { kind: 'network'; message: string }
   | { kind: 'timeout'; ms: number }
   /** The run deadline, not the per-request timeout, cut the attempt short. */
-  | { kind: 'deadline' };
+  | { kind: 'deadline' }
+  /** The run was cancelled and the request had no reply by the end of the grace it was given. */
+  | { kind: 'cancelled'; graceMs: number };
 
 export type Verdict =
   | { action: 'success' }
@@ -57,6 +60,9 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
   if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
   if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+  if (outcome.kind === 'cancelled') {
+    return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+  }
   const { status } = outcome;
   const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
   const suffix = serverSays ? `: ${serverSays}` : '';
@@ -75,7 +81,7 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
     };
   }
   if (status >= 300 && status < 400) {
-    const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+    const where = outcome.location !== undefined ? `to ${clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
     const why = outcome.tooManyRedirects
       ? `after ${outcome.redirects} same-origin redirects, stopped`
       : status === 307 || status === 308

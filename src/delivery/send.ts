@@ -39,7 +39,14 @@ export interface DeliveryOptions {
   onDelivery?: (delivery: Delivery) => void;
   /** Per-attempt detail for the debug log; every line is already redacted. */
   debug?: (line: string) => void;
+  /** Aborted (with the signal's name as its reason) when the run is cancelled. */
+  signal?: AbortSignal;
+  /** After a cancellation, how long requests in flight may still take; then they are cut. */
+  graceMs?: number;
 }
+
+/** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
+export const CANCEL_GRACE_MS = 1000;
 
 /** Shared state of one run: why sending stopped, and until when everyone holds off. */
 interface RunState {
@@ -55,12 +62,13 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
   const results: Delivery[] = new Array(targets.length);
   const redact = redactor(options.secret);
   const state: RunState = { pauseUntil: 0 };
+  const cancelled = onCancel(options, state);
   // The first target's first answer comes before anything else is sent: a refused secret then
   // costs the site one request, not `concurrency` of them, and the first connection is warm.
   let openGate!: () => void;
   const firstAnswer = new Promise<void>((resolve) => (openGate = resolve));
   let next = 0;
-  const worker = async (lane: number) => {
+  const worker = async (lane: number, cancelled: Cancelled) => {
     if (lane > 0) await firstAnswer;
     while (next < targets.length) {
       const index = next++;
@@ -68,15 +76,64 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
       const skip = skipReason(state, options, now());
       const delivery = skip !== undefined
         ? { target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip }
-        : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
+        : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
       results[index] = delivery;
       options.onDelivery?.(delivery);
     }
     openGate(); // in case there was nothing for lane 0 to open it with
   };
   const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
-  await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+  try {
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
+  } finally {
+    cancelled.dispose();
+  }
   return results;
+}
+
+interface Cancelled {
+  /** Aborted once the grace after a cancellation is over: requests still in flight are cut. */
+  inFlight: AbortSignal;
+  /** Resolves at once when the run is cancelled: waits (backoff, Retry-After) end early. */
+  sleep(ms: number): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets
+ * it, so no lane takes another target and no retry is made. Requests in flight get a short grace
+ * to answer (a revalidation that happened should be reported as one), then they are cut.
+ */
+function onCancel(options: DeliveryOptions, state: RunState): Cancelled {
+  const { signal } = options;
+  const inFlight = new AbortController();
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  let wake!: () => void;
+  const woken = new Promise<void>((r) => (wake = r));
+  const cancel = () => {
+    state.stopReason ??= `the run was cancelled (${String(signal?.reason)})`;
+    wake();
+    grace = setTimeout(() => inFlight.abort(), options.graceMs ?? CANCEL_GRACE_MS);
+  };
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener('abort', cancel, { once: true });
+  // A wait's timer is cleared when it ends early, so it cannot hold the process open.
+  const timerSleep = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      void woken.then(() => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  return {
+    inFlight: inFlight.signal,
+    sleep: options.sleep ? (ms) => Promise.race([(options.sleep as (ms: number) => Promise<void>)(ms), woken]) : timerSleep,
+    dispose: () => {
+      clearTimeout(grace);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 function skipReason(state: RunState, options: DeliveryOptions, now: number): string | undefined {
@@ -94,11 +151,12 @@ async function deliverOne(
   options: DeliveryOptions,
   redact: (text: string) => string,
   state: RunState,
+  cancelled: Cancelled,
   afterFirstAttempt: (() => void) | undefined,
 ): Promise<Delivery> {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = cancelled.sleep;
   const started = now();
   const label = `${target.type} ${target.value}`;
   let attempts = 0;
@@ -140,6 +198,8 @@ async function deliverOne(
       timeoutMs,
       clippedByDeadline: timeoutMs < options.timeoutMs,
       redact,
+      cancel: cancelled.inFlight,
+      graceMs: options.graceMs ?? CANCEL_GRACE_MS,
     });
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
     const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
@@ -203,5 +263,7 @@ function describeOutcome(outcome: Outcome): string {
       return `timed out after ${outcome.ms} ms`;
     case 'deadline':
       return 'cut short by the run deadline';
+    case 'cancelled':
+      return 'cut short: the run was cancelled';
   }
 }
