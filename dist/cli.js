@@ -14533,17 +14533,58 @@ function failureAnnotations(report, max = MAX_ANNOTATIONS) {
         return lines;
     const shown = lines.slice(0, max - 1);
     const more = entries.length - shown.length;
-    return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+    return [...shown, `${more} more targets were not revalidated; the job summary counts them and the log has a line for each`];
 }
-function buildOutputs(report) {
+/**
+ * GitHub keeps at most 1 MB per step output: a larger one breaks every `${{ steps.x.outputs.y }}`
+ * that reads it. The JSON lists are cut to the entries that fit, and the cut is said.
+ */
+const OUTPUT_LIMIT_BYTES = 1_000_000;
+/** The step's outputs; each JSON list at most `limitBytes` (the command line passes Infinity). */
+function buildOutputs(report, limitBytes = OUTPUT_LIMIT_BYTES) {
     const targets = report.mapping?.targets ?? [];
-    return {
-        'changed-files': JSON.stringify((report.changes?.files ?? []).map((f) => f.path)),
-        paths: JSON.stringify(targets.filter((t) => t.type === 'path').map((t) => t.value)),
-        tags: JSON.stringify(targets.filter((t) => t.type === 'tag').map((t) => t.value)),
-        revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
-        failed: JSON.stringify(failedEntries(report)),
+    const lists = {
+        'changed-files': (report.changes?.files ?? []).map((f) => f.path),
+        paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
+        tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
+        failed: failedEntries(report),
     };
+    const values = {};
+    const cuts = [];
+    for (const [name, items] of Object.entries(lists)) {
+        const { json, kept } = jsonListWithin(items, limitBytes);
+        values[name] = json;
+        if (kept < items.length)
+            cuts.push({ name, kept, total: items.length });
+    }
+    return {
+        values: {
+            'changed-files': values['changed-files'] ?? '[]',
+            paths: values.paths ?? '[]',
+            tags: values.tags ?? '[]',
+            revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
+            failed: values.failed ?? '[]',
+        },
+        cuts,
+    };
+}
+/** The longest prefix of `items` whose JSON array is at most `limitBytes` (UTF-8). */
+function jsonListWithin(items, limitBytes) {
+    const parts = [];
+    let bytes = 2; // the brackets
+    for (const item of items) {
+        const part = JSON.stringify(item);
+        const added = Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes + added > limitBytes)
+            break;
+        parts.push(part);
+        bytes += added;
+    }
+    return { json: `[${parts.join(',')}]`, kept: parts.length };
+}
+/** The warning for an output cut to GitHub's limit. */
+function cutNote(cut) {
+    return `output \`${cut.name}\` lists the first ${cut.kept} of ${cut.total} entries: GitHub keeps at most 1 MB per step output; the log and the job summary count them all`;
 }
 function countResults(report) {
     const d = report.deliveries;
@@ -14679,7 +14720,7 @@ function renderSummary(report, options = {}) {
         addRows(page, 3, problems.length, (i) => {
             const p = problems[i];
             return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
-        }, 'the `failed` output lists every one, and the log has a line for each');
+        }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
         page.push('');
     }
     if (report.warnings.length > 0) {
@@ -14706,7 +14747,7 @@ function renderSummary(report, options = {}) {
             const d = rows[i];
             const sent = d.status !== 'dry-run' && d.attempts > 0;
             return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
-        }, 'the `paths` and `tags` outputs list every target');
+        }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
         page.push(...(folded ? ['', '</details>', ''] : ['']));
     }
     const perFile = report.mapping?.perFile ?? [];
@@ -14724,13 +14765,13 @@ function renderSummary(report, options = {}) {
                 const produced = f.targets.slice(0, TARGETS_PER_FILE).map(targetKey).join(', ');
                 const more = f.targets.length > TARGETS_PER_FILE ? `, \u2026 ${f.targets.length - TARGETS_PER_FILE} more` : '';
                 return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
-            }, 'the `changed-files` output lists every file');
+            }, 'the `changed-files` output lists them (up to GitHub\u2019s 1 MB per output)');
             page.push('');
         }
         if (unmatched.length > 0) {
             const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
             const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`;
-            page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists every file)`, '');
+            page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
         }
         page.push('</details>', '');
     }
@@ -14935,7 +14976,8 @@ async function main(io) {
         }
     }
     if (values.json) {
-        const outputs = buildOutputs(report);
+        // No output limit here: the command's JSON goes to stdout, not to GitHub.
+        const outputs = buildOutputs(report, Infinity).values;
         io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
     }
     const verdict = conclude(report, failOnError);

@@ -170,7 +170,8 @@ export async function main(io: CliIo): Promise<number> {
     }
   }
   if (values.json) {
-    const outputs = buildOutputs(report);
+    // No output limit here: the command's JSON goes to stdout, not to GitHub.
+    const outputs = buildOutputs(report, Infinity).values;
     io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
   }
   const verdict = conclude(report, failOnError);

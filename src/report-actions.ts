@@ -3,7 +3,7 @@
  * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
  */
 import * as core from '@actions/core';
-import { buildOutputs, failureAnnotations, renderSummary, type RunReport } from './report.js';
+import { buildOutputs, cutNote, failureAnnotations, renderSummary, type RunReport } from './report.js';
 import { annotation } from './text.js';
 
 /**
@@ -12,8 +12,9 @@ import { annotation } from './text.js';
  * do not stop the rest: the message saying so is returned, for the step to fail with it.
  */
 export async function writeReport(report: RunReport): Promise<string | undefined> {
-  const outputsProblem = writeOutputs(buildOutputs(report));
-  for (const w of report.warnings) core.warning(annotation(w));
+  const outputs = buildOutputs(report);
+  const outputsProblem = writeOutputs(outputs.values);
+  for (const w of [...report.warnings, ...outputs.cuts.map(cutNote)]) core.warning(annotation(w));
   for (const line of failureAnnotations(report)) core.error(annotation(line), { title: 'isr-revalidate: not revalidated' });
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {

@@ -52,18 +52,72 @@ export function failureAnnotations(report: RunReport, max = MAX_ANNOTATIONS): st
   if (lines.length <= max) return lines;
   const shown = lines.slice(0, max - 1);
   const more = entries.length - shown.length;
-  return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+  return [...shown, `${more} more targets were not revalidated; the job summary counts them and the log has a line for each`];
 }
 
-export function buildOutputs(report: RunReport): Record<string, string> {
+/**
+ * GitHub keeps at most 1 MB per step output: a larger one breaks every `${{ steps.x.outputs.y }}`
+ * that reads it. The JSON lists are cut to the entries that fit, and the cut is said.
+ */
+export const OUTPUT_LIMIT_BYTES = 1_000_000;
+
+/** A JSON list output cut to fit: `kept` of `total` entries. */
+export interface OutputCut {
+  name: string;
+  kept: number;
+  total: number;
+}
+
+export interface Outputs {
+  values: Record<string, string>;
+  cuts: OutputCut[];
+}
+
+/** The step's outputs; each JSON list at most `limitBytes` (the command line passes Infinity). */
+export function buildOutputs(report: RunReport, limitBytes = OUTPUT_LIMIT_BYTES): Outputs {
   const targets = report.mapping?.targets ?? [];
-  return {
-    'changed-files': JSON.stringify((report.changes?.files ?? []).map((f) => f.path)),
-    paths: JSON.stringify(targets.filter((t) => t.type === 'path').map((t) => t.value)),
-    tags: JSON.stringify(targets.filter((t) => t.type === 'tag').map((t) => t.value)),
-    revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
-    failed: JSON.stringify(failedEntries(report)),
+  const lists: Record<string, unknown[]> = {
+    'changed-files': (report.changes?.files ?? []).map((f) => f.path),
+    paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
+    tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
+    failed: failedEntries(report),
   };
+  const values: Record<string, string> = {};
+  const cuts: OutputCut[] = [];
+  for (const [name, items] of Object.entries(lists)) {
+    const { json, kept } = jsonListWithin(items, limitBytes);
+    values[name] = json;
+    if (kept < items.length) cuts.push({ name, kept, total: items.length });
+  }
+  return {
+    values: {
+      'changed-files': values['changed-files'] ?? '[]',
+      paths: values.paths ?? '[]',
+      tags: values.tags ?? '[]',
+      revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
+      failed: values.failed ?? '[]',
+    },
+    cuts,
+  };
+}
+
+/** The longest prefix of `items` whose JSON array is at most `limitBytes` (UTF-8). */
+function jsonListWithin(items: unknown[], limitBytes: number): { json: string; kept: number } {
+  const parts: string[] = [];
+  let bytes = 2; // the brackets
+  for (const item of items) {
+    const part = JSON.stringify(item);
+    const added = Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+    if (bytes + added > limitBytes) break;
+    parts.push(part);
+    bytes += added;
+  }
+  return { json: `[${parts.join(',')}]`, kept: parts.length };
+}
+
+/** The warning for an output cut to GitHub's limit. */
+export function cutNote(cut: OutputCut): string {
+  return `output \`${cut.name}\` lists the first ${cut.kept} of ${cut.total} entries: GitHub keeps at most 1 MB per step output; the log and the job summary count them all`;
 }
 
 export interface Counts {
@@ -237,7 +291,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
         const p = problems[i] as FailedEntry;
         return `| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
       },
-      'the `failed` output lists every one, and the log has a line for each',
+      'the log has a line for each, and the `failed` output lists them (up to GitHub’s 1 MB per output)',
     );
     page.push('');
   }
@@ -271,7 +325,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
         const sent = d.status !== 'dry-run' && d.attempts > 0;
         return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
       },
-      'the `paths` and `tags` outputs list every target',
+      'the `paths` and `tags` outputs list them (up to GitHub’s 1 MB per output)',
     );
     page.push(...(folded ? ['', '</details>', ''] : ['']));
   }
@@ -299,14 +353,14 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
           const more = f.targets.length > TARGETS_PER_FILE ? `, … ${f.targets.length - TARGETS_PER_FILE} more` : '';
           return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
         },
-        'the `changed-files` output lists every file',
+        'the `changed-files` output lists them (up to GitHub’s 1 MB per output)',
       );
       page.push('');
     }
     if (unmatched.length > 0) {
       const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
       const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`;
-      page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists every file)`, '');
+      page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`, '');
     }
     page.push('</details>', '');
   }

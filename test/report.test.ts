@@ -102,7 +102,7 @@ describe('job summary: a partial failure', () => {
   it('fails the run, or only warns with fail-on-error off', () => {
     expect(conclude(report, true)).toEqual({ exitCode: 1, info: '9 revalidated, 2 failed, 0 not sent', error: '2 of 11 target(s) were not revalidated' });
     expect(conclude(report, false)).toMatchObject({ exitCode: 0, warning: '2 of 11 target(s) were not revalidated (fail-on-error is false)' });
-    expect(JSON.parse(buildOutputs(report).failed ?? '')).toEqual([
+    expect(JSON.parse(buildOutputs(report).values.failed ?? '')).toEqual([
       { type: 'path', value: '/blog/old-news', status: 500, error: 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)' },
       { type: 'tag', value: 'authors', status: 400, error: 'HTTP 400: "Invalid type"' },
     ]);
