@@ -83,6 +83,65 @@ describe('patterns', () => {
   });
 });
 
+describe('patterns: what the linear-time matcher decides where picomatch was inconsistent', () => {
+  it('every character but the glob ones is itself: + $ ( ) | ^', () => {
+    expect(compilePattern('c++/[slug].md').match('c++/a.md')).toEqual({ slug: 'a' });
+    expect(compilePattern('{a,b}+.md').match('a+.md')).toEqual({});
+    expect(compilePattern('{a,b}+.md').match('aa.md')).toBeUndefined();
+    expect(compilePattern('$$*').match('$$x')).toEqual({});
+    expect(compilePattern('about (old).md').match('about (old).md')).toEqual({});
+    expect(compilePattern('a|b^c').match('a|b^c')).toEqual({});
+    expect(compilePattern('a\\*b').match('a*b')).toEqual({});
+    expect(compilePattern('a\\*b').match('axb')).toBeUndefined();
+  });
+
+  it('`**` spans segments only as a segment of its own, and `x/**` matches x itself after a star too', () => {
+    expect(compilePattern('a/**').match('a')).toEqual({});
+    expect(compilePattern('*/**').match('a')).toEqual({});
+    expect(compilePattern('*/**').match('a/b/c')).toEqual({});
+    expect(compilePattern('**.md').match('a/b.md')).toBeUndefined();
+    expect(compilePattern('**.md').match('b.md')).toEqual({});
+    expect(compilePattern('a/***/b').match('a/x/y/b')).toBeUndefined();
+    expect(compilePattern('a/***/b').match('a/x/b')).toEqual({});
+    expect(compilePattern('a/**/**/b').match('a/b')).toEqual({});
+    expect(compilePattern('a/**/**/b').match('a/x/y/b')).toEqual({});
+  });
+
+  it('every segment matches at least one character; a star may match none', () => {
+    expect(compilePattern('a/**/{,x}').match('a')).toBeUndefined();
+    expect(compilePattern('a/**/{,x}').match('a/x')).toEqual({});
+    expect(compilePattern('*.*').match('a.')).toEqual({});
+    expect(compilePattern('post{,-draft}.md').match('post-draft.md')).toEqual({});
+    expect(compilePattern('post{,-draft}.md').match('post.md')).toEqual({});
+  });
+
+  it('? is one character, even outside the BMP; ** takes any character, newlines too', () => {
+    expect(compilePattern('v?.md').match('v😀.md')).toEqual({});
+    expect(compilePattern('[slug].md').match('😀.md')).toEqual({ slug: '😀' });
+    expect(compilePattern('a/**/[slug].md').match('a/line\nbreak/x.md')).toEqual({ slug: 'x' });
+  });
+
+  it('a name with an empty, "." or ".." segment matches nothing (git stores no such name)', () => {
+    const rest = compilePattern('content/[...rest]');
+    expect(rest.match('content/a/b')).toEqual({ rest: 'a/b' });
+    for (const name of ['content/../x', 'content/./x', 'content//x', 'content/x/', '', 'content/..']) {
+      expect(rest.match(name), name).toBeUndefined();
+      expect(rest.test(name), name).toBe(false);
+    }
+    expect(compilePattern('**').match('a/../b')).toBeUndefined();
+  });
+
+  it('refuses what it would only guess at, naming the pattern', () => {
+    expect(() => compilePattern('!content/*.md')).toThrow(/pattern "!content\/\*\.md" starts with "!": a pattern cannot be negated; list what to leave out under `exclude`/);
+    expect(() => compilePattern('content/!(draft).md')).toThrow(/uses the extglob "!\(": it is not supported/);
+    expect(() => compilePattern('content/+(a|b).md')).toThrow(/extglob "\+\("/);
+    expect(() => compilePattern('x/{1..3}.md')).toThrow(/pattern "x\/\{1\.\.3\}\.md" uses a range such as \{1\.\.3\}: ranges are not supported; list the choices, as in \{1,2,3\}/);
+    expect(() => compilePattern('x/{a,b.md')).toThrow(/unbalanced \{ or \}/);
+    expect(() => compilePattern('x/a}.md')).toThrow(/unbalanced \{ or \}/);
+    expect(compilePattern('x/{a}.md').match('x/{a}.md')).toEqual({});
+  });
+});
+
 describe('site paths', () => {
   it('are normalised: doubled and trailing slashes, index pages', () => {
     expect(normaliseSitePath('/blog//post/')).toBe('/blog/post');

@@ -80,7 +80,7 @@ function matchRule(rule: Rule, path: string): Record<string, string> | undefined
   for (const pattern of rule.files) {
     const values = pattern.match(path);
     if (!values) continue;
-    if (rule.exclude.some((e) => e.match(path))) return undefined;
+    if (rule.exclude.some((e) => e.test(path))) return undefined;
     return values;
   }
   return undefined;
