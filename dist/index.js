@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9660);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9002);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9660:
+/***/ 9002:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -198,8 +198,6 @@ function redactor(secret) {
     return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -11349,6 +11347,8 @@ function sortTargets(targets) {
     return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
@@ -18454,6 +18454,18 @@ class MappingError extends Error {
     }
 }
 const KEYS = ['files', 'exclude', 'paths', 'tags'];
+/**
+ * Rules are a few kilobytes; 1 MiB is far past any real mapping. Without a cap a 5 MB mapping
+ * took 10 s and 600 MB to parse, a 10 MB one 1.8 GB.
+ */
+const MAX_RULES_BYTES = 1024 * 1024;
+function formatBytes(bytes) {
+    if (bytes >= 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+    if (bytes >= 1024)
+        return `${(bytes / 1024).toFixed(0)} KiB`;
+    return `${bytes} bytes`;
+}
 const scalar = union([schemas_string(), schemas_number(), schemas_boolean()]).transform((v) => String(v).trim());
 const rules_oneOrMany = union([scalar, array(scalar)])
     .transform((v) => (Array.isArray(v) ? v : [v]))
@@ -18473,6 +18485,9 @@ const ruleSchema = strictObject({
  * @param origin where it came from, for messages: "input `mapping`" or "mapping-file `x.yml`"
  */
 function parseMapping(text, origin) {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_RULES_BYTES)
+        throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true });
     const lines = text.split(/\r?\n/);
@@ -18655,6 +18670,96 @@ function splitFlowItems(inner) {
     return items;
 }
 
+;// CONCATENATED MODULE: ./src/mapping/file.ts
+/**
+ * Reads `mapping-file`: a rules file in the workspace, and nothing else. The repository's
+ * content decides what this file is (a committed symlink can point anywhere), so the path is
+ * resolved to its real location first and refused unless that is inside the workspace. Only a
+ * regular file is read: a FIFO would block the job on open and a device would never end. It is
+ * opened without blocking and without following a last-moment symlink, checked again through
+ * the open handle (it may have been swapped since), and read up to the size limit only.
+ */
+
+
+
+
+class MappingFileError extends Error {
+}
+async function readMappingFile(workspace, input) {
+    const where = 'input `mapping-file`';
+    const requested = (0,external_node_path_namespaceObject.resolve)(workspace, input);
+    const root = await (0,promises_namespaceObject.realpath)(workspace).catch(() => (0,external_node_path_namespaceObject.resolve)(workspace));
+    let real;
+    try {
+        real = await (0,promises_namespaceObject.realpath)(requested);
+    }
+    catch (e) {
+        const code = e.code;
+        const shown = shortPath(root, requested);
+        if (code === 'ENOENT')
+            throw new MappingFileError(`${where}: cannot read ${shown} (no such file in the workspace; is the repository checked out?)`, { cause: e });
+        throw new MappingFileError(`${where}: cannot read ${shown}: ${code ?? String(e)}`, { cause: e });
+    }
+    if (!isInside(root, real)) {
+        throw new MappingFileError(`${where}: ${JSON.stringify(input)} resolves to ${real}, outside the workspace ${root}; the rules file must be in the repository (a symlink must not point out of it)`);
+    }
+    // Looked at before it is opened: opening a device can act on it, and a FIFO waits for a writer.
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${kindOf(before)}, not a regular file`);
+    let handle;
+    try {
+        // O_NONBLOCK: if the path became a FIFO since realpath, open returns at once instead of waiting for a writer.
+        handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
+    }
+    catch (e) {
+        throw new MappingFileError(`${where}: cannot read ${shortPath(root, real)}: ${e.code ?? String(e)}`, { cause: e });
+    }
+    try {
+        // Again through the handle: the path may have been swapped since it was looked at.
+        const opened = await handle.stat();
+        if (!opened.isFile())
+            throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${kindOf(opened)}, not a regular file`);
+        if (opened.size > MAX_RULES_BYTES) {
+            throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${formatBytes(opened.size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+        }
+        // One byte past the limit is enough to tell a file that grew since the check.
+        const buffer = Buffer.alloc(MAX_RULES_BYTES + 1);
+        let length = 0;
+        while (length < buffer.length) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+        }
+        if (length > MAX_RULES_BYTES) {
+            throw new MappingFileError(`${where}: ${shortPath(root, real)} is over ${formatBytes(MAX_RULES_BYTES)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+        }
+        return buffer.subarray(0, length).toString('utf8');
+    }
+    finally {
+        await handle.close();
+    }
+}
+function isInside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!(0,external_node_path_namespaceObject.isAbsolute)(rel) && rel !== '..' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`));
+}
+function shortPath(root, path) {
+    return isInside(root, path) ? (0,external_node_path_namespaceObject.relative)(root, path) || '.' : path;
+}
+function kindOf(stat) {
+    if (stat.isDirectory())
+        return 'a directory';
+    if (stat.isFIFO())
+        return 'a FIFO (named pipe)';
+    if (stat.isCharacterDevice() || stat.isBlockDevice())
+        return 'a device';
+    if (stat.isSocket())
+        return 'a socket';
+    return 'not a file';
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 /**
  * The engine: settings + event \u2192 RunReport, with every stage in order. It never touches
@@ -18662,7 +18767,6 @@ function splitFlowItems(inner) {
  * the report their own way. It fills `report` as it goes, so a run that stops half-way still
  * reports what it had done.
  */
-
 
 
 
@@ -18752,16 +18856,7 @@ async function loadMapping(settings, workspace) {
         return parseMapping(settings.mapping, 'input `mapping`');
     if (settings.mappingFile === undefined)
         return { rules: [], warnings: [] };
-    const file = (0,external_node_path_namespaceObject.isAbsolute)(settings.mappingFile) ? settings.mappingFile : (0,external_node_path_namespaceObject.resolve)(workspace, settings.mappingFile);
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
-    }
-    catch (e) {
-        const code = e.code;
-        throw new Error(`input \`mapping-file\`: cannot read ${(0,external_node_path_namespaceObject.relative)(workspace, file) || file}${code === 'ENOENT' ? ' (no such file in the workspace; is the repository checked out?)' : `: ${code ?? String(e)}`}`, { cause: e });
-    }
-    return parseMapping(text, `mapping-file \`${settings.mappingFile}\``);
+    return parseMapping(await readMappingFile(workspace, settings.mappingFile), `mapping-file \`${settings.mappingFile}\``);
 }
 function displayEndpoint(endpoint) {
     const url = new URL(endpoint);

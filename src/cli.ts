@@ -67,7 +67,7 @@ Usage:
 What to revalidate:
   --base <commit>          diff from this commit (a SHA or any ref git knows: main~1, v1.2.0)
   --head <commit>          diff to this commit (default: HEAD when --base is given)
-  --mapping-file <file>    rules file (YAML or JSON), relative to --cwd
+  --mapping-file <file>    rules file (YAML or JSON, at most 1 MiB) inside --cwd, relative to it
   --mapping=<yaml>         rules given inline instead of --mapping-file (with "=": YAML lists start with "-")
   --paths <list>           extra site paths, comma-separated; repeatable; always added
   --tags <list>            extra cache tags, comma-separated; repeatable; always added

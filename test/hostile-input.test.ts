@@ -4,8 +4,12 @@
  * bombs and custom tags, site paths with dot segments or a query, and a mapping that fans out
  * into more requests than anyone meant to send.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction } from './helpers/action.js';
+import { TestRepo, tempDir } from './helpers/git.js';
 import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
 
 const SECRET = 'hostile-input-secret';
@@ -45,5 +49,58 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(receivedTargets(receiver)).toEqual([{ type: 'path', value: '/en/2024/01/02/hello' }]);
+  });
+
+  describe('mapping-file stays inside the workspace', () => {
+    /** A repository whose push would send the tag `extra`; `outside` holds rules that must not be read. */
+    function setup() {
+      const outside = tempDir('isr-outside-');
+      writeFileSync(join(outside, 'rules.yml'), '- files: "**"\n  tags: read-from-outside\n');
+      const repo = TestRepo.create();
+      mkdirSync(join(repo.dir, 'rules'));
+      writeFileSync(join(repo.dir, 'rules/real.yml'), '- files: "**"\n  tags: inside\n');
+      symlinkSync(join(outside, 'rules.yml'), join(repo.dir, 'escape.yml'));
+      symlinkSync('rules/real.yml', join(repo.dir, 'inside.yml'));
+      repo.commit('rules, and a symlink pointing out of the repository');
+      return { outside, repo };
+    }
+    const inputs = (mappingFile: string) => ({ endpoint: receiver.url, secret: SECRET, 'mapping-file': mappingFile, tags: 'extra' });
+
+    it('refuses ../, an absolute path outside and a committed symlink out, naming the input and the real path', async () => {
+      const { outside, repo } = setup();
+      const realOutside = realpathSync(join(outside, 'rules.yml'));
+      const workspace = realpathSync(repo.dir);
+      for (const input of [relative(repo.dir, join(outside, 'rules.yml')), join(outside, 'rules.yml'), 'escape.yml']) {
+        if (input.endsWith('rules.yml') && !input.startsWith('/')) expect(input).toMatch(/^\.\.\//);
+        const run = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: inputs(input) });
+        expect(run.code, input).toBe(1);
+        expect(run.stdout).toContain(
+          `::error::input \`mapping-file\`: ${JSON.stringify(input)} resolves to ${realOutside}, outside the workspace ${workspace}; the rules file must be in the repository`,
+        );
+        expect(receiver.requests, input).toHaveLength(0);
+      }
+      // A symlink that stays inside is fine.
+      const inside = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: inputs('inside.yml') });
+      expect(inside.code).toBe(0);
+      expect(receivedTargets(receiver)).toEqual([{ type: 'tag', value: 'extra' }]);
+    });
+
+    it('refuses a FIFO, a directory and a file over 1 MiB without reading them', async () => {
+      const { repo } = setup();
+      execFileSync('mkfifo', [join(repo.dir, 'pipe.yml')]);
+      writeFileSync(join(repo.dir, 'big.yml'), `# ${'x'.repeat(1.5 * 1024 * 1024)}\n`);
+      const cases: Array<[string, string]> = [
+        ['pipe.yml', 'pipe.yml is a FIFO (named pipe), not a regular file'],
+        ['rules', 'rules is a directory, not a regular file'],
+        ['big.yml', 'big.yml is 1.5 MiB; the rules may be at most 1 MiB'],
+      ];
+      for (const [input, message] of cases) {
+        // Reading the FIFO would wait for a writer for ever: the run is ended after 20 s.
+        const run = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: inputs(input), timeoutMs: 20_000 });
+        expect(run.code, input).toBe(1);
+        expect(run.stdout).toContain(`::error::input \`mapping-file\`: ${message}`);
+        expect(receiver.requests, input).toHaveLength(0);
+      }
+    });
   });
 });

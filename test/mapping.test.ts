@@ -350,6 +350,12 @@ describe('configuration errors', () => {
     expect(parseMapping('# nothing yet\n', 'input `mapping`')).toEqual({ rules: [], warnings: ['input `mapping` holds no rules'] });
   });
 
+  it('rules over 1 MiB are refused before they are parsed', () => {
+    const big = `- files: a.md\n  tags: a\n# ${'x'.repeat(1024 * 1024)}\n`;
+    expect(mappingError(big)).toBe('input `mapping` is 1.0 MiB; the rules may be at most 1 MiB');
+    expect(parseMapping(`- files: a.md\n  tags: a\n# ${'x'.repeat(1000 * 1000)}\n`, 'm').rules).toHaveLength(1);
+  });
+
   it('duplicate keys are a YAML error with the line', () => {
     expect(mappingError('- files: a.md\n  tags: a\n  tags: b\n')).toMatch(/line 3: YAML syntax error: Map keys must be unique/);
   });
