@@ -18355,6 +18355,8 @@ const KEYS = ['files', 'exclude', 'paths', 'tags'];
  * took 10 s and 600 MB to parse, a 10 MB one 1.8 GB.
  */
 const MAX_RULES_BYTES = 1024 * 1024;
+/** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
+const MAX_ALIASES = 100;
 function formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
@@ -18385,7 +18387,9 @@ function parseMapping(text, origin) {
     if (size > MAX_RULES_BYTES)
         throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
     const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true });
+    // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
+    // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
     const lines = text.split(/\r?\n/);
     if (doc.errors.length > 0) {
         const problems = doc.errors.slice(0, 1).map((e) => {
@@ -18395,12 +18399,48 @@ function parseMapping(text, origin) {
         });
         throw new MappingError(problems);
     }
+    // A tag the schema does not know (`!!js/function`, `!foo`) would otherwise be read as the
+    // plain text after it: a rule that means something other than what was written.
+    const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+    if (tags.length > 0) {
+        throw new MappingError(tags.map((w) => {
+            const tag = (/^Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'tag').replace(/^tag:yaml\.org,2002:/, '!!');
+            return `${origin}, line ${w.linePos?.[0].line ?? 1}: the YAML tag ${tag} is not allowed: rules are plain text, lists and maps; remove the tag`;
+        }));
+    }
     const contents = doc.contents;
     if (contents === null)
         return { rules: [], warnings: [`${origin} holds no rules`] };
     if (!(0,dist/* isSeq */.oP)(contents)) {
         const line = lineOf(contents, lineCounter);
         throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
+    }
+    let values;
+    try {
+        // Anchors and aliases (`files: *blog`) are resolved here, and counted: an alias that
+        // expands into aliases (a "billion laughs" bomb) stops at MAX_ALIASES instead of filling memory.
+        values = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (e) {
+        const unresolved = e instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1] : undefined;
+        if (unresolved !== undefined) {
+            let line = 1;
+            (0,dist/* visit */.YR)(doc, {
+                Alias(_, node) {
+                    if (node.source !== unresolved)
+                        return undefined;
+                    line = lineOf(node, lineCounter);
+                    return dist/* visit */.YR.BREAK;
+                },
+            });
+            throw new MappingError([`${origin}, line ${line}: the alias *${unresolved} has no anchor &${unresolved} before it`]);
+        }
+        if (e instanceof ReferenceError) {
+            throw new MappingError([
+                `${origin}: YAML aliases (*name) expand past the limit of ${MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
+            ]);
+        }
+        throw e;
     }
     const problems = [];
     const warnings = [];
@@ -18409,7 +18449,7 @@ function parseMapping(text, origin) {
         const number = i + 1;
         const line = lineOf(item, lineCounter);
         const where = `${origin}, rule ${number} (line ${line})`;
-        const raw = item?.toJSON?.() ?? item;
+        const raw = values[i];
         const parsed = ruleSchema.safeParse(raw);
         if (!parsed.success) {
             for (const issue of parsed.error.issues) {
@@ -22184,7 +22224,7 @@ __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

@@ -103,4 +103,33 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       }
     });
   });
+
+  describe('YAML as users write it, bombs refused', () => {
+    it('anchors and aliases work in a push', async () => {
+      const mapping = '- files: &blog content/blog/[slug].md\n  paths: /blog/[slug]\n- files: *blog\n  tags: "post:[slug]"\n';
+      const run = await runAction({ node, ...dispatch({ files: ['content/blog/hello.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping } });
+      expect(run.stdout).not.toContain('::error::');
+      expect(run.code).toBe(0);
+      expect(receivedTargets(receiver)).toEqual([
+        { type: 'path', value: '/blog/hello' },
+        { type: 'tag', value: 'post:hello' },
+      ]);
+    });
+
+    it('an alias bomb and a custom tag fail at once, naming what and where, and nothing is sent', async () => {
+      const levels = ['  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+      for (let i = 1; i < 12; i++) levels.push(`  x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+      const cases: Array<[string, string]> = [
+        [`- files: "**"\n  tags: t\n${levels.join('\n')}\n`, '::error::input `mapping`: YAML aliases (*name) expand past the limit of 100'],
+        ['- files: "**"\n  tags: !!js/function "function () { return 1 }"\n', '::error::input `mapping`, line 2: the YAML tag !!js/function is not allowed'],
+      ];
+      for (const [mapping, message] of cases) {
+        // 9^12 strings if expanded: the run would not finish before it is ended at 20 s.
+        const run = await runAction({ node, ...dispatch({ files: ['a.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping, tags: 'extra' }, timeoutMs: 20_000 });
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain(message);
+        expect(receiver.requests).toHaveLength(0);
+      }
+    });
+  });
 });

@@ -356,6 +356,39 @@ describe('configuration errors', () => {
     expect(parseMapping(`- files: a.md\n  tags: a\n# ${'x'.repeat(1000 * 1000)}\n`, 'm').rules).toHaveLength(1);
   });
 
+  it('anchors, aliases and merge keys work as in any YAML', () => {
+    const mapping = `
+- files: &blog content/blog/[slug].md
+  paths: &pages ["/blog/[slug]", /blog]
+  tags: posts
+- files: *blog
+  tags: "post:[slug]"
+- &docs
+  files: content/docs/[slug].md
+  paths: /docs/[slug]
+- <<: *docs
+  files: content/guides/[slug].md
+`;
+    expect(targetsOf(mapping, modified('content/blog/a.md', 'content/guides/g.md'))).toEqual(['path:/blog', 'path:/blog/a', 'path:/docs/g', 'tag:post:a', 'tag:posts']);
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  paths: *pages\n')).toBe('input `mapping`, line 4: the alias *pages has no anchor &pages before it');
+  });
+
+  it('an alias bomb fails at once with a clear error', () => {
+    const levels = ['  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++) levels.push(`  x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const bomb = `- files: a.md\n  tags: t\n${levels.join('\n')}\n`;
+    expect(mappingError(bomb)).toBe('input `mapping`: YAML aliases (*name) expand past the limit of 100, as an alias bomb does; write the values out instead of nesting aliases in aliases');
+  });
+
+  it('custom and YAML 1.1 tags are an error naming the line, not text', () => {
+    expect(mappingError('- files: a.md\n  tags: !!js/function "function () {}"\n')).toBe(
+      'input `mapping`, line 2: the YAML tag !!js/function is not allowed: rules are plain text, lists and maps; remove the tag',
+    );
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  tags: !!binary aGVsbG8=\n')).toContain('line 4: the YAML tag !!binary is not allowed');
+    expect(mappingError('- files: !include other.yml\n  tags: t\n')).toContain('line 1: the YAML tag !include is not allowed');
+    expect(targetsOf('- files: a.md\n  tags: !!str 2024\n', modified('a.md'))).toEqual(['tag:2024']);
+  });
+
   it('duplicate keys are a YAML error with the line', () => {
     expect(mappingError('- files: a.md\n  tags: a\n  tags: b\n')).toMatch(/line 3: YAML syntax error: Map keys must be unique/);
   });
