@@ -11096,155 +11096,6 @@ function describeOutcome(outcome) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/mapping/brackets.ts
-/**
- * The bracket syntax shared by file patterns and templates: `[name]`, `[...name]` and
- * `[[...name]]`, read in one place so both accept and refuse exactly the same names.
- */
-const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
-const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** Every bracket in `source`, in order; `onBadName` is called (and must throw) for a bracket that is not a capture. */
-function readCaptures(source, onBadName) {
-    return [...source.matchAll(CAPTURE)].map((m) => {
-        const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
-        if (!CAPTURE_NAME.test(name))
-            onBadName(m[0]);
-        const kind = m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one';
-        return { name, kind, text: m[0], start: m.index, end: m.index + m[0].length };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/mapping/template.ts
-/**
- * Templates for site paths and cache tags: literal text with the same brackets as patterns.
- * `[slug]`, `[...slug]` and `[[...slug]]` all insert the captured value; the bracket form is
- * accepted in any combination so users can copy their route folder names as they are.
- */
-
-class TemplateError extends Error {
-}
-function parseTemplate(source) {
-    const parts = [];
-    const names = [];
-    let last = 0;
-    const found = readCaptures(source, (text) => {
-        throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
-    });
-    for (const { name, start, end } of found) {
-        if (start > last)
-            parts.push({ literal: source.slice(last, start) });
-        parts.push({ capture: name });
-        names.push(name);
-        last = end;
-    }
-    if (last < source.length)
-        parts.push({ literal: source.slice(last) });
-    const rest = parts.map((p) => ('literal' in p ? p.literal : '')).join('');
-    if (/[[\]]/.test(rest))
-        throw new TemplateError(`"${source}" has an unbalanced [ or ]`);
-    return { source, parts, names };
-}
-function renderTemplate(template, values) {
-    return template.parts.map((p) => ('literal' in p ? p.literal : (values[p.capture] ?? ''))).join('');
-}
-/**
- * Site paths are compared by exact string in Next.js' cache, so one page must always be named
- * one way: no doubled or trailing slashes, and an `index` file stands for its folder
- * (`/docs/index` \u2192 `/docs`, `/index` \u2192 `/`), as in Next.js' own routing.
- */
-function normaliseSitePath(path) {
-    let p = path.replace(/\/{2,}/g, '/');
-    p = p.replace(/\/index$/, '');
-    if (p.length > 1)
-        p = p.replace(/\/+$/, '');
-    return p === '' ? '/' : p;
-}
-
-;// CONCATENATED MODULE: ./src/mapping/apply.ts
-
-/** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
-const MAX_TAG_LENGTH = 256;
-const MAX_PATH_LENGTH = 1024;
-function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
-    const found = new Map();
-    const add = (type, value, source) => {
-        const key = `${type}:${value}`;
-        let entry = found.get(key);
-        if (!entry) {
-            entry = { type, value, sources: new Set() };
-            found.set(key, entry);
-        }
-        entry.sources.add(source);
-        return key;
-    };
-    const unmatched = [];
-    const perFile = [];
-    for (const file of files) {
-        // A rename or copy feeds pages under its new name; a rename also empties the old one.
-        const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
-        const keys = new Set();
-        for (const name of names) {
-            for (const rule of rules) {
-                const values = matchRule(rule, name);
-                if (!values)
-                    continue;
-                for (const t of rule.paths)
-                    keys.add(add('path', normaliseSitePath(renderTemplate(t, values)), name));
-                for (const t of rule.tags) {
-                    const tag = renderTemplate(t, values).trim();
-                    if (tag !== '')
-                        keys.add(add('tag', tag, name));
-                }
-            }
-        }
-        if (keys.size === 0)
-            unmatched.push(file.path);
-        else
-            perFile.push({ file: file.path, status: file.status, targets: [...keys] });
-    }
-    for (const p of extra.paths)
-        add('path', normaliseSitePath(p), 'input `paths`');
-    for (const t of extra.tags)
-        add('tag', t, 'input `tags`');
-    const targets = [];
-    const rejected = [];
-    for (const entry of found.values()) {
-        const target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
-        const reason = rejectionReason(target);
-        if (reason)
-            rejected.push({ ...target, reason });
-        else
-            targets.push(target);
-    }
-    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
-}
-function matchRule(rule, path) {
-    for (const pattern of rule.files) {
-        const values = pattern.match(path);
-        if (!values)
-            continue;
-        if (rule.exclude.some((e) => e.test(path)))
-            return undefined;
-        return values;
-    }
-    return undefined;
-}
-function rejectionReason(target) {
-    if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
-        return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
-    }
-    if (target.type === 'path' && target.value.length > MAX_PATH_LENGTH) {
-        return `path is ${target.value.length} characters; Next.js accepts at most ${MAX_PATH_LENGTH}`;
-    }
-    return undefined;
-}
-/** A stable order: paths before tags, each alphabetical (by code point, not locale). */
-function sortTargets(targets) {
-    return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
@@ -18061,6 +17912,24 @@ function re(stringsOrFlags, ...values) {
 }
 
 
+;// CONCATENATED MODULE: ./src/mapping/brackets.ts
+/**
+ * The bracket syntax shared by file patterns and templates: `[name]`, `[...name]` and
+ * `[[...name]]`, read in one place so both accept and refuse exactly the same names.
+ */
+const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
+const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Every bracket in `source`, in order; `onBadName` is called (and must throw) for a bracket that is not a capture. */
+function readCaptures(source, onBadName) {
+    return [...source.matchAll(CAPTURE)].map((m) => {
+        const name = (m[1] ?? m[2] ?? m[3] ?? '').trim();
+        if (!CAPTURE_NAME.test(name))
+            onBadName(m[0]);
+        const kind = m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one';
+        return { name, kind, text: m[0], start: m.index, end: m.index + m[0].length };
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/mapping/pattern.ts
 /**
  * File patterns: Next.js route brackets for captures, plus plain globs.
@@ -18332,6 +18201,69 @@ function emitNode(node) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/mapping/template.ts
+/**
+ * Templates for site paths and cache tags: literal text with the same brackets as patterns.
+ * `[slug]`, `[...slug]` and `[[...slug]]` all insert the captured value; the bracket form is
+ * accepted in any combination so users can copy their route folder names as they are.
+ */
+
+class TemplateError extends Error {
+}
+function parseTemplate(source) {
+    const parts = [];
+    const names = [];
+    let last = 0;
+    const found = readCaptures(source, (text) => {
+        throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
+    });
+    for (const { name, start, end } of found) {
+        if (start > last)
+            parts.push({ literal: source.slice(last, start) });
+        parts.push({ capture: name });
+        names.push(name);
+        last = end;
+    }
+    if (last < source.length)
+        parts.push({ literal: source.slice(last) });
+    const rest = parts.map((p) => ('literal' in p ? p.literal : '')).join('');
+    if (/[[\]]/.test(rest))
+        throw new TemplateError(`"${source}" has an unbalanced [ or ]`);
+    return { source, parts, names };
+}
+function renderTemplate(template, values) {
+    return template.parts.map((p) => ('literal' in p ? p.literal : (values[p.capture] ?? ''))).join('');
+}
+/**
+ * Site paths are compared by exact string in Next.js' cache, so one page must always be named
+ * one way: no doubled or trailing slashes, `.` and `..` segments resolved within the path (never
+ * above `/`), and an `index` file stands for its folder (`/docs/index` \u2192 `/docs`, `/index` \u2192
+ * `/`), as in Next.js' own routing. A segment of dots written as `%2e` is a dot segment too, as
+ * URL parsers take it (`/a/%2e%2e/b` is `/b`); any other `%2e` stays as it is.
+ */
+function normaliseSitePath(path) {
+    const segments = [];
+    for (const segment of path.split('/')) {
+        const dots = segment.replace(/%2e/gi, '.');
+        if (segment === '' || dots === '.')
+            continue;
+        if (dots === '..')
+            segments.pop();
+        else
+            segments.push(segment);
+    }
+    if (segments.at(-1) === 'index')
+        segments.pop();
+    return `/${segments.join('/')}`;
+}
+/** A query or fragment is not part of what a site revalidates: the reason a path with one is refused. */
+function queryOrFragment(path) {
+    const m = /[?#]/.exec(path);
+    if (!m)
+        return undefined;
+    return `holds a "${m[0]}": a ${m[0] === '?' ? 'query' : 'fragment'} is not part of a site path, and the site would not revalidate the page it names`;
+}
+
 ;// CONCATENATED MODULE: ./src/mapping/rules.ts
 /**
  * Reads the `mapping` (YAML or JSON) into compiled rules. Every configuration mistake is found
@@ -18488,6 +18420,9 @@ function compileRule(data, number, line, where, problems, warnings) {
             if (key === 'paths' && !s.startsWith('/')) {
                 problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
             }
+            const query = key === 'paths' ? queryOrFragment(s) : undefined;
+            if (query)
+                problems.push(`${where}: paths: "${s}" ${query}`);
             return [t];
         }
         catch (e) {
@@ -18522,7 +18457,7 @@ function compileRule(data, number, line, where, problems, warnings) {
     }
     if (problems.length > before)
         return undefined;
-    return { number, line, files, exclude, paths, tags };
+    return { number, line, where, files, exclude, paths, tags };
 }
 function describeIssue(issue, raw) {
     const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';
@@ -18606,6 +18541,110 @@ function splitFlowItems(inner) {
     return items;
 }
 
+;// CONCATENATED MODULE: ./src/mapping/apply.ts
+
+
+/** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
+const MAX_TAG_LENGTH = 256;
+const MAX_PATH_LENGTH = 1024;
+function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
+    const found = new Map();
+    const add = (type, value, source) => {
+        const key = `${type}:${value}`;
+        let entry = found.get(key);
+        if (!entry) {
+            entry = { type, value, sources: new Set() };
+            found.set(key, entry);
+        }
+        entry.sources.add(source);
+        return key;
+    };
+    const unmatched = [];
+    const perFile = [];
+    const problems = [];
+    // Captured values go in exactly as the file name has them, spaces at their ends included, in
+    // paths and tags alike: the site derives its own routes and tags from the same names.
+    const sitePath = (raw, where, source) => {
+        const query = queryOrFragment(raw);
+        if (query)
+            problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
+        return normaliseSitePath(raw);
+    };
+    for (const file of files) {
+        // A rename or copy feeds pages under its new name; a rename also empties the old one.
+        const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
+        const keys = new Set();
+        for (const name of names) {
+            for (const rule of rules) {
+                const values = matchRule(rule, name);
+                if (!values)
+                    continue;
+                for (const t of rule.paths)
+                    keys.add(add('path', sitePath(renderTemplate(t, values), rule.where, name), name));
+                for (const t of rule.tags) {
+                    const tag = renderTemplate(t, values);
+                    if (tag !== '')
+                        keys.add(add('tag', tag, name));
+                }
+            }
+        }
+        if (keys.size === 0)
+            unmatched.push(file.path);
+        else
+            perFile.push({ file: file.path, status: file.status, targets: [...keys] });
+    }
+    for (const p of extra.paths) {
+        const query = queryOrFragment(p);
+        if (query)
+            problems.push(`input \`paths\`: "${p}" ${query}`);
+        add('path', normaliseSitePath(p), 'input `paths`');
+    }
+    // Found before anything is sent: a configuration error, like any other in the mapping.
+    if (problems.length > 0) {
+        const unique = [...new Set(problems)];
+        throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `\u2026 and ${unique.length - 19} more like these`] : unique);
+    }
+    for (const t of extra.tags)
+        add('tag', t, 'input `tags`');
+    const targets = [];
+    const rejected = [];
+    for (const entry of found.values()) {
+        const target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
+        const reason = rejectionReason(target);
+        if (reason)
+            rejected.push({ ...target, reason });
+        else
+            targets.push(target);
+    }
+    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
+}
+function matchRule(rule, path) {
+    for (const pattern of rule.files) {
+        const values = pattern.match(path);
+        if (!values)
+            continue;
+        if (rule.exclude.some((e) => e.test(path)))
+            return undefined;
+        return values;
+    }
+    return undefined;
+}
+function rejectionReason(target) {
+    if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
+        return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
+    }
+    if (target.type === 'path' && target.value.length > MAX_PATH_LENGTH) {
+        return `path is ${target.value.length} characters; Next.js accepts at most ${MAX_PATH_LENGTH}`;
+    }
+    return undefined;
+}
+/** A stable order: paths before tags, each alphabetical (by code point, not locale). */
+function sortTargets(targets) {
+    return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/mapping/file.ts
 /**
  * Reads `mapping-file`: a rules file in the workspace, and nothing else. The repository's

@@ -132,4 +132,33 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       }
     });
   });
+
+  describe('site paths a site can serve', () => {
+    const mapping = '- files: content/[...slug].md\n  paths: /blog/[...slug]\n  tags: "post:[...slug]"\n';
+
+    it('resolves dot segments, percent-encoded ones too, and keeps captured spaces in paths and tags alike', async () => {
+      const run = await runAction({
+        node,
+        ...dispatch({ files: ['content/%2e%2e/%2E%2e/admin.md', 'content/a/./b.md', 'content/ spaced .md'], paths: ['/x/./y/../z'] }),
+        inputs: { endpoint: receiver.url, secret: SECRET, mapping },
+      });
+      expect(run.stdout).not.toContain('::error::');
+      expect(run.code).toBe(0);
+      // content/a/./b.md is no name git can hold: it matches no rule.
+      expect(receivedTargets(receiver)).toEqual([
+        { type: 'path', value: '/admin' },
+        { type: 'path', value: '/blog/ spaced ' },
+        { type: 'path', value: '/x/z' },
+        { type: 'tag', value: 'post: spaced ' },
+        { type: 'tag', value: 'post:%2e%2e/%2E%2e/admin' },
+      ]);
+    });
+
+    it('a ? or # in a mapped path fails the run before anything is sent, naming the rule and the file', async () => {
+      const run = await runAction({ node, ...dispatch({ files: ['content/ok.md', 'content/what?.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping } });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('::error::input `mapping`, rule 1 (line 1) maps content/what?.md to the path "/blog/what?", which holds a "?": a query is not part of a site path');
+      expect(receiver.requests).toHaveLength(0);
+    });
+  });
 });

@@ -150,6 +150,19 @@ describe('site paths', () => {
     expect(normaliseSitePath('/')).toBe('/');
     expect(normaliseSitePath('/docs/')).toBe('/docs');
   });
+
+  it('resolve . and .. within the path, never above /, percent-encoded dots too', () => {
+    expect(normaliseSitePath('/blog/../admin')).toBe('/admin');
+    expect(normaliseSitePath('/../../etc/passwd')).toBe('/etc/passwd');
+    expect(normaliseSitePath('/a/./b/.')).toBe('/a/b');
+    expect(normaliseSitePath('/a/%2e%2e/b')).toBe('/b');
+    expect(normaliseSitePath('/a/.%2E/%2E./c')).toBe('/c');
+    expect(normaliseSitePath('/a/%2e/b')).toBe('/a/b');
+    expect(normaliseSitePath('/blog/..')).toBe('/');
+    expect(normaliseSitePath('/docs/x/../index')).toBe('/docs');
+    // Not dot segments: kept as they are.
+    expect(normaliseSitePath('/a%2eb/.../c..')).toBe('/a%2eb/.../c..');
+  });
 });
 
 describe('mapping rules', () => {
@@ -289,6 +302,32 @@ describe('mapping rules', () => {
     const deepResult = mapChanges(parseMapping('- files: "[...p].md"\n  paths: /[...p]\n', 'm').rules, modified(deep));
     expect(deepResult.targets).toEqual([]);
     expect(deepResult.rejected[0]?.reason).toMatch(/^path is 1026 characters; Next.js accepts at most 1024$/);
+  });
+});
+
+describe('site paths from captured values', () => {
+  const rule = '- files: content/[...slug].md\n  paths: /blog/[...slug]\n  tags: "post:[...slug]"\n';
+
+  it('a ".." that a file name brings in is resolved inside the site', () => {
+    expect(targetsOf('- files: content/[a]/[b].md\n  paths: /blog/[a]/[b]\n', modified('content/x/y.md'))).toEqual(['path:/blog/x/y']);
+    expect(targetsOf('- files: "content/[a]"\n  paths: /blog/[a]/../../x\n', modified('content/p'))).toEqual(['path:/x']);
+    expect(targetsOf('- files: "content/[a].md"\n  paths: /blog/[a]\n', modified('content/%2e%2e.md'))).toEqual(['path:/']);
+  });
+
+  it('spaces at the ends of a captured value are kept, in paths and tags alike', () => {
+    expect(targetsOf(rule, modified('content/ spaced .md'))).toEqual(['path:/blog/ spaced ', 'tag:post: spaced ']);
+  });
+
+  it('a ? or # in a mapped path is a configuration error naming the rule and the file', () => {
+    expect(mappingError('- files: a.md\n  paths: /search?q=a\n')).toBe(
+      'input `mapping`, rule 1 (line 1): paths: "/search?q=a" holds a "?": a query is not part of a site path, and the site would not revalidate the page it names',
+    );
+    const { rules } = parseMapping(`- files: a.md\n  tags: a\n${rule}`, 'input `mapping`');
+    expect(() => mapChanges(rules, modified('content/what?.md', 'content/ok.md'))).toThrow(
+      'input `mapping`, rule 2 (line 3) maps content/what?.md to the path "/blog/what?", which holds a "?": a query is not part of a site path, and the site would not revalidate the page it names; rename the file or leave it out with `exclude`',
+    );
+    expect(() => mapChanges(rules, modified('content/a#b.md'))).toThrow(/holds a "#": a fragment is not part of a site path/);
+    expect(() => mapChanges([], [], { paths: ['/x?y=1'], tags: [] })).toThrow('input `paths`: "/x?y=1" holds a "?"');
   });
 });
 

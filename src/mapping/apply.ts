@@ -3,8 +3,8 @@
  * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
  */
 import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
-import type { Rule } from './rules.js';
-import { normaliseSitePath, renderTemplate } from './template.js';
+import { MappingError, type Rule } from './rules.js';
+import { normaliseSitePath, queryOrFragment, renderTemplate } from './template.js';
 
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 export const MAX_TAG_LENGTH = 256;
@@ -44,6 +44,14 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   };
   const unmatched: string[] = [];
   const perFile: FileTargets[] = [];
+  const problems: string[] = [];
+  // Captured values go in exactly as the file name has them, spaces at their ends included, in
+  // paths and tags alike: the site derives its own routes and tags from the same names.
+  const sitePath = (raw: string, where: string, source: string) => {
+    const query = queryOrFragment(raw);
+    if (query) problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
+    return normaliseSitePath(raw);
+  };
   for (const file of files) {
     // A rename or copy feeds pages under its new name; a rename also empties the old one.
     const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
@@ -52,9 +60,9 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
-        for (const t of rule.paths) keys.add(add('path', normaliseSitePath(renderTemplate(t, values)), name));
+        for (const t of rule.paths) keys.add(add('path', sitePath(renderTemplate(t, values), rule.where, name), name));
         for (const t of rule.tags) {
-          const tag = renderTemplate(t, values).trim();
+          const tag = renderTemplate(t, values);
           if (tag !== '') keys.add(add('tag', tag, name));
         }
       }
@@ -62,7 +70,16 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     if (keys.size === 0) unmatched.push(file.path);
     else perFile.push({ file: file.path, status: file.status, targets: [...keys] });
   }
-  for (const p of extra.paths) add('path', normaliseSitePath(p), 'input `paths`');
+  for (const p of extra.paths) {
+    const query = queryOrFragment(p);
+    if (query) problems.push(`input \`paths\`: "${p}" ${query}`);
+    add('path', normaliseSitePath(p), 'input `paths`');
+  }
+  // Found before anything is sent: a configuration error, like any other in the mapping.
+  if (problems.length > 0) {
+    const unique = [...new Set(problems)];
+    throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `… and ${unique.length - 19} more like these`] : unique);
+  }
   for (const t of extra.tags) add('tag', t, 'input `tags`');
 
   const targets: Target[] = [];

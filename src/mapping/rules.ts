@@ -5,12 +5,14 @@
 import { isMap, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { z } from 'zod';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
-import { parseTemplate, TemplateError, type Template } from './template.js';
+import { parseTemplate, queryOrFragment, TemplateError, type Template } from './template.js';
 
 export interface Rule {
   /** 1-based, as users count. */
   number: number;
   line: number;
+  /** "input `mapping`, rule 2 (line 4)": where the rule is, for messages. */
+  where: string;
   files: CompiledPattern[];
   exclude: CompiledPattern[];
   paths: Template[];
@@ -177,6 +179,8 @@ function compileRule(
         if (key === 'paths' && !s.startsWith('/')) {
           problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
         }
+        const query = key === 'paths' ? queryOrFragment(s) : undefined;
+        if (query) problems.push(`${where}: paths: "${s}" ${query}`);
         return [t];
       } catch (e) {
         if (e instanceof TemplateError) problems.push(`${where}: ${key}: ${e.message}`);
@@ -207,7 +211,7 @@ function compileRule(
     }
   }
   if (problems.length > before) return undefined;
-  return { number, line, files, exclude, paths, tags };
+  return { number, line, where, files, exclude, paths, tags };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
