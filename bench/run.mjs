@@ -211,6 +211,8 @@ function actionEnv(push, concurrency, receiverUrl) {
       INPUT_SECRET: SECRET,
       INPUT_MAPPING: MAPPING,
       INPUT_CONCURRENCY: String(concurrency),
+      // The push that changes every post sends FILES + 1 targets, past the default guard.
+      'INPUT_MAX-TARGETS': String(Math.max(5000, FILES + 1)),
     },
   };
 }

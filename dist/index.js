@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9002);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2779);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9002:
+/***/ 2779:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18666,6 +18666,14 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const unmatched = [];
     const perFile = [];
     const problems = [];
+    const byRule = new Map();
+    const count = (where, key) => {
+        let keys = byRule.get(where);
+        if (!keys)
+            byRule.set(where, (keys = new Set()));
+        keys.add(key);
+        return key;
+    };
     // Captured values go in exactly as the file name has them, spaces at their ends included, in
     // paths and tags alike: the site derives its own routes and tags from the same names.
     const sitePath = (raw, where, source) => {
@@ -18684,11 +18692,11 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
                 if (!values)
                     continue;
                 for (const t of rule.paths)
-                    keys.add(add('path', sitePath(renderTemplate(t, values), rule.where, name), name));
+                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), name)));
                 for (const t of rule.tags) {
                     const tag = renderTemplate(t, values);
                     if (tag !== '')
-                        keys.add(add('tag', tag, name));
+                        keys.add(count(rule.where, add('tag', tag, name)));
                 }
             }
         }
@@ -18701,7 +18709,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         const query = queryOrFragment(p);
         if (query)
             problems.push(`input \`paths\`: "${p}" ${query}`);
-        add('path', normaliseSitePath(p), 'input `paths`');
+        count('input `paths`', add('path', normaliseSitePath(p), 'input `paths`'));
     }
     // Found before anything is sent: a configuration error, like any other in the mapping.
     if (problems.length > 0) {
@@ -18709,7 +18717,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `\u2026 and ${unique.length - 19} more like these`] : unique);
     }
     for (const t of extra.tags)
-        add('tag', t, 'input `tags`');
+        count('input `tags`', add('tag', t, 'input `tags`'));
     const targets = [];
     const rejected = [];
     for (const entry of found.values()) {
@@ -18720,7 +18728,8 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         else
             targets.push(target);
     }
-    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
+    const perRule = [...byRule].map(([where, keys]) => ({ where, targets: keys.size })).sort((a, b) => b.targets - a.targets);
+    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile, perRule };
 }
 function matchRule(rule, path) {
     for (const pattern of rule.files) {
@@ -18839,6 +18848,24 @@ function kindOf(stat) {
     return 'not a file';
 }
 
+;// CONCATENATED MODULE: ./src/mapping/limit.ts
+/** Rules named in the message, most targets first. */
+const RULES_SHOWN = 3;
+/** The message when `mapped` holds more distinct targets than `max`, or undefined. */
+function targetLimitProblem(mapped, max, dryRun) {
+    const total = mapped.targets.length;
+    if (total <= max)
+        return undefined;
+    const paths = mapped.targets.filter((t) => t.type === 'path').length;
+    const n = (x) => x.toLocaleString('en-US');
+    const top = mapped.perRule.slice(0, RULES_SHOWN).map((r) => `${r.where}: ${n(r.targets)}`);
+    const more = mapped.perRule.length > RULES_SHOWN ? `; ${mapped.perRule.length - RULES_SHOWN} more` : '';
+    const what = `this run maps to ${n(total)} distinct targets (${n(paths)} path${paths === 1 ? '' : 's'}, ${n(total - paths)} tag${total - paths === 1 ? '' : 's'}), more than the limit of ${n(max)} (input \`max-targets\`)`;
+    const outcome = dryRun ? 'dry run: a real run would send nothing and fail' : 'nothing was sent';
+    return (`${what}: ${outcome}. Most came from ${top.join('; ')}${more}. ` +
+        `If that many is right, raise input \`max-targets\`; otherwise revalidate a cache tag the pages share (\`tags:\` in the rule) instead of one path each.`);
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 /**
  * The engine: settings + event \u2192 RunReport, with every stage in order. It never touches
@@ -18846,6 +18873,7 @@ function kindOf(stat) {
  * the report their own way. It fills `report` as it goes, so a run that stops half-way still
  * reports what it had done.
  */
+
 
 
 
@@ -18904,6 +18932,11 @@ async function runEngine(settings, context, log, report) {
             log.info(`  \u2026 ${mapped.targets.length - LIST_LIMIT} more`);
         return mapped;
     });
+    const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun);
+    if (tooMany && !settings.dryRun)
+        throw new Error(tooMany);
+    if (tooMany)
+        report.warnings.push(tooMany);
     if (settings.dryRun) {
         log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
         return;
@@ -18977,9 +19010,12 @@ const INPUT_NAMES = [
     'concurrency',
     'retries',
     'timeout',
+    'max-targets',
     'dry-run',
     'fail-on-error',
 ];
+/** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
+const DEFAULT_MAX_TARGETS = 5000;
 class InputError extends Error {
     problems;
     constructor(problems) {
@@ -19033,6 +19069,7 @@ const schema = object({
         .optional()
         .transform((v) => (v === undefined ? 10 : Number(v)))
         .pipe(schemas_number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds'))),
+    'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': inputs_boolean(false),
     'fail-on-error': inputs_boolean(true),
 })
@@ -19080,6 +19117,7 @@ function parseSettings(raw) {
         concurrency: s.concurrency,
         retries: s.retries,
         timeoutMs: Math.round(s.timeout * 1000),
+        maxTargets: s['max-targets'],
         dryRun: s['dry-run'],
         failOnError: s['fail-on-error'],
     };

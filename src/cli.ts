@@ -31,6 +31,7 @@ const INPUT_OPTIONS = [
   'concurrency',
   'retries',
   'timeout',
+  'max-targets',
 ] as const satisfies readonly InputName[];
 
 const OPTIONS = {
@@ -46,6 +47,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   retries: { type: 'string' },
   timeout: { type: 'string' },
+  'max-targets': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -81,6 +83,8 @@ Where to send it:
   --concurrency <n>        requests in flight at once, 1-64 (default: 4)
   --retries <n>            further tries after a network error, timeout, 408, 425, 429 or 5xx, 0-10 (default: 3)
   --timeout <seconds>      time one request may take (default: 10)
+  --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
+                           warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
 
 How to run and report:

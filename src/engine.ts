@@ -11,6 +11,7 @@ import { deliver } from './delivery/send.js';
 import type { Settings } from './inputs.js';
 import { mapChanges } from './mapping/apply.js';
 import { readMappingFile } from './mapping/file.js';
+import { targetLimitProblem } from './mapping/limit.js';
 import { parseMapping, type ParsedMapping } from './mapping/rules.js';
 import type { RunReport } from './report.js';
 import type { Delivery } from './types.js';
@@ -83,6 +84,9 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     return mapped;
   });
 
+  const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun);
+  if (tooMany && !settings.dryRun) throw new Error(tooMany);
+  if (tooMany) report.warnings.push(tooMany);
   if (settings.dryRun) {
     log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
     return;

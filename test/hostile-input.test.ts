@@ -161,4 +161,34 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       expect(receiver.requests).toHaveLength(0);
     });
   });
+
+  describe('max-targets: a guard against a mapping that fans out', () => {
+    // 12 locales × 450 changed pages = 5,400 paths, over the default limit of 5,000.
+    const locales = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'pl', 'sv', 'da', 'fi', 'ja'];
+    const mapping = `- files: content/[...page].md\n  paths: [${locales.map((l) => `"/${l}/[...page]"`).join(', ')}]\n- files: content/**\n  tags: content\n`;
+    const files = Array.from({ length: 450 }, (_, i) => `content/docs/page-${i}.md`);
+
+    it('above the default 5,000 a real run sends nothing and fails, saying how many, from which rules, and what to do', async () => {
+      const run = await runAction({ node, ...dispatch({ files }), inputs: { endpoint: receiver.url, secret: SECRET, mapping } });
+      expect(run.code).toBe(1);
+      expect(receiver.requests).toHaveLength(0);
+      expect(run.stdout).toContain(
+        '::error::this run maps to 5,401 distinct targets (5,400 paths, 1 tag), more than the limit of 5,000 (input `max-targets`): nothing was sent. ' +
+          'Most came from input `mapping`, rule 1 (line 1): 5,400; input `mapping`, rule 2 (line 3): 1. ' +
+          'If that many is right, raise input `max-targets`; otherwise revalidate a cache tag the pages share',
+      );
+      expect(run.outputs.revalidated).toBe('0');
+      // Raised, the same push goes out.
+      const raised = await runAction({ node, ...dispatch({ files: files.slice(0, 10) }), inputs: { endpoint: receiver.url, secret: SECRET, mapping, 'max-targets': '121' } });
+      expect(raised.code).toBe(0);
+      expect(receiver.requests).toHaveLength(121);
+    });
+
+    it('a dry run is not failed: it warns with what a real run would have done', async () => {
+      const run = await runAction({ node, ...dispatch({ files: files.slice(0, 10) }), inputs: { 'dry-run': 'true', mapping, 'max-targets': '100' } });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('::warning::this run maps to 121 distinct targets (120 paths, 1 tag), more than the limit of 100 (input `max-targets`): dry run: a real run would send nothing and fail.');
+      expect(run.summary).toContain('**Dry run**: 121 targets would be sent');
+    });
+  });
 });

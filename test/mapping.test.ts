@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapChanges, MAX_PATH_LENGTH, MAX_TAG_LENGTH } from '../src/mapping/apply.js';
 import { compilePattern, PatternError } from '../src/mapping/pattern.js';
+import { targetLimitProblem } from '../src/mapping/limit.js';
 import { MappingError, parseMapping } from '../src/mapping/rules.js';
 import { normaliseSitePath } from '../src/mapping/template.js';
 import type { ChangedFile } from '../src/types.js';
@@ -328,6 +329,29 @@ describe('site paths from captured values', () => {
     );
     expect(() => mapChanges(rules, modified('content/a#b.md'))).toThrow(/holds a "#": a fragment is not part of a site path/);
     expect(() => mapChanges([], [], { paths: ['/x?y=1'], tags: [] })).toThrow('input `paths`: "/x?y=1" holds a "?"');
+  });
+});
+
+describe('the max-targets guard', () => {
+  const mapping = '- files: content/[slug].md\n  paths: ["/en/[slug]", "/de/[slug]", "/fr/[slug]"]\n- files: content/*.md\n  tags: posts\n';
+  const mapped = () => mapChanges(parseMapping(mapping, 'input `mapping`').rules, modified('content/a.md', 'content/b.md', 'content/c.md', 'content/d.md'), { paths: ['/'], tags: [] });
+
+  it('counts distinct targets per rule, most first', () => {
+    expect(mapped().perRule).toEqual([
+      { where: 'input `mapping`, rule 1 (line 1)', targets: 12 },
+      { where: 'input `mapping`, rule 2 (line 3)', targets: 1 },
+      { where: 'input `paths`', targets: 1 },
+    ]);
+  });
+
+  it('says nothing at or under the limit; over it, how many, from which rules, and what to do', () => {
+    expect(targetLimitProblem(mapped(), 14, false)).toBeUndefined();
+    expect(targetLimitProblem(mapped(), 13, false)).toBe(
+      'this run maps to 14 distinct targets (13 paths, 1 tag), more than the limit of 13 (input `max-targets`): nothing was sent. ' +
+        'Most came from input `mapping`, rule 1 (line 1): 12; input `mapping`, rule 2 (line 3): 1; input `paths`: 1. ' +
+        'If that many is right, raise input `max-targets`; otherwise revalidate a cache tag the pages share (`tags:` in the rule) instead of one path each.',
+    );
+    expect(targetLimitProblem(mapped(), 2, true)).toMatch(/^this run maps to 14 distinct targets \(13 paths, 1 tag\), more than the limit of 2 \(input `max-targets`\): dry run: a real run would send nothing and fail\. Most came from/);
   });
 });
 

@@ -23,6 +23,8 @@ export interface MappingResult {
   /** Changed files that no rule matched (counted in the report, not an error). */
   unmatched: string[];
   perFile: FileTargets[];
+  /** Distinct targets each rule (or input) produced, most first: what a fan-out came from. */
+  perRule: Array<{ where: string; targets: number }>;
 }
 
 export interface ExtraTargets {
@@ -45,6 +47,13 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   const unmatched: string[] = [];
   const perFile: FileTargets[] = [];
   const problems: string[] = [];
+  const byRule = new Map<string, Set<string>>();
+  const count = (where: string, key: string) => {
+    let keys = byRule.get(where);
+    if (!keys) byRule.set(where, (keys = new Set()));
+    keys.add(key);
+    return key;
+  };
   // Captured values go in exactly as the file name has them, spaces at their ends included, in
   // paths and tags alike: the site derives its own routes and tags from the same names.
   const sitePath = (raw: string, where: string, source: string) => {
@@ -60,10 +69,10 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
-        for (const t of rule.paths) keys.add(add('path', sitePath(renderTemplate(t, values), rule.where, name), name));
+        for (const t of rule.paths) keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), name)));
         for (const t of rule.tags) {
           const tag = renderTemplate(t, values);
-          if (tag !== '') keys.add(add('tag', tag, name));
+          if (tag !== '') keys.add(count(rule.where, add('tag', tag, name)));
         }
       }
     }
@@ -73,14 +82,14 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   for (const p of extra.paths) {
     const query = queryOrFragment(p);
     if (query) problems.push(`input \`paths\`: "${p}" ${query}`);
-    add('path', normaliseSitePath(p), 'input `paths`');
+    count('input `paths`', add('path', normaliseSitePath(p), 'input `paths`'));
   }
   // Found before anything is sent: a configuration error, like any other in the mapping.
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `… and ${unique.length - 19} more like these`] : unique);
   }
-  for (const t of extra.tags) add('tag', t, 'input `tags`');
+  for (const t of extra.tags) count('input `tags`', add('tag', t, 'input `tags`'));
 
   const targets: Target[] = [];
   const rejected: RejectedTarget[] = [];
@@ -90,7 +99,8 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     if (reason) rejected.push({ ...target, reason });
     else targets.push(target);
   }
-  return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
+  const perRule = [...byRule].map(([where, keys]) => ({ where, targets: keys.size })).sort((a, b) => b.targets - a.targets);
+  return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile, perRule };
 }
 
 function matchRule(rule: Rule, path: string): Record<string, string> | undefined {
