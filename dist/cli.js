@@ -11118,8 +11118,11 @@ function readCaptures(source, onBadName) {
 
 ;// CONCATENATED MODULE: ./src/mapping/machine.ts
 /**
- * The automaton that file patterns compile to (pattern.ts), and the one way it runs: a Pike
- * VM, i.e. Thompson's simulation of all paths at once, with capture slots per path.
+ * The automaton that file patterns compile to (pattern.ts), and how it runs: a Pike VM, i.e.
+ * Thompson's simulation of all paths at once, with capture slots per path; the same
+ * simulation with its sets of live instructions remembered (a lazy DFA) for the bare verdict;
+ * and, for names and patterns short enough, a depth-first search that remembers what it tried
+ * (RE2's "bit state") to find the captures without copying them.
  *
  * Why it is linear: the name is read once, one character (code point) at a time. At each
  * position the VM holds at most one thread per instruction (a second thread reaching the same
@@ -11127,15 +11130,18 @@ function readCaptures(source, onBadName) {
  * jumps and splits from one thread visits each instruction at most once per position. So a
  * name of n characters against a program of m instructions takes at most n \u00d7 m thread steps,
  * plus copying the capture slots (2 per capture) when a thread passes a capture boundary:
- * O(n \u00d7 m \u00d7 captures) in all, never more, whatever the name holds. m grows linearly with the
- * pattern, since nothing is expanded (`{a,b}` is one split, not a copy of the pattern per choice).
- * A backtracking matcher, by contrast, retries every placement of every capture: O(n^k).
+ * O(n \u00d7 m \u00d7 captures) in all, never more, whatever the name holds. The DFA does the same work
+ * at most, less once its states are known; the depth-first search tries each (instruction,
+ * position) pair once: O(n \u00d7 m). m grows linearly with the pattern, since nothing is expanded
+ * (`{a,b}` is one split, not a copy of the pattern per choice). A backtracking matcher, by
+ * contrast, retries every placement of every capture: O(n^k) for k captures.
  *
  * Which match wins when there are several: threads are kept in priority order (a split's
  * first branch before its second), exactly the order a backtracking matcher would try them
- * in, and the first thread to reach `match` at the end of the name wins. So captures are the
- * ones the regular expression gave (lazy `[name]`, greedy `[...name]`), as the property tests
- * in test/pattern-property.test.ts check against the regex-based matcher this replaced.
+ * in, and the first thread to reach `match` at the end of the name wins; the depth-first
+ * search goes in that order too. So captures are the ones the regular expression gave (lazy
+ * `[name]`, greedy `[...name]`), as the property tests in test/pattern-property.test.ts check
+ * against the regex-based matcher this replaced, for each of the three ways.
  */
 // The program as typed arrays, and the run's work space allocated once per pattern: the VM
 // runs for every changed file against every rule, so it must not allocate per character.
@@ -11148,6 +11154,10 @@ const SAVE = 5;
 const MATCH = 6;
 const OPS = { char: CHAR, 'not-slash': NOT_SLASH, any: ANY, split: SPLIT, jump: JUMP, save: SAVE, match: MATCH };
 const SLASH = 0x2f;
+/** DFA states kept per pattern before the table is forgotten: bounds the memory a name can make it use. */
+const MAX_STATES = 1000;
+/** (instruction, position) pairs the depth-first search may remember: 32 KiB of bits. */
+const MAX_VISITED = 256 * 1024;
 class Machine {
     op;
     a;
@@ -11158,6 +11168,12 @@ class Machine {
     current;
     next;
     step = 0;
+    /** The lazy DFA for `matches`: instruction sets met so far, by their key, and their moves. */
+    classOf = new Map();
+    classCount;
+    states = [];
+    stateIds = new Map();
+    visited = new Int32Array(0);
     constructor(program) {
         const m = program.length;
         this.op = new Uint8Array(m);
@@ -11182,6 +11198,152 @@ class Machine {
         this.stackSlots = new Array(2 * m + 2).fill(null);
         this.current = { pc: new Int32Array(m), slots: new Array(m).fill(null), length: 0 };
         this.next = { pc: new Int32Array(m), slots: new Array(m).fill(null), length: 0 };
+        // Characters the program names each get a class, `/` too; every other character is class 0.
+        this.classOf.set(SLASH, 1);
+        for (const instruction of program)
+            if (instruction.op === 'char' && !this.classOf.has(instruction.code))
+                this.classOf.set(instruction.code, this.classOf.size + 1);
+        this.classCount = this.classOf.size + 1;
+    }
+    /**
+     * Whether the whole of `input` matches, without captures. The same simulation, with each set
+     * of live instructions (a DFA state) and its move on each kind of character remembered, so
+     * that a name costs one table look-up per character once its states have been met: at most
+     * MAX_STATES are kept, then they are forgotten and met again, so the bound stays O(n \u00d7 m).
+     */
+    matches(input) {
+        let state = this.states.length > 0 ? 0 : this.state(this.closure([0]));
+        for (let position = 0; position < input.length;) {
+            const code = input.codePointAt(position);
+            position += code > 0xffff ? 2 : 1;
+            const cls = this.classOf.get(code) ?? 0;
+            const known = this.states[state];
+            let to = known.moves[cls];
+            if (to === -1) {
+                const reached = [];
+                for (const pc of known.pcs) {
+                    const op = this.op[pc];
+                    if (op === ANY || (op === NOT_SLASH ? code !== SLASH : op === CHAR && this.a[pc] === code))
+                        reached.push(pc + 1);
+                }
+                if (this.states.length >= MAX_STATES) {
+                    // Forget the table (start again from this state's set), as RE2 does with its cache.
+                    const pcs = known.pcs;
+                    this.states = [];
+                    this.stateIds = new Map();
+                    this.state(this.closure([0]));
+                    const from = this.state(pcs);
+                    to = this.state(this.closure(reached));
+                    this.states[from].moves[cls] = to;
+                }
+                else {
+                    to = this.state(this.closure(reached));
+                    known.moves[cls] = to;
+                }
+            }
+            state = to;
+            if (this.states[state].pcs.length === 0)
+                return false;
+        }
+        return this.states[state].accepts;
+    }
+    /** The reading instructions (and `match`) reachable from `starts` without reading, sorted. */
+    closure(starts) {
+        const step = ++this.step;
+        const found = [];
+        const stack = [...starts];
+        while (stack.length > 0) {
+            const pc = stack.pop();
+            if (this.seen[pc] === step)
+                continue;
+            this.seen[pc] = step;
+            const op = this.op[pc];
+            if (op === JUMP)
+                stack.push(this.a[pc]);
+            else if (op === SPLIT)
+                stack.push(this.a[pc], this.b[pc]);
+            else if (op === SAVE)
+                stack.push(pc + 1);
+            else
+                found.push(pc);
+        }
+        return Int32Array.from(found.sort((x, y) => x - y));
+    }
+    state(pcs) {
+        const key = pcs.join(',');
+        let id = this.stateIds.get(key);
+        if (id === undefined) {
+            id = this.states.length;
+            this.states.push({ pcs, accepts: pcs.some((pc) => this.op[pc] === MATCH), moves: new Int32Array(this.classCount).fill(-1) });
+            this.stateIds.set(key, id);
+        }
+        return id;
+    }
+    /**
+     * The capture slots of the winning match, or undefined. A short name is searched depth
+     * first, in priority order, remembering each (instruction, position) pair tried: a pair that
+     * is met again has already failed (the search stops at the first success), so each is tried
+     * once, O(n \u00d7 m) again, with no copying. A long name against a long pattern would need too
+     * big a memory of pairs, and goes to the thread simulation below instead.
+     */
+    captures(input, slots) {
+        const m = this.op.length;
+        if ((input.length + 1) * m > MAX_VISITED)
+            return this.run(input, slots);
+        const words = ((input.length + 1) * m + 31) >>> 5;
+        if (this.visited.length < words)
+            this.visited = new Int32Array(words);
+        else
+            this.visited.fill(0, 0, words);
+        const visited = this.visited;
+        const saved = new Array(slots).fill(-1);
+        // A frame is an (instruction, position) to try, or (-1 - slot, old value) to put back.
+        const stack = [0, 0];
+        while (stack.length > 0) {
+            const position = stack.pop();
+            let pc = stack.pop();
+            if (pc < 0) {
+                saved[-1 - pc] = position;
+                continue;
+            }
+            for (;;) {
+                const bit = position * m + pc;
+                if (visited[bit >>> 5] & (1 << (bit & 31)))
+                    break;
+                visited[bit >>> 5] = visited[bit >>> 5] | (1 << (bit & 31));
+                const op = this.op[pc];
+                if (op === MATCH) {
+                    if (position === input.length)
+                        return saved;
+                    break;
+                }
+                if (op === JUMP) {
+                    pc = this.a[pc];
+                    continue;
+                }
+                if (op === SPLIT) {
+                    stack.push(this.b[pc], position);
+                    pc = this.a[pc];
+                    continue;
+                }
+                if (op === SAVE) {
+                    const slot = this.a[pc];
+                    stack.push(-1 - slot, saved[slot]);
+                    saved[slot] = position;
+                    pc += 1;
+                    continue;
+                }
+                if (position >= input.length)
+                    break;
+                const code = input.codePointAt(position);
+                if (!(op === ANY || (op === NOT_SLASH ? code !== SLASH : this.a[pc] === code)))
+                    break;
+                // The rest of this path, at the next character; `position` changes, so go round again.
+                stack.push(pc + 1, position + (code > 0xffff ? 2 : 1));
+                break;
+            }
+        }
+        return undefined;
     }
     /**
      * Runs over the whole of `input`. Returns the capture slots of the winning match (UTF-16
@@ -11318,15 +11480,16 @@ function compilePattern(rawPattern) {
     const machine = new Machine(program.instructions);
     // Most names meet most rules only to be turned away, most often by the first characters.
     const prefix = literalPrefix(nodes);
-    const candidate = (path) => path.startsWith(prefix) && isRepositoryPath(path);
+    const test = (path) => path.startsWith(prefix) && isRepositoryPath(path) && machine.matches(path);
     return {
         source,
         captures,
-        test: (path) => candidate(path) && machine.run(path, 0) !== undefined,
+        test,
         match(path) {
-            if (!candidate(path))
+            // The verdict first (a table look-up per character once warm); captures only for a match.
+            if (!test(path))
                 return undefined;
-            const slots = machine.run(path, captures.length * 2);
+            const slots = machine.captures(path, captures.length * 2);
             if (!slots)
                 return undefined;
             const values = {};

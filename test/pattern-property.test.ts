@@ -199,4 +199,34 @@ describe('the linear-time matcher agrees with the regex-based one', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('when the verdict table fills up and is forgotten (a pattern with 2^13 states)', () => {
+    // `*a` then 12 characters: which of the last 13 were "a" is the state, over 8,000 of them.
+    const pattern = 'x/*a????????????';
+    const subject = compilePattern(pattern);
+    const reference = referencePattern(pattern);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b'), { minLength: 100, maxLength: 300 }), (chars) => {
+        const name = `x/${chars.join('')}`;
+        const want = reference(name);
+        expect(subject.test(name)).toBe(want !== undefined);
+        expect(subject.match(name)).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when name and pattern are too long to search depth first (the thread simulation)', () => {
+    // 320 instructions × 1,100 characters: past the depth-first search's memory of pairs.
+    const pattern = `x/[...rest]/[slug]-${'y'.repeat(300)}.md`;
+    const subject = compilePattern(pattern);
+    const reference = referencePattern(pattern);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', '-', '/'), { minLength: 700, maxLength: 800 }), fc.boolean(), (chars, tail) => {
+        const name = `x/a${chars.join('').replace(/\/+/g, '/')}b${tail ? `-${'y'.repeat(300)}.md` : ''}`;
+        expect(subject.match(name)).toEqual(reference(name));
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -83,14 +83,15 @@ export function compilePattern(rawPattern: string): CompiledPattern {
   const machine = new Machine(program.instructions);
   // Most names meet most rules only to be turned away, most often by the first characters.
   const prefix = literalPrefix(nodes);
-  const candidate = (path: string) => path.startsWith(prefix) && isRepositoryPath(path);
+  const test = (path: string) => path.startsWith(prefix) && isRepositoryPath(path) && machine.matches(path);
   return {
     source,
     captures,
-    test: (path) => candidate(path) && machine.run(path, 0) !== undefined,
+    test,
     match(path: string) {
-      if (!candidate(path)) return undefined;
-      const slots = machine.run(path, captures.length * 2);
+      // The verdict first (a table look-up per character once warm); captures only for a match.
+      if (!test(path)) return undefined;
+      const slots = machine.captures(path, captures.length * 2);
       if (!slots) return undefined;
       const values: Record<string, string> = {};
       captures.forEach((c, i) => {
