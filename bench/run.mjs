@@ -15,6 +15,8 @@
 // Flags (all optional): --files 20000 --changed 2000 --latency 20 --runs 5 --concurrency 4,16
 //   --startup-runs 15 --baseline-runs 3 (0 skips the curl loop, ~2 min a run at the defaults)
 //   --nodes 24,host --no-memory
+//   --adversarial-files 200 --adversarial-runs 5 (0 skips): the mapping time of a push of
+//   1,000-character names built against six-capture patterns, next to one of ordinary names
 // A quick look: node bench/run.mjs --files 2000 --changed 200 --runs 3 --baseline-runs 1
 //   --profile DIR: instead of timing, run the action once per push and concurrency under
 //   `--cpu-prof` and write the .cpuprofile files to DIR (open them in Chrome DevTools).
@@ -43,6 +45,8 @@ const { values: flags } = parseArgs({
     'baseline-runs': { type: 'string', default: '3' },
     nodes: { type: 'string', default: '24,host' },
     'no-memory': { type: 'boolean', default: false },
+    'adversarial-files': { type: 'string', default: '200' },
+    'adversarial-runs': { type: 'string', default: '5' },
     profile: { type: 'string' },
   },
 });
@@ -57,6 +61,8 @@ const LATENCY = wholeNumber('latency');
 const RUNS = Math.max(1, wholeNumber('runs'));
 const STARTUP_RUNS = Math.max(1, wholeNumber('startup-runs'));
 const BASELINE_RUNS = wholeNumber('baseline-runs');
+const ADVERSARIAL_FILES = wholeNumber('adversarial-files');
+const ADVERSARIAL_RUNS = wholeNumber('adversarial-runs');
 const CONCURRENCY = flags.concurrency.split(',').map((c) => Number(c.trim()));
 if (CONCURRENCY.some((c) => !Number.isInteger(c) || c < 1 || c > 64)) throw new Error('--concurrency must list whole numbers from 1 to 64');
 
@@ -225,6 +231,8 @@ function actionEnv(push, concurrency, receiverUrl) {
       INPUT_SECRET: SECRET,
       INPUT_MAPPING: MAPPING,
       INPUT_CONCURRENCY: String(concurrency),
+      // The push that changes every post sends FILES + 1 targets, past the default guard.
+      'INPUT_MAX-TARGETS': String(Math.max(5000, FILES + 1)),
     },
   };
 }
@@ -301,6 +309,44 @@ const median = (xs) => {
 };
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
+// --- mapping an adversarial push: names made to stall a backtracking matcher ---
+const ADVERSARIAL_MAPPING = `
+- files: posts/[year]-[month]-[day]-[lang]-[slug]-[rev].md
+  paths: /[lang]/[year]/[month]/[day]/[slug]
+- files: "[...a]-[...b]-[...c]-[...d]-[...e]-[...f]/end"
+  tags: "x:[f]"
+`;
+function adversarialNames(count) {
+  // 1,000 characters each: dashes and slashes where the patterns expect a dash between captures.
+  const shapes = [(i) => `posts/${'-'.repeat(990)}${String(i).padStart(4, '0')}`, (i) => `${'-/'.repeat(497)}${String(i).padStart(6, '0')}`];
+  return Array.from({ length: count }, (_, i) => shapes[i % shapes.length](i));
+}
+const ordinaryNames = (count) => Array.from({ length: count }, (_, i) => `posts/2024-01-02-en-${slug(i)}-1.md`);
+
+/** One dry run of the action on a repository_dispatch push of `files`: wall time in ms. */
+async function runDispatch(node, files) {
+  const dir = mkdtempSync(join(WORK, 'dispatch-'));
+  const eventPath = join(dir, 'event.json');
+  writeFileSync(eventPath, JSON.stringify({ action: 'bench', client_payload: { files } }));
+  writeFileSync(join(dir, 'output'), '');
+  writeFileSync(join(dir, 'summary'), '');
+  const env = {
+    ...CLEAN_ENV,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'repository_dispatch',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_WORKSPACE: dir,
+    RUNNER_TEMP: dir,
+    INPUT_MAPPING: ADVERSARIAL_MAPPING,
+    'INPUT_DRY-RUN': 'true',
+  };
+  const ms = await timed(node, [DIST], { cwd: dir, env });
+  rmSync(dir, { recursive: true, force: true });
+  return ms;
+}
+
 // --- the run ---
 const LOAD_AT_START = loadavg()[0];
 const REPO = buildRepo();
@@ -353,6 +399,16 @@ try {
     console.error(`bench: round ${r + 1} done`);
   }
 
+  // Adversarial against ordinary names, and no names at all (the start-up both include), alternating.
+  const adversarial = RUNTIMES.map(() => ({ none: [], ordinary: [], hostile: [] }));
+  for (let r = 0; r < ADVERSARIAL_RUNS && ADVERSARIAL_FILES > 0; r++) {
+    for (const [k, rt] of RUNTIMES.entries()) {
+      adversarial[k].none.push(await runDispatch(rt.path, ['README.md']));
+      adversarial[k].ordinary.push(await runDispatch(rt.path, ordinaryNames(ADVERSARIAL_FILES)));
+      adversarial[k].hostile.push(await runDispatch(rt.path, adversarialNames(ADVERSARIAL_FILES)));
+    }
+  }
+
   const memory = [];
   if (!flags['no-memory']) {
     for (const rt of RUNTIMES) memory.push((await runAction(rt.path, REPO.everything, Math.max(...CONCURRENCY), receiver, { memory: true })).peakKb);
@@ -389,6 +445,18 @@ try {
     const action = median(startup[k].action);
     lines.push(`| medians of ${STARTUP_RUNS} | ${rt.version} | ${fmt(bare)} | ${fmt(minimal)} | ${fmt(action)} | ${fmt(action - minimal)} |`);
     verdicts.push({ what: `start-up at most 60 ms over the minimal @actions/core action (${rt.version})`, ok: action - minimal <= 60, value: fmt(action - minimal) });
+  }
+  if (ADVERSARIAL_RUNS > 0 && ADVERSARIAL_FILES > 0) {
+    lines.push(
+      '',
+      `| mapping, dry run of a repository_dispatch push of ${ADVERSARIAL_FILES} files, six-capture patterns | Node | one unmatched file | ${ADVERSARIAL_FILES} ordinary names | ${ADVERSARIAL_FILES} adversarial names (1,000 characters) | adversarial − ordinary |`,
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const [k, rt] of RUNTIMES.entries()) {
+      const [none, ordinary, hostile] = ['none', 'ordinary', 'hostile'].map((key) => median(adversarial[k][key]));
+      lines.push(`| medians of ${ADVERSARIAL_RUNS} | ${rt.version} | ${fmt(none)} | ${fmt(ordinary)} | ${fmt(hostile)} | ${fmt(hostile - ordinary)} |`);
+      verdicts.push({ what: `an adversarial push maps within 1 s of an ordinary one (${rt.version})`, ok: hostile - ordinary < 1000, value: fmt(hostile - ordinary) });
+    }
   }
   if (memory.length) {
     lines.push('', `| peak memory, push changing all ${FILES} files (${FILES + 1} targets, concurrency ${Math.max(...CONCURRENCY)}) | Node | max RSS |`, '| --- | --- | ---: |');

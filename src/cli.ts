@@ -32,6 +32,7 @@ const INPUT_OPTIONS = [
   'concurrency',
   'retries',
   'timeout',
+  'max-targets',
 ] as const satisfies readonly InputName[];
 
 export const OPTIONS = {
@@ -47,6 +48,7 @@ export const OPTIONS = {
   concurrency: { type: 'string' },
   retries: { type: 'string' },
   timeout: { type: 'string' },
+  'max-targets': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -68,7 +70,7 @@ Usage:
 What to revalidate:
   --base <commit>          diff from this commit (a SHA or any ref git knows: main~1, v1.2.0)
   --head <commit>          diff to this commit (default: HEAD when --base is given)
-  --mapping-file <file>    rules file (YAML or JSON), relative to --cwd
+  --mapping-file <file>    rules file (YAML or JSON, at most 1 MiB) inside --cwd, relative to it
   --mapping=<yaml>         rules given inline instead of --mapping-file (with "=": YAML lists start with "-")
   --paths <list>           extra site paths, comma-separated; repeatable; always added
   --tags <list>            extra cache tags, comma-separated; repeatable; always added
@@ -82,6 +84,8 @@ Where to send it:
   --concurrency <n>        requests in flight at once, 1-64 (default: 4)
   --retries <n>            further tries after a network error, timeout, 408, 425, 429 or 5xx, 0-10 (default: 3)
   --timeout <seconds>      time one request may take (default: 10)
+  --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
+                           warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
 
 How to run and report:

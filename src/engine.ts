@@ -4,14 +4,14 @@
  * the report their own way. It fills `report` as it goes, so a run that stops half-way still
  * reports what it had done.
  */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan } from './changes/event.js';
 import { formatSeconds, runBudgetMs } from './delivery/policy.js';
 import { deliver } from './delivery/send.js';
 import type { Settings } from './inputs.js';
 import { mapChanges } from './mapping/apply.js';
+import { readMappingFile } from './mapping/file.js';
+import { targetLimitProblem } from './mapping/limit.js';
 import { parseMapping, type ParsedMapping } from './mapping/rules.js';
 import type { RunReport } from './report.js';
 import type { Delivery } from './types.js';
@@ -88,6 +88,9 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     return mapped;
   });
 
+  const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun);
+  if (tooMany && !settings.dryRun) throw new Error(tooMany);
+  if (tooMany) report.warnings.push(tooMany);
   if (settings.dryRun) {
     log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
     return;
@@ -119,18 +122,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
 async function loadMapping(settings: Settings, workspace: string): Promise<ParsedMapping> {
   if (settings.mapping !== undefined) return parseMapping(settings.mapping, 'input `mapping`');
   if (settings.mappingFile === undefined) return { rules: [], warnings: [] };
-  const file = isAbsolute(settings.mappingFile) ? settings.mappingFile : resolve(workspace, settings.mappingFile);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(
-      `input \`mapping-file\`: cannot read ${relative(workspace, file) || file}${code === 'ENOENT' ? ' (no such file in the workspace; is the repository checked out?)' : `: ${code ?? String(e)}`}`,
-      { cause: e },
-    );
-  }
-  return parseMapping(text, `mapping-file \`${settings.mappingFile}\``);
+  return parseMapping(await readMappingFile(workspace, settings.mappingFile), `mapping-file \`${settings.mappingFile}\``);
 }
 
 function displayEndpoint(endpoint: string): string {

@@ -22,11 +22,15 @@ export const INPUT_NAMES = [
   'concurrency',
   'retries',
   'timeout',
+  'max-targets',
   'dry-run',
   'fail-on-error',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
+
+/** A guard against a mapping that fans out (12 locales × every page of a bulk edit), not a capacity. */
+export const DEFAULT_MAX_TARGETS = 5000;
 export type RawInputs = Partial<Record<InputName, string>>;
 
 export interface Settings {
@@ -44,6 +48,8 @@ export interface Settings {
   concurrency: number;
   retries: number;
   timeoutMs: number;
+  /** More distinct targets than this and a real run sends nothing and fails (a dry run warns). */
+  maxTargets: number;
   dryRun: boolean;
   failOnError: boolean;
 }
@@ -130,6 +136,7 @@ const schema = z
         .transform((v) => (v === undefined ? 10 : Number(v)))
         .pipe(z.number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds')),
     ),
+    'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': boolean(false),
     'fail-on-error': boolean(true),
   })
@@ -177,6 +184,7 @@ export function parseSettings(raw: RawInputs): Settings {
     concurrency: s.concurrency,
     retries: s.retries,
     timeoutMs: Math.round(s.timeout * 1000),
+    maxTargets: s['max-targets'],
     dryRun: s['dry-run'],
     failOnError: s['fail-on-error'],
   };

@@ -175,10 +175,20 @@ describe('isr-revalidate', () => {
     expect(lenient.stderr).toContain('warning: 2 of 2 target(s) were not revalidated (--no-fail-on-error)');
   });
 
+  it('--max-targets: over it a run sends nothing and exits 1; a dry run warns and exits 0', async () => {
+    const over = await runCli(['--tags', 'a,b,c', '--endpoint', receiver.url, '--max-targets', '2'], { env: { REVALIDATION_SECRET: SECRET } });
+    expect(over.code).toBe(1);
+    expect(receiver.requests).toHaveLength(0);
+    expect(over.stderr).toContain('error: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): nothing was sent. Most came from --tags: 3.');
+    const dry = await runCli(['--dry-run', '--tags', 'a,b,c', '--max-targets', '2']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('warning: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): dry run: a real run would send nothing and fail.');
+  });
+
   it('--help documents every option and the exit status; --version prints the package version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--base', '--head', '--mapping-file', '--mapping', '--endpoint', '--dry-run', '--paths', '--tags', '--concurrency', '--retries', '--timeout', '--secret-env', '--secret-header', '--cwd', '--json', '--summary-file', '--no-fail-on-error']) {
+    for (const option of ['--base', '--head', '--mapping-file', '--mapping', '--endpoint', '--dry-run', '--paths', '--tags', '--concurrency', '--retries', '--timeout', '--max-targets', '--secret-env', '--secret-header', '--cwd', '--json', '--summary-file', '--no-fail-on-error']) {
       expect(help.stdout).toMatch(new RegExp(`\\n  (-h, )?${option}[ =]`));
     }
     expect(help.stdout).toContain('Exit status: 0');

@@ -31,9 +31,16 @@ describe('parseSettings', () => {
       concurrency: 4,
       retries: 3,
       timeoutMs: 10_000,
+      maxTargets: 5000,
       dryRun: false,
       failOnError: true,
     });
+  });
+
+  it('max-targets is a whole number from 1', () => {
+    expect(parseSettings({ ...base, 'max-targets': '20000' }).maxTargets).toBe(20_000);
+    expect(() => parseSettings({ ...base, 'max-targets': '0' })).toThrow('input `max-targets` must be at least 1 (got "0")');
+    expect(() => parseSettings({ ...base, 'max-targets': 'lots' })).toThrow('input `max-targets` must be a whole number from 1 to 1000000 (got "lots")');
   });
 
   it('treats empty strings (how the runner passes unset inputs) as unset', () => {

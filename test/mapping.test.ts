@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapChanges, MAX_PATH_LENGTH, MAX_TAG_LENGTH } from '../src/mapping/apply.js';
 import { compilePattern, PatternError } from '../src/mapping/pattern.js';
+import { targetLimitProblem } from '../src/mapping/limit.js';
 import { MappingError, parseMapping } from '../src/mapping/rules.js';
 import { normaliseSitePath } from '../src/mapping/template.js';
 import type { ChangedFile } from '../src/types.js';
@@ -83,6 +84,65 @@ describe('patterns', () => {
   });
 });
 
+describe('patterns: what the linear-time matcher decides where picomatch was inconsistent', () => {
+  it('every character but the glob ones is itself: + $ ( ) | ^', () => {
+    expect(compilePattern('c++/[slug].md').match('c++/a.md')).toEqual({ slug: 'a' });
+    expect(compilePattern('{a,b}+.md').match('a+.md')).toEqual({});
+    expect(compilePattern('{a,b}+.md').match('aa.md')).toBeUndefined();
+    expect(compilePattern('$$*').match('$$x')).toEqual({});
+    expect(compilePattern('about (old).md').match('about (old).md')).toEqual({});
+    expect(compilePattern('a|b^c').match('a|b^c')).toEqual({});
+    expect(compilePattern('a\\*b').match('a*b')).toEqual({});
+    expect(compilePattern('a\\*b').match('axb')).toBeUndefined();
+  });
+
+  it('`**` spans segments only as a segment of its own, and `x/**` matches x itself after a star too', () => {
+    expect(compilePattern('a/**').match('a')).toEqual({});
+    expect(compilePattern('*/**').match('a')).toEqual({});
+    expect(compilePattern('*/**').match('a/b/c')).toEqual({});
+    expect(compilePattern('**.md').match('a/b.md')).toBeUndefined();
+    expect(compilePattern('**.md').match('b.md')).toEqual({});
+    expect(compilePattern('a/***/b').match('a/x/y/b')).toBeUndefined();
+    expect(compilePattern('a/***/b').match('a/x/b')).toEqual({});
+    expect(compilePattern('a/**/**/b').match('a/b')).toEqual({});
+    expect(compilePattern('a/**/**/b').match('a/x/y/b')).toEqual({});
+  });
+
+  it('every segment matches at least one character; a star may match none', () => {
+    expect(compilePattern('a/**/{,x}').match('a')).toBeUndefined();
+    expect(compilePattern('a/**/{,x}').match('a/x')).toEqual({});
+    expect(compilePattern('*.*').match('a.')).toEqual({});
+    expect(compilePattern('post{,-draft}.md').match('post-draft.md')).toEqual({});
+    expect(compilePattern('post{,-draft}.md').match('post.md')).toEqual({});
+  });
+
+  it('? is one character, even outside the BMP; ** takes any character, newlines too', () => {
+    expect(compilePattern('v?.md').match('v😀.md')).toEqual({});
+    expect(compilePattern('[slug].md').match('😀.md')).toEqual({ slug: '😀' });
+    expect(compilePattern('a/**/[slug].md').match('a/line\nbreak/x.md')).toEqual({ slug: 'x' });
+  });
+
+  it('a name with an empty, "." or ".." segment matches nothing (git stores no such name)', () => {
+    const rest = compilePattern('content/[...rest]');
+    expect(rest.match('content/a/b')).toEqual({ rest: 'a/b' });
+    for (const name of ['content/../x', 'content/./x', 'content//x', 'content/x/', '', 'content/..']) {
+      expect(rest.match(name), name).toBeUndefined();
+      expect(rest.test(name), name).toBe(false);
+    }
+    expect(compilePattern('**').match('a/../b')).toBeUndefined();
+  });
+
+  it('refuses what it would only guess at, naming the pattern', () => {
+    expect(() => compilePattern('!content/*.md')).toThrow(/pattern "!content\/\*\.md" starts with "!": a pattern cannot be negated; list what to leave out under `exclude`/);
+    expect(() => compilePattern('content/!(draft).md')).toThrow(/uses the extglob "!\(": it is not supported/);
+    expect(() => compilePattern('content/+(a|b).md')).toThrow(/extglob "\+\("/);
+    expect(() => compilePattern('x/{1..3}.md')).toThrow(/pattern "x\/\{1\.\.3\}\.md" uses a range such as \{1\.\.3\}: ranges are not supported; list the choices, as in \{1,2,3\}/);
+    expect(() => compilePattern('x/{a,b.md')).toThrow(/unbalanced \{ or \}/);
+    expect(() => compilePattern('x/a}.md')).toThrow(/unbalanced \{ or \}/);
+    expect(compilePattern('x/{a}.md').match('x/{a}.md')).toEqual({});
+  });
+});
+
 describe('site paths', () => {
   it('are normalised: doubled and trailing slashes, index pages', () => {
     expect(normaliseSitePath('/blog//post/')).toBe('/blog/post');
@@ -90,6 +150,19 @@ describe('site paths', () => {
     expect(normaliseSitePath('/index')).toBe('/');
     expect(normaliseSitePath('/')).toBe('/');
     expect(normaliseSitePath('/docs/')).toBe('/docs');
+  });
+
+  it('resolve . and .. within the path, never above /, percent-encoded dots too', () => {
+    expect(normaliseSitePath('/blog/../admin')).toBe('/admin');
+    expect(normaliseSitePath('/../../etc/passwd')).toBe('/etc/passwd');
+    expect(normaliseSitePath('/a/./b/.')).toBe('/a/b');
+    expect(normaliseSitePath('/a/%2e%2e/b')).toBe('/b');
+    expect(normaliseSitePath('/a/.%2E/%2E./c')).toBe('/c');
+    expect(normaliseSitePath('/a/%2e/b')).toBe('/a/b');
+    expect(normaliseSitePath('/blog/..')).toBe('/');
+    expect(normaliseSitePath('/docs/x/../index')).toBe('/docs');
+    // Not dot segments: kept as they are.
+    expect(normaliseSitePath('/a%2eb/.../c..')).toBe('/a%2eb/.../c..');
   });
 });
 
@@ -233,6 +306,55 @@ describe('mapping rules', () => {
   });
 });
 
+describe('site paths from captured values', () => {
+  const rule = '- files: content/[...slug].md\n  paths: /blog/[...slug]\n  tags: "post:[...slug]"\n';
+
+  it('a ".." that a file name brings in is resolved inside the site', () => {
+    expect(targetsOf('- files: content/[a]/[b].md\n  paths: /blog/[a]/[b]\n', modified('content/x/y.md'))).toEqual(['path:/blog/x/y']);
+    expect(targetsOf('- files: "content/[a]"\n  paths: /blog/[a]/../../x\n', modified('content/p'))).toEqual(['path:/x']);
+    expect(targetsOf('- files: "content/[a].md"\n  paths: /blog/[a]\n', modified('content/%2e%2e.md'))).toEqual(['path:/']);
+  });
+
+  it('spaces at the ends of a captured value are kept, in paths and tags alike', () => {
+    expect(targetsOf(rule, modified('content/ spaced .md'))).toEqual(['path:/blog/ spaced ', 'tag:post: spaced ']);
+  });
+
+  it('a ? or # in a mapped path is a configuration error naming the rule and the file', () => {
+    expect(mappingError('- files: a.md\n  paths: /search?q=a\n')).toBe(
+      'input `mapping`, rule 1 (line 1): paths: "/search?q=a" holds a "?": a query is not part of a site path, and the site would not revalidate the page it names',
+    );
+    const { rules } = parseMapping(`- files: a.md\n  tags: a\n${rule}`, 'input `mapping`');
+    expect(() => mapChanges(rules, modified('content/what?.md', 'content/ok.md'))).toThrow(
+      'input `mapping`, rule 2 (line 3) maps content/what?.md to the path "/blog/what?", which holds a "?": a query is not part of a site path, and the site would not revalidate the page it names; rename the file or leave it out with `exclude`',
+    );
+    expect(() => mapChanges(rules, modified('content/a#b.md'))).toThrow(/holds a "#": a fragment is not part of a site path/);
+    expect(() => mapChanges([], [], { paths: ['/x?y=1'], tags: [] })).toThrow('input `paths`: "/x?y=1" holds a "?"');
+  });
+});
+
+describe('the max-targets guard', () => {
+  const mapping = '- files: content/[slug].md\n  paths: ["/en/[slug]", "/de/[slug]", "/fr/[slug]"]\n- files: content/*.md\n  tags: posts\n';
+  const mapped = () => mapChanges(parseMapping(mapping, 'input `mapping`').rules, modified('content/a.md', 'content/b.md', 'content/c.md', 'content/d.md'), { paths: ['/'], tags: [] });
+
+  it('counts distinct targets per rule, most first', () => {
+    expect(mapped().perRule).toEqual([
+      { where: 'input `mapping`, rule 1 (line 1)', targets: 12 },
+      { where: 'input `mapping`, rule 2 (line 3)', targets: 1 },
+      { where: 'input `paths`', targets: 1 },
+    ]);
+  });
+
+  it('says nothing at or under the limit; over it, how many, from which rules, and what to do', () => {
+    expect(targetLimitProblem(mapped(), 14, false)).toBeUndefined();
+    expect(targetLimitProblem(mapped(), 13, false)).toBe(
+      'this run maps to 14 distinct targets (13 paths, 1 tag), more than the limit of 13 (input `max-targets`): nothing was sent. ' +
+        'Most came from input `mapping`, rule 1 (line 1): 12; input `mapping`, rule 2 (line 3): 1; input `paths`: 1. ' +
+        'If that many is right, raise input `max-targets`; otherwise revalidate a cache tag the pages share (`tags:` in the rule) instead of one path each.',
+    );
+    expect(targetLimitProblem(mapped(), 2, true)).toMatch(/^this run maps to 14 distinct targets \(13 paths, 1 tag\), more than the limit of 2 \(input `max-targets`\): dry run: a real run would send nothing and fail\. Most came from/);
+  });
+});
+
 describe('configuration errors', () => {
   it('YAML syntax errors give the line, and the quoted fix for bracket templates', () => {
     const message = mappingError('- files: content/blog/[slug].md\n  paths: [/blog/[slug], /blog]\n');
@@ -289,6 +411,45 @@ describe('configuration errors', () => {
 
   it('an empty mapping holds no rules, with a warning', () => {
     expect(parseMapping('# nothing yet\n', 'input `mapping`')).toEqual({ rules: [], warnings: ['input `mapping` holds no rules'] });
+  });
+
+  it('rules over 1 MiB are refused before they are parsed', () => {
+    const big = `- files: a.md\n  tags: a\n# ${'x'.repeat(1024 * 1024)}\n`;
+    expect(mappingError(big)).toBe('input `mapping` is 1.0 MiB; the rules may be at most 1 MiB');
+    expect(parseMapping(`- files: a.md\n  tags: a\n# ${'x'.repeat(1000 * 1000)}\n`, 'm').rules).toHaveLength(1);
+  });
+
+  it('anchors, aliases and merge keys work as in any YAML', () => {
+    const mapping = `
+- files: &blog content/blog/[slug].md
+  paths: &pages ["/blog/[slug]", /blog]
+  tags: posts
+- files: *blog
+  tags: "post:[slug]"
+- &docs
+  files: content/docs/[slug].md
+  paths: /docs/[slug]
+- <<: *docs
+  files: content/guides/[slug].md
+`;
+    expect(targetsOf(mapping, modified('content/blog/a.md', 'content/guides/g.md'))).toEqual(['path:/blog', 'path:/blog/a', 'path:/docs/g', 'tag:post:a', 'tag:posts']);
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  paths: *pages\n')).toBe('input `mapping`, line 4: the alias *pages has no anchor &pages before it');
+  });
+
+  it('an alias bomb fails at once with a clear error', () => {
+    const levels = ['  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++) levels.push(`  x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const bomb = `- files: a.md\n  tags: t\n${levels.join('\n')}\n`;
+    expect(mappingError(bomb)).toBe('input `mapping`: YAML aliases (*name) expand past the limit of 100, as an alias bomb does; write the values out instead of nesting aliases in aliases');
+  });
+
+  it('custom and YAML 1.1 tags are an error naming the line, not text', () => {
+    expect(mappingError('- files: a.md\n  tags: !!js/function "function () {}"\n')).toBe(
+      'input `mapping`, line 2: the YAML tag !!js/function is not allowed: rules are plain text, lists and maps; remove the tag',
+    );
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  tags: !!binary aGVsbG8=\n')).toContain('line 4: the YAML tag !!binary is not allowed');
+    expect(mappingError('- files: !include other.yml\n  tags: t\n')).toContain('line 1: the YAML tag !include is not allowed');
+    expect(targetsOf('- files: a.md\n  tags: !!str 2024\n', modified('a.md'))).toEqual(['tag:2024']);
   });
 
   it('duplicate keys are a YAML error with the line', () => {

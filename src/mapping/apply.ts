@@ -4,8 +4,8 @@
  */
 import { controlCharacter } from '../text.js';
 import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
-import type { Rule } from './rules.js';
-import { normaliseSitePath, renderTemplate } from './template.js';
+import { MappingError, type Rule } from './rules.js';
+import { normaliseSitePath, queryOrFragment, renderTemplate } from './template.js';
 
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 export const MAX_TAG_LENGTH = 256;
@@ -24,6 +24,8 @@ export interface MappingResult {
   /** Changed files that no rule matched (counted in the report, not an error). */
   unmatched: string[];
   perFile: FileTargets[];
+  /** Distinct targets each rule (or input) produced, most first: what a fan-out came from. */
+  perRule: Array<{ where: string; targets: number }>;
 }
 
 export interface ExtraTargets {
@@ -45,6 +47,21 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   };
   const unmatched: string[] = [];
   const perFile: FileTargets[] = [];
+  const problems: string[] = [];
+  const byRule = new Map<string, Set<string>>();
+  const count = (where: string, key: string) => {
+    let keys = byRule.get(where);
+    if (!keys) byRule.set(where, (keys = new Set()));
+    keys.add(key);
+    return key;
+  };
+  // Captured values go in exactly as the file name has them, spaces at their ends included, in
+  // paths and tags alike: the site derives its own routes and tags from the same names.
+  const sitePath = (raw: string, where: string, source: string) => {
+    const query = queryOrFragment(raw);
+    if (query) problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
+    return normaliseSitePath(raw);
+  };
   for (const file of files) {
     // A rename or copy feeds pages under its new name; a rename also empties the old one.
     const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
@@ -53,18 +70,27 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
-        for (const t of rule.paths) keys.add(add('path', normaliseSitePath(renderTemplate(t, values)), name));
+        for (const t of rule.paths) keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), name)));
         for (const t of rule.tags) {
-          const tag = renderTemplate(t, values).trim();
-          if (tag !== '') keys.add(add('tag', tag, name));
+          const tag = renderTemplate(t, values);
+          if (tag !== '') keys.add(count(rule.where, add('tag', tag, name)));
         }
       }
     }
     if (keys.size === 0) unmatched.push(file.path);
     else perFile.push({ file: file.path, status: file.status, targets: [...keys] });
   }
-  for (const p of extra.paths) add('path', normaliseSitePath(p), 'input `paths`');
-  for (const t of extra.tags) add('tag', t, 'input `tags`');
+  for (const p of extra.paths) {
+    const query = queryOrFragment(p);
+    if (query) problems.push(`input \`paths\`: "${p}" ${query}`);
+    count('input `paths`', add('path', normaliseSitePath(p), 'input `paths`'));
+  }
+  // Found before anything is sent: a configuration error, like any other in the mapping.
+  if (problems.length > 0) {
+    const unique = [...new Set(problems)];
+    throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `… and ${unique.length - 19} more like these`] : unique);
+  }
+  for (const t of extra.tags) count('input `tags`', add('tag', t, 'input `tags`'));
 
   const targets: Target[] = [];
   const rejected: RejectedTarget[] = [];
@@ -74,14 +100,15 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     if (reason) rejected.push({ ...target, reason });
     else targets.push(target);
   }
-  return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile };
+  const perRule = [...byRule].map(([where, keys]) => ({ where, targets: keys.size })).sort((a, b) => b.targets - a.targets);
+  return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile, perRule };
 }
 
 function matchRule(rule: Rule, path: string): Record<string, string> | undefined {
   for (const pattern of rule.files) {
     const values = pattern.match(path);
     if (!values) continue;
-    if (rule.exclude.some((e) => e.match(path))) return undefined;
+    if (rule.exclude.some((e) => e.test(path))) return undefined;
     return values;
   }
   return undefined;

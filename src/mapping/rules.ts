@@ -2,15 +2,17 @@
  * Reads the `mapping` (YAML or JSON) into compiled rules. Every configuration mistake is found
  * here, before anything is sent, and reported with the rule number and line it sits on.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import { z } from 'zod';
 import { compilePattern, PatternError, type CompiledPattern } from './pattern.js';
-import { parseTemplate, TemplateError, type Template } from './template.js';
+import { parseTemplate, queryOrFragment, TemplateError, type Template } from './template.js';
 
 export interface Rule {
   /** 1-based, as users count. */
   number: number;
   line: number;
+  /** "input `mapping`, rule 2 (line 4)": where the rule is, for messages. */
+  where: string;
   files: CompiledPattern[];
   exclude: CompiledPattern[];
   paths: Template[];
@@ -30,6 +32,21 @@ export class MappingError extends Error {
 }
 
 const KEYS = ['files', 'exclude', 'paths', 'tags'] as const;
+
+/**
+ * Rules are a few kilobytes; 1 MiB is far past any real mapping. Without a cap a 5 MB mapping
+ * took 10 s and 600 MB to parse, a 10 MB one 1.8 GB.
+ */
+export const MAX_RULES_BYTES = 1024 * 1024;
+
+/** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
+const MAX_ALIASES = 100;
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  return `${bytes} bytes`;
+}
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v).trim());
 const oneOrMany = z
@@ -54,8 +71,12 @@ const ruleSchema = z
  * @param origin where it came from, for messages: "input `mapping`" or "mapping-file `x.yml`"
  */
 export function parseMapping(text: string, origin: string): ParsedMapping {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_RULES_BYTES) throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
+  // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
   const lines = text.split(/\r?\n/);
   if (doc.errors.length > 0) {
     const problems = doc.errors.slice(0, 1).map((e) => {
@@ -65,11 +86,47 @@ export function parseMapping(text: string, origin: string): ParsedMapping {
     });
     throw new MappingError(problems);
   }
+  // A tag the schema does not know (`!!js/function`, `!foo`) would otherwise be read as the
+  // plain text after it: a rule that means something other than what was written.
+  const tags = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tags.length > 0) {
+    throw new MappingError(
+      tags.map((w) => {
+        const tag = (/^Unresolved tag: (\S+)/.exec(w.message)?.[1] ?? 'tag').replace(/^tag:yaml\.org,2002:/, '!!');
+        return `${origin}, line ${w.linePos?.[0].line ?? 1}: the YAML tag ${tag} is not allowed: rules are plain text, lists and maps; remove the tag`;
+      }),
+    );
+  }
   const contents = doc.contents;
   if (contents === null) return { rules: [], warnings: [`${origin} holds no rules`] };
   if (!isSeq(contents)) {
     const line = lineOf(contents, lineCounter);
     throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
+  }
+  let values: unknown[];
+  try {
+    // Anchors and aliases (`files: *blog`) are resolved here, and counted: an alias that
+    // expands into aliases (a "billion laughs" bomb) stops at MAX_ALIASES instead of filling memory.
+    values = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown[];
+  } catch (e) {
+    const unresolved = e instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1] : undefined;
+    if (unresolved !== undefined) {
+      let line = 1;
+      visit(doc, {
+        Alias(_, node) {
+          if (node.source !== unresolved) return undefined;
+          line = lineOf(node, lineCounter);
+          return visit.BREAK;
+        },
+      });
+      throw new MappingError([`${origin}, line ${line}: the alias *${unresolved} has no anchor &${unresolved} before it`]);
+    }
+    if (e instanceof ReferenceError) {
+      throw new MappingError([
+        `${origin}: YAML aliases (*name) expand past the limit of ${MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
+      ]);
+    }
+    throw e;
   }
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -78,7 +135,7 @@ export function parseMapping(text: string, origin: string): ParsedMapping {
     const number = i + 1;
     const line = lineOf(item as Node, lineCounter);
     const where = `${origin}, rule ${number} (line ${line})`;
-    const raw = (item as Node | null)?.toJSON?.() ?? item;
+    const raw = values[i];
     const parsed = ruleSchema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
@@ -122,6 +179,8 @@ function compileRule(
         if (key === 'paths' && !s.startsWith('/')) {
           problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
         }
+        const query = key === 'paths' ? queryOrFragment(s) : undefined;
+        if (query) problems.push(`${where}: paths: "${s}" ${query}`);
         return [t];
       } catch (e) {
         if (e instanceof TemplateError) problems.push(`${where}: ${key}: ${e.message}`);
@@ -152,7 +211,7 @@ function compileRule(
     }
   }
   if (problems.length > before) return undefined;
-  return { number, line, files, exclude, paths, tags };
+  return { number, line, where, files, exclude, paths, tags };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {

@@ -40,12 +40,26 @@ export function renderTemplate(template: Template, values: Record<string, string
 
 /**
  * Site paths are compared by exact string in Next.js' cache, so one page must always be named
- * one way: no doubled or trailing slashes, and an `index` file stands for its folder
- * (`/docs/index` → `/docs`, `/index` → `/`), as in Next.js' own routing.
+ * one way: no doubled or trailing slashes, `.` and `..` segments resolved within the path (never
+ * above `/`), and an `index` file stands for its folder (`/docs/index` → `/docs`, `/index` →
+ * `/`), as in Next.js' own routing. A segment of dots written as `%2e` is a dot segment too, as
+ * URL parsers take it (`/a/%2e%2e/b` is `/b`); any other `%2e` stays as it is.
  */
 export function normaliseSitePath(path: string): string {
-  let p = path.replace(/\/{2,}/g, '/');
-  p = p.replace(/\/index$/, '');
-  if (p.length > 1) p = p.replace(/\/+$/, '');
-  return p === '' ? '/' : p;
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    const dots = segment.replace(/%2e/gi, '.');
+    if (segment === '' || dots === '.') continue;
+    if (dots === '..') segments.pop();
+    else segments.push(segment);
+  }
+  if (segments.at(-1) === 'index') segments.pop();
+  return `/${segments.join('/')}`;
+}
+
+/** A query or fragment is not part of what a site revalidates: the reason a path with one is refused. */
+export function queryOrFragment(path: string): string | undefined {
+  const m = /[?#]/.exec(path);
+  if (!m) return undefined;
+  return `holds a "${m[0]}": a ${m[0] === '?' ? 'query' : 'fragment'} is not part of a site path, and the site would not revalidate the page it names`;
 }
