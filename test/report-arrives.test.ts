@@ -108,6 +108,7 @@ describe('the job summary stays under 1 MiB', () => {
         rejected: Array.from({ length: 20 }, (_, i) => ({ type: 'tag' as const, value: `${i}${huge}`, sources: ['input `tags`'], reason: 'tag is too long' })),
         unmatched: Array.from({ length: 60 }, (_, i) => `${i}${huge}`),
         perFile: Array.from({ length: 40 }, (_, i) => ({ file: `f${i}${huge}`, status: 'modified' as const, targets: Array.from({ length: 100 }, (_, j) => `tag:${j}${huge}`) })),
+        perRule: [],
       },
     };
     const summary = renderSummary(report);

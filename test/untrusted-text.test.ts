@@ -96,7 +96,7 @@ describe('Markdown for the job summary: outside text renders as text', () => {
       description: 'repository_dispatch ([x](https://evil.example) <b>)',
       deliveries: values.map((value) => ({ target: { type: 'path', value, sources: [] }, status: 'failed', httpStatus: 500, attempts: 1, ms: 1, error: `HTTP 500: ${value}` })),
       warnings: nasty,
-      mapping: { targets: values.map((value) => ({ type: 'path', value, sources: [] })), rejected: [], unmatched: nasty, perFile: [] },
+      mapping: { targets: values.map((value) => ({ type: 'path', value, sources: [] })), rejected: [], unmatched: nasty, perFile: [], perRule: [] },
       fatal: 'stopped: <script>alert(1)</script> [x](https://evil.example)',
     };
     const html = marked.parse(renderSummary(report), { gfm: true, async: false });
