@@ -36,9 +36,8 @@ const piece: fc.Arbitrary<Piece> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'one' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'rest' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'optional' as const }) },
-  // (picomatch reads a choice holding ".." as a range: a character class; the rewrite refuses
-  // ranges. A comma in a choice would only split it further.)
-  { weight: 1, arbitrary: fc.array(text(0, 2).filter((t) => !t.includes('..') && !t.includes(',')), { minLength: 2, maxLength: 3 }).map((options) => ({ kind: 'brace' as const, options })) },
+  // (picomatch reads a choice holding ".." as a range: a character class; the rewrite refuses ranges.)
+  { weight: 1, arbitrary: fc.array(text(0, 2).filter((t) => !t.includes('..')), { minLength: 2, maxLength: 3 }).map((options) => ({ kind: 'brace' as const, options })) },
 );
 const segment: fc.Arbitrary<Segment> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'globstar' as const }) },
@@ -197,36 +196,6 @@ describe('the linear-time matcher agrees with the regex-based one', () => {
         expect(compilePattern(pattern).match(name), `${pattern} ← ${name}`).toEqual(referencePattern(pattern)(name));
       }),
       { numRuns: 2000 },
-    );
-  });
-
-  it('when the verdict table fills up and is forgotten (a pattern with 2^13 states)', () => {
-    // `*a` then 12 characters: which of the last 13 were "a" is the state, over 8,000 of them.
-    const pattern = 'x/*a????????????';
-    const subject = compilePattern(pattern);
-    const reference = referencePattern(pattern);
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b'), { minLength: 100, maxLength: 300 }), (chars) => {
-        const name = `x/${chars.join('')}`;
-        const want = reference(name);
-        expect(subject.test(name)).toBe(want !== undefined);
-        expect(subject.match(name)).toEqual(want);
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('when name and pattern are too long to search depth first (the thread simulation)', () => {
-    // 320 instructions × 1,100 characters: past the depth-first search's memory of pairs.
-    const pattern = `x/[...rest]/[slug]-${'y'.repeat(300)}.md`;
-    const subject = compilePattern(pattern);
-    const reference = referencePattern(pattern);
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom('a', 'b', '-', '/'), { minLength: 700, maxLength: 800 }), fc.boolean(), (chars, tail) => {
-        const name = `x/a${chars.join('').replace(/\/+/g, '/')}b${tail ? `-${'y'.repeat(300)}.md` : ''}`;
-        expect(subject.match(name)).toEqual(reference(name));
-      }),
-      { numRuns: 100 },
     );
   });
 });

@@ -20,13 +20,18 @@
  * or stars in one segment (`posts/[year]-[month]-[day]-[lang]-[slug].md`) against a name made
  * of dashes tries every way of placing them: O(n^k) for k captures, minutes for one 245-character
  * name. Anyone who can name a file, or send a file list through `repository_dispatch`, could
- * stall the job. So a pattern compiles to a small automaton (machine.ts) that reads the name
- * once, following every way of matching at the same time: linear in the name, as proved there.
- * The program below says, instruction by instruction, what the regex-based matcher's
- * expression said, in the same order of preference, so captures come out the same.
+ * stall the job. So a pattern is translated into RE2 syntax and run by re2js, a port of RE2:
+ * an automaton simulation that is linear by construction.
+ *
+ * The bound: a name of n characters against a pattern whose program has m instructions takes
+ * O(n × m) steps, whatever the name holds. m grows linearly with the pattern's length, because
+ * nothing here expands: `{a,b}` becomes one alternation, not a copy of the pattern per choice.
+ * RE2 picks among several ways of matching the same way a backtracking engine would (leftmost,
+ * lazy `[name]`, greedy `[...name]`), so captures are what the regex-based matcher gave; the
+ * property tests in test/pattern-property.test.ts hold the two side by side.
  */
+import { RE2JS } from 're2js';
 import { readCaptures, type CaptureKind } from './brackets.js';
-import { Machine, type Instruction } from './machine.js';
 
 export type { CaptureKind } from './brackets.js';
 
@@ -68,6 +73,9 @@ type Node =
   | { type: 'capture'; index: number; kind: CaptureKind; slash: 'after' | 'before' | 'none' }
   | { type: 'choice'; options: Node[][] };
 
+const ONE_SEGMENT = '[^/]+';
+const SEGMENTS = '[^/]+(?:/[^/]+)*';
+
 export function compilePattern(rawPattern: string): CompiledPattern {
   const source = normalisePattern(rawPattern);
   if (source === '') throw new PatternError('a file pattern is empty');
@@ -77,42 +85,24 @@ export function compilePattern(rawPattern: string): CompiledPattern {
   if (source.startsWith('!')) fail('starts with "!": a pattern cannot be negated; list what to leave out under `exclude`');
   const { items, captures } = readItems(source, fail);
   const nodes = parseNodes(items, fail);
-  const program = new Program();
-  program.sequence(nodes, true);
-  program.add({ op: 'match' });
-  const machine = new Machine(program.instructions);
-  // Most names meet most rules only to be turned away, most often by the first characters.
-  const prefix = literalPrefix(nodes);
-  const test = (path: string) => path.startsWith(prefix) && isRepositoryPath(path) && machine.matches(path);
+  const regex = RE2JS.compile(emit(nodes, true), RE2JS.DOTALL);
+  const test = (path: string) => isRepositoryPath(path) && regex.testExact(path);
   return {
     source,
     captures,
     test,
     match(path: string) {
-      // The verdict first (a table look-up per character once warm); captures only for a match.
+      // The capture-free test first: most names meet most rules only to be turned away.
       if (!test(path)) return undefined;
-      const slots = machine.captures(path, captures.length * 2);
-      if (!slots) return undefined;
+      const m = regex.matcher(path);
+      if (!m.matches()) return undefined;
       const values: Record<string, string> = {};
       captures.forEach((c, i) => {
-        const start = slots[2 * i] as number;
-        values[c.name] = start < 0 ? '' : path.slice(start, slots[2 * i + 1]);
+        values[c.name] = m.group(i + 1) ?? '';
       });
       return values;
     },
   };
-}
-
-/** The literal text every match starts with (`content/blog/` of `content/blog/[slug].md`). */
-function literalPrefix(nodes: Node[]): string {
-  let prefix = '';
-  for (const [i, node] of nodes.entries()) {
-    if (node.type === 'literal') prefix += node.char;
-    // Not the slash before a globstar: `a/**` matches `a` too.
-    else if (node.type === 'slash' && nodes[i + 1]?.type !== 'star') prefix += '/';
-    else break;
-  }
-  return prefix;
 }
 
 /**
@@ -134,12 +124,10 @@ function readItems(source: string, fail: (why: string) => never): { items: Item[
   const items: Item[] = [];
   const captures: Capture[] = [];
   const text = (from: number, to: number) => {
-    // By code point, so that a character outside the BMP is one literal, as `?` is one character.
-    const chars = [...source.slice(from, to)];
-    for (let i = 0; i < chars.length; i++) {
-      const char = chars[i] as string;
+    for (let i = from; i < to; i++) {
+      const char = source[i] as string;
       if (char === '[' || char === ']') fail('has an unbalanced [ or ]');
-      if (char === '\\' && i + 1 < chars.length) items.push({ type: 'escaped', char: chars[++i] as string });
+      if (char === '\\' && i + 1 < to) items.push({ type: 'escaped', char: source[++i] as string });
       else items.push({ type: 'char', char });
     }
   };
@@ -229,175 +217,67 @@ function parseNodes(items: Item[], fail: (why: string) => never): Node[] {
   return sequence(false);
 }
 
-/** Builds the program: each method appends the instructions for one construct. */
-class Program {
-  readonly instructions: Instruction[] = [];
-
-  add(instruction: Instruction): number {
-    this.instructions.push(instruction);
-    return this.instructions.length - 1;
-  }
-
-  get next(): number {
-    return this.instructions.length;
-  }
-
-  char(char: string): void {
-    this.add({ op: 'char', code: char.codePointAt(0) as number });
-  }
-
-  /** `x*` (greedy) or `x*?` (lazy) for one reading instruction x. */
-  repeat(read: 'not-slash' | 'any', lazy: boolean): void {
-    const split = this.add({ op: 'jump', to: -1 });
-    const body = this.add({ op: read });
-    this.add({ op: 'jump', to: split });
-    this.instructions[split] = lazy ? { op: 'split', first: this.next, second: body } : { op: 'split', first: body, second: this.next };
-  }
-
-  /** `(?:body)?` (greedy) or `(?:body)??` (lazy). */
-  optional(body: () => void, lazy = false): void {
-    const split = this.add({ op: 'jump', to: -1 });
-    const start = this.next;
-    body();
-    this.instructions[split] = lazy ? { op: 'split', first: this.next, second: start } : { op: 'split', first: start, second: this.next };
-  }
-
-  /** `(?:a|b|…)`, the first choice preferred. */
-  choice(options: Array<() => void>): void {
-    const ends: number[] = [];
-    options.forEach((option, i) => {
-      if (i === options.length - 1) {
-        option();
-        return;
-      }
-      const split = this.add({ op: 'jump', to: -1 });
-      const start = this.next;
-      option();
-      ends.push(this.add({ op: 'jump', to: -1 }));
-      this.instructions[split] = { op: 'split', first: start, second: this.next };
-    });
-    for (const end of ends) this.instructions[end] = { op: 'jump', to: this.next };
-  }
-
-  /** `.+` (greedy) or `.+?` (lazy): one or more characters of any kind, slashes included. */
-  anything(lazy: boolean): void {
-    this.add({ op: 'any' });
-    this.repeat('any', lazy);
-  }
-
-  /**
-   * A node list. At the top level, `**` between slashes (or the pattern's ends) is a globstar;
-   * the order of its alternatives is the order the regex-based matcher tried them in (zero
-   * segments first at the start, one or more first elsewhere), so that the captures around a
-   * globstar come out the same.
-   */
-  sequence(nodes: Node[], topLevel: boolean): void {
-    const isGlobstar = (i: number) => {
-      const n = nodes[i];
-      if (!topLevel || n?.type !== 'star' || n.run !== 2) return false;
-      const before = nodes[i - 1];
-      const after = nodes[i + 1];
-      return (before === undefined || before.type === 'slash') && (after === undefined || after.type === 'slash');
-    };
-    /** The last of a run of globstars `**` + `/**` …, which count as one. */
-    const lastOfRun = (i: number) => {
-      let j = i;
+/**
+ * RE2 syntax for a node list. At the top level, `**` between slashes (or the pattern's ends)
+ * is a globstar; the order of the alternatives below is the order the regex-based matcher
+ * tried them in (zero segments first at the start, one or more first elsewhere), so that the
+ * captures around a globstar come out the same.
+ */
+function emit(nodes: Node[], topLevel: boolean): string {
+  const isGlobstar = (i: number) => {
+    const n = nodes[i];
+    if (!topLevel || n?.type !== 'star' || n.run !== 2) return false;
+    const before = nodes[i - 1];
+    const after = nodes[i + 1];
+    return (before === undefined || before.type === 'slash') && (after === undefined || after.type === 'slash');
+  };
+  let out = '';
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as Node;
+    if (node.type === 'slash' && isGlobstar(i + 1)) {
+      // `a/**/b` or `a/**`: the globstar takes its slashes with it. `**/**` is one globstar.
+      let j = i + 1;
       while (nodes[j + 1]?.type === 'slash' && isGlobstar(j + 2)) j += 2;
-      return j;
-    };
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i] as Node;
-      if (node.type === 'slash' && isGlobstar(i + 1)) {
-        const j = lastOfRun(i + 1);
-        if (j + 1 === nodes.length) {
-          // `a/**`: `(?:/.+)?`, so that `a` itself matches too.
-          this.optional(() => {
-            this.char('/');
-            this.anything(false);
-          });
-          i = j;
-        } else {
-          // `a/**/b`: `(?:/.+?/|/)`, the globstar's two slashes with it, or one slash for none.
-          this.choice([
-            () => {
-              this.char('/');
-              this.anything(true);
-              this.char('/');
-            },
-            () => this.char('/'),
-          ]);
-          i = j + 1;
-        }
-        continue;
-      }
-      if (i === 0 && isGlobstar(0)) {
-        const j = lastOfRun(0);
-        if (j + 1 === nodes.length) {
-          this.anything(false); // `**` alone: `.+`
-        } else {
-          // `**/b`: `(?:.+?/)??`, zero segments first.
-          this.optional(() => {
-            this.anything(true);
-            this.char('/');
-          }, true);
-        }
+      if (j + 1 === nodes.length) {
+        out += '(?:/.+)?';
+        i = j;
+      } else {
+        out += '(?:/.+?/|/)';
         i = j + 1;
-        continue;
       }
-      this.node(node);
+      continue;
     }
+    if (i === 0 && isGlobstar(0)) {
+      let j = 0;
+      while (nodes[j + 1]?.type === 'slash' && isGlobstar(j + 2)) j += 2;
+      if (j + 1 === nodes.length) out += '.+';
+      else out += '(?:.+?/)??';
+      i = j + 1;
+      continue;
+    }
+    out += emitNode(node);
   }
+  return out;
+}
 
-  node(node: Node): void {
-    switch (node.type) {
-      case 'literal':
-        this.char(node.char);
-        return;
-      case 'slash':
-        this.char('/');
-        return;
-      case 'qmark':
-        this.add({ op: 'not-slash' });
-        return;
-      case 'star':
-        this.repeat('not-slash', true); // `[^/]*?`
-        return;
-      case 'choice':
-        this.choice(node.options.map((option) => () => this.sequence(option, false)));
-        return;
-      case 'capture': {
-        const group = () => {
-          this.add({ op: 'save', slot: 2 * node.index });
-          this.add({ op: 'not-slash' });
-          if (node.kind === 'one') {
-            this.repeat('not-slash', true); // `([^/]+?)`
-          } else {
-            // `([^/]+(?:/[^/]+)*)`: segments joined by slashes, as many as fit.
-            this.repeat('not-slash', false);
-            const loop = this.add({ op: 'jump', to: -1 });
-            const body = this.next;
-            this.char('/');
-            this.add({ op: 'not-slash' });
-            this.repeat('not-slash', false);
-            this.add({ op: 'jump', to: loop });
-            this.instructions[loop] = { op: 'split', first: body, second: this.next };
-          }
-          this.add({ op: 'save', slot: 2 * node.index + 1 });
-        };
-        if (node.kind !== 'optional') group();
-        else if (node.slash === 'after') {
-          this.optional(() => {
-            group();
-            this.char('/');
-          });
-        } else if (node.slash === 'before') {
-          this.optional(() => {
-            this.char('/');
-            group();
-          });
-        } else this.optional(group);
-        return;
-      }
+function emitNode(node: Node): string {
+  switch (node.type) {
+    case 'literal':
+      return RE2JS.quote(node.char);
+    case 'slash':
+      return '/';
+    case 'qmark':
+      return '[^/]';
+    case 'star':
+      return '[^/]*?';
+    case 'choice':
+      return `(?:${node.options.map((o) => emit(o, false)).join('|')})`;
+    case 'capture': {
+      const group = node.kind === 'one' ? `(${ONE_SEGMENT}?)` : `(${SEGMENTS})`;
+      if (node.kind !== 'optional') return group;
+      if (node.slash === 'after') return `(?:${group}/)?`;
+      if (node.slash === 'before') return `(?:/${group})?`;
+      return `${group}?`;
     }
   }
 }
