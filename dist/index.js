@@ -2702,6 +2702,8 @@ function redactor(secret) {
     return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -14182,6 +14184,7 @@ function splitFlowItems(inner) {
 
 
 
+
 const LIST_LIMIT = 200;
 async function runEngine(settings, context, log, report) {
     report.dryRun = settings.dryRun;
@@ -14281,10 +14284,20 @@ function displayEndpoint(endpoint) {
 }
 function warnOnCleartext(endpoint, report) {
     const url = new URL(endpoint);
-    const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol === 'http:' && !loopback) {
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
     }
+}
+/**
+ * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
+ * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
+ * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
+ * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
+ */
+function isLoopback(hostname) {
+    if (hostname === 'localhost' || hostname === '[::1]')
+        return true;
+    return (0,external_node_net_.isIP)(hostname) === 4 && hostname.startsWith('127.');
 }
 function deliveryLine(d) {
     const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
@@ -14345,6 +14358,16 @@ const list = schemas_string()
 const commit = optionalText.pipe(schemas_string()
     .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
     .optional());
+/**
+ * Headers that frame, route or negotiate the exchange itself. Carrying the secret in one of them
+ * clobbers the request: `content-length` drops the secret (node:http sets its own), and
+ * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
+ */
+const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+function isProtocolHeader(name) {
+    const lower = name.toLowerCase();
+    return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
+}
 const schema = object({
     endpoint: optionalText.pipe(schemas_string()
         .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
@@ -14354,6 +14377,7 @@ const schema = object({
     secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
     'secret-header': optionalText.pipe(schemas_string()
         .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
         .optional()
         .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
     mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),

@@ -5,6 +5,7 @@
  * reports what it had done.
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan } from './changes/event.js';
@@ -135,10 +136,20 @@ function displayEndpoint(endpoint: string): string {
 
 function warnOnCleartext(endpoint: string, report: RunReport): void {
   const url = new URL(endpoint);
-  const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol === 'http:' && !loopback) {
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
   }
+}
+
+/**
+ * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
+ * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
+ * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
+ * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
+ */
+export function isLoopback(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  return isIP(hostname) === 4 && hostname.startsWith('127.');
 }
 
 export function deliveryLine(d: Delivery): string {
