@@ -13170,14 +13170,21 @@ function explain(e) {
 
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
-// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+// Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
+// `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
 const replySchema = lazy_lazy(() => looseObject({
     revalidated: unknown().optional(),
     error: unknown().optional(),
     message: unknown().optional(),
 }));
 function judge(outcome, context) {
+    const verdict = judgeOutcome(outcome, context);
+    if (outcome.kind === 'response' && outcome.cutAtBytes !== undefined && verdict.note === undefined) {
+        return { ...verdict, note: `reply longer than the ${formatBytes(outcome.cutAtBytes)} read cap: judged by its HTTP status alone` };
+    }
+    return verdict;
+}
+function judgeOutcome(outcome, context) {
     if (outcome.kind === 'network')
         return { action: 'retry', reason: `network error: ${outcome.message}` };
     if (outcome.kind === 'timeout')
@@ -13185,12 +13192,20 @@ function judge(outcome, context) {
     if (outcome.kind === 'deadline')
         return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
     const { status } = outcome;
-    const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
+    const redact = context.redact ?? ((t) => t);
+    const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
     const suffix = serverSays ? `: ${serverSays}` : '';
     if (status >= 200 && status < 300) {
+        // Only the beginning of a reply longer than the cap was read: JSON cut there may still parse
+        // (a `{"revalidated": false}` padded with spaces) and say what the whole does not, so only
+        // the status speaks.
+        if (outcome.cutAtBytes !== undefined)
+            return { action: 'success' };
         const reply = parseJsonReply(outcome.body, outcome.contentType);
-        if (reply?.revalidated === false)
-            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
+        // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
+        if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
+            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+        }
         if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
             return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
         }
@@ -13212,25 +13227,42 @@ function judge(outcome, context) {
         return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
     }
     if (RETRYABLE_STATUS.has(status)) {
-        const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
-        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+        const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
+        if (retryAfter?.ignored !== undefined) {
+            const shown = oneLine(JSON.stringify(clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
+            return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
+        }
+        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
     }
     return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
-/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
-function parseRetryAfter(value, now) {
+/** A wait further off than this is no wait a site means: treated as no `Retry-After` at all. */
+const ABSURD_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 \u00a710.2.3). Anything else
+ * (negative, decimal, garbage) and any wait more than a day away is ignored, and says why, so
+ * the retry falls back to the usual backoff. Undefined when there is no header.
+ */
+function readRetryAfter(value, now) {
     if (value === undefined || value.trim() === '')
         return undefined;
     const v = value.trim();
-    if (/^\d+$/.test(v))
-        return Number(v) * 1000;
-    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
-    if (!/^[A-Za-z]{3},/.test(v))
-        return undefined;
-    const date = Date.parse(v);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
+    const garbage = { ignored: 'not delay-seconds or an HTTP date' };
+    const absurd = { ignored: 'more than a day away' };
+    let ms;
+    if (/^\d+$/.test(v)) {
+        ms = Number(v) * 1000;
+    }
+    else {
+        // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+        if (!/^[A-Za-z]{3},/.test(v))
+            return garbage;
+        const date = Date.parse(v);
+        if (Number.isNaN(date))
+            return garbage;
+        ms = Math.max(0, date - now);
+    }
+    return ms > ABSURD_RETRY_AFTER_MS ? absurd : { ms };
 }
 const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
 /** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
@@ -13288,17 +13320,24 @@ function serverMessage(body, contentType, redact = (t) => t) {
     else {
         text = body;
     }
+    return oneLine(text, redact, MESSAGE_LIMIT);
+}
+/** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
+function oneLine(text, redact, limit) {
     // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
     // characters go (and with them any workflow-command or terminal-escape injection).
     // eslint-disable-next-line no-control-regex
     const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return clip(clean, MESSAGE_LIMIT);
+    return clip(clean, limit);
 }
 function clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
 }
 function decodeEntities(text) {
     return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+}
+function formatBytes(bytes) {
+    return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 function formatSeconds(ms) {
     if (ms % 1000 === 0)
@@ -13337,6 +13376,7 @@ async function attempt(request) {
                 kind: 'response',
                 status: response.status,
                 body: request.redact(response.body),
+                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
                 contentType: response.headers['content-type'] ?? '',
                 ...(retryAfter !== undefined ? { retryAfter } : {}),
                 ...(location !== undefined ? { location: request.redact(location) } : {}),
@@ -13373,23 +13413,30 @@ async function post(url, request, timer) {
         exchange.on('response', (response) => {
             const chunks = [];
             let bytes = 0;
+            let cut = false;
             response.on('data', (chunk) => {
-                if (bytes >= BODY_LIMIT)
+                if (cut)
                     return;
-                chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-                bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
-                // Enough read: drop the connection rather than download the rest.
-                if (bytes >= BODY_LIMIT) {
+                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+                // of exactly BODY_LIMIT bytes is read whole.
+                if (bytes + chunk.length > BODY_LIMIT) {
+                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                    bytes = BODY_LIMIT;
+                    cut = true;
+                    // Enough read: drop the connection rather than download the rest.
                     resolve(reply());
                     response.destroy();
+                    return;
                 }
+                chunks.push(chunk);
+                bytes += chunk.length;
             });
-            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
             response.on('end', () => resolve(reply()));
             response.on('error', reject);
             // A connection that ends before the reply does is a network error, never a short success.
             response.on('close', () => {
-                if (!response.complete && bytes < BODY_LIMIT)
+                if (!response.complete && !cut)
                     reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
             });
         });
@@ -13500,6 +13547,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
     let lastStatus;
     /** Why the last attempt is being retried, for when the retry never happens. */
     let retrying = '';
+    /** What in the replies was not taken at its word, for the target's log line. */
+    const notes = new Set();
     const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
     const done = (status, error) => ({
         target,
@@ -13508,6 +13557,7 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         ms: Math.max(0, now() - started),
         ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
         ...(error !== undefined ? { error: redact(error) } : {}),
+        ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
     });
     const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
     const body = JSON.stringify({ type: target.type, value: target.value });
@@ -13539,6 +13589,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
         const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
         const next = nextStep(verdict, attempts, options, random, now());
+        if (verdict.note !== undefined)
+            notes.add(verdict.note);
         // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
         if (verdict.action === 'stop-all')
             state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
@@ -13547,7 +13599,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         }
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+        const noted = verdict.note !== undefined ? ` (${verdict.note})` : '';
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}${noted}`));
         if (next.kind === 'success')
             return done('revalidated');
         if (next.kind === 'fail')
@@ -14196,7 +14249,8 @@ function isLoopback(hostname) {
 function deliveryLine(d) {
     const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
     const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+    const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts

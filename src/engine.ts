@@ -155,5 +155,6 @@ export function isLoopback(hostname: string): boolean {
 export function deliveryLine(d: Delivery): string {
   const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
   const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+  const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
+  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }

@@ -48,6 +48,7 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
         kind: 'response',
         status: response.status,
         body: request.redact(response.body),
+        ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
         contentType: response.headers['content-type'] ?? '',
         ...(retryAfter !== undefined ? { retryAfter } : {}),
         ...(location !== undefined ? { location: request.redact(location) } : {}),
@@ -68,6 +69,8 @@ interface Reply {
   headers: IncomingHttpHeaders;
   /** At most BODY_LIMIT bytes of the body, as UTF-8. */
   body: string;
+  /** The body was longer than BODY_LIMIT: `body` is its beginning, the rest was never read. */
+  cut: boolean;
 }
 
 /**
@@ -88,22 +91,29 @@ async function post(url: string, request: AttemptRequest, timer: { fired: boolea
     exchange.on('response', (response) => {
       const chunks: Buffer[] = [];
       let bytes = 0;
+      let cut = false;
       response.on('data', (chunk: Buffer) => {
-        if (bytes >= BODY_LIMIT) return;
-        chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-        bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
-        // Enough read: drop the connection rather than download the rest.
-        if (bytes >= BODY_LIMIT) {
+        if (cut) return;
+        // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+        // of exactly BODY_LIMIT bytes is read whole.
+        if (bytes + chunk.length > BODY_LIMIT) {
+          chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+          bytes = BODY_LIMIT;
+          cut = true;
+          // Enough read: drop the connection rather than download the rest.
           resolve(reply());
           response.destroy();
+          return;
         }
+        chunks.push(chunk);
+        bytes += chunk.length;
       });
-      const reply = (): Reply => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+      const reply = (): Reply => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
       response.on('end', () => resolve(reply()));
       response.on('error', reject);
       // A connection that ends before the reply does is a network error, never a short success.
       response.on('close', () => {
-        if (!response.complete && bytes < BODY_LIMIT) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+        if (!response.complete && !cut) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
       });
     });
     // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes

@@ -105,6 +105,8 @@ async function deliverOne(
   let lastStatus: number | undefined;
   /** Why the last attempt is being retried, for when the retry never happens. */
   let retrying = '';
+  /** What in the replies was not taken at its word, for the target's log line. */
+  const notes = new Set<string>();
   const notNow = (why: string): Delivery => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
   const done = (status: Delivery['status'], error?: string): Delivery => ({
     target,
@@ -113,6 +115,7 @@ async function deliverOne(
     ms: Math.max(0, now() - started),
     ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
     ...(error !== undefined ? { error: redact(error) } : {}),
+    ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
   });
   const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
   const body = JSON.stringify({ type: target.type, value: target.value });
@@ -144,6 +147,7 @@ async function deliverOne(
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
     const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
     const next = nextStep(verdict, attempts, options, random, now());
+    if (verdict.note !== undefined) notes.add(verdict.note);
     // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
     if (verdict.action === 'stop-all') state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
     if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
@@ -151,7 +155,8 @@ async function deliverOne(
     }
     afterFirstAttempt?.();
     afterFirstAttempt = undefined;
-    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+    const noted = verdict.note !== undefined ? ` (${verdict.note})` : '';
+    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}${noted}`));
 
     if (next.kind === 'success') return done('revalidated');
     if (next.kind === 'fail') return done('failed', next.reason);
