@@ -2511,7 +2511,7 @@ exports.basename = (path, { windows } = {}) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4094);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8645);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -2529,7 +2529,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4094:
+/***/ 8645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13388,10 +13388,24 @@ async function attempt(request) {
     catch (error) {
         if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-        return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+        const refused = error instanceof RefusedConnection;
+        return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
     }
     finally {
         clearTimeout(timer.handle);
+    }
+}
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+    reason;
+    constructor(reason) {
+        super('connection refused');
+        this.reason = reason;
     }
 }
 /**
@@ -13409,8 +13423,13 @@ async function post(url, request, timer) {
         timer.exchange = exchange;
         if (timer.fired)
             exchange.destroy(new Error('timed out')); // it fired between two hops
-        exchange.on('error', reject);
+        let responded = false;
+        exchange.on('error', (error) => {
+            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+            reject(refused ? new RefusedConnection(error) : error);
+        });
         exchange.on('response', (response) => {
+            responded = true;
             const chunks = [];
             let bytes = 0;
             let cut = false;
@@ -13491,7 +13510,105 @@ function describeNetworkError(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/delivery/aimd.ts
+/**
+ * How many requests may be in flight, sized as TCP sizes its window: slow start, then additive
+ * increase, multiplicative decrease (AIMD), between 1 and `concurrency`.
+ *
+ * - Slow start: the window opens at 1 (the first answer comes before anything else is sent) and
+ *   grows by one with each reply, doubling per round, until it reaches `concurrency` or the
+ *   endpoint first refuses a connection. A healthy endpoint is at full `concurrency` after
+ *   that many replies; one that takes 4 connections is found out after a refusal or two, not
+ *   after a burst of 60.
+ * - Then each reply adds 1/window (about one more slot per window of replies), and a refused or
+ *   reset new connection (the endpoint takes no more) halves it, down to 1.
+ * - One halving per burst: a refusal of an attempt that started before the last halving was
+ *   sent under the old, larger window and says nothing new.
+ *
+ * Pure: plain numbers in and out, no clock, no I/O; slots.ts holds requests back by it.
+ */
+class AimdWindow {
+    max;
+    limit;
+    slowStart = true;
+    /** Attempts started so far; an attempt's number is its sequence. */
+    started = 0;
+    /** The first attempt sent under the current window: earlier ones cannot halve it again. */
+    recoverFrom = 0;
+    constructor(max, initial = 1) {
+        this.max = max;
+        this.limit = Math.max(1, Math.min(max, initial));
+    }
+    /** Requests that may be in flight now. */
+    get allowed() {
+        return Math.floor(this.limit);
+    }
+    /** Records an attempt as started and returns its sequence number, for `refused`. */
+    start() {
+        return this.started++;
+    }
+    /** A reply came back: the endpoint took the connection. */
+    replied() {
+        this.limit = Math.min(this.max, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+    }
+    /**
+     * The new connection of the attempt numbered `sequence` was refused or reset before any
+     * reply. Returns true when that lowered the window (the first refusal of a burst).
+     */
+    refused(sequence) {
+        this.slowStart = false;
+        if (sequence < this.recoverFrom || this.limit < 2)
+            return false;
+        this.limit /= 2;
+        this.recoverFrom = this.started;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/slots.ts
+/**
+ * Slots for requests in flight, as many as the AIMD window allows at the moment. A request
+ * waits for a slot in arrival order; a slot freed, or a window grown, goes to the longest
+ * waiting one. When the window shrinks, requests already in flight finish and no new one starts
+ * until the count is below it.
+ */
+
+class Slots {
+    window;
+    inFlight = 0;
+    waiting = [];
+    constructor(max) {
+        this.window = new AimdWindow(max);
+    }
+    /** How many requests are in flight now. */
+    get busy() {
+        return this.inFlight;
+    }
+    /** Resolves once a slot is this caller's; pair every call with one `release`. */
+    acquire() {
+        if (this.waiting.length === 0 && this.inFlight < this.window.allowed) {
+            this.inFlight += 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            this.waiting.push(resolve);
+        });
+    }
+    release() {
+        this.inFlight -= 1;
+        this.pump();
+    }
+    /** Hands free slots to the waiting requests, oldest first (call after the window grew). */
+    pump() {
+        while (this.waiting.length > 0 && this.inFlight < this.window.allowed) {
+            this.inFlight += 1;
+            this.waiting.shift()();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
+
 
 
 
@@ -13502,7 +13619,7 @@ async function deliver(targets, options) {
     const now = options.now ?? Date.now;
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
-    const state = { pauseUntil: 0 };
+    const state = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
     // The first target's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
     let openGate;
@@ -13525,6 +13642,10 @@ async function deliver(targets, options) {
     };
     const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
     await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+    if (state.refusals > 0) {
+        options.notice?.(`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+            `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
+    }
     return results;
 }
 function skipReason(state, options, now) {
@@ -13544,6 +13665,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
     const started = now();
     const label = `${target.type} ${target.value}`;
     let attempts = 0;
+    /** Attempts turned away by a full endpoint, which do not count against `retries`. */
+    let turnedAway = 0;
     let lastStatus;
     /** Why the last attempt is being retried, for when the retry never happens. */
     let retrying = '';
@@ -13572,12 +13695,23 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         }
         if (state.stopReason !== undefined)
             return notNow(state.stopReason);
+        const pauseSeen = state.pauseUntil;
+        await state.slots.acquire();
+        // While this one waited for a slot, another may have stopped the run or been told to pause.
+        if (state.stopReason !== undefined || (state.pauseUntil > pauseSeen && state.pauseUntil > now())) {
+            state.slots.release();
+            continue;
+        }
         const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
-        if (remaining <= 0)
+        if (remaining <= 0) {
+            state.slots.release();
             return notNow(`${deadlineText(options)} was reached first`);
+        }
         const timeoutMs = Math.min(options.timeoutMs, remaining);
         attempts += 1;
         const sentAt = now();
+        const sequence = state.slots.window.start();
+        const crowded = state.slots.busy > 1;
         const outcome = await attempt({
             url: options.endpoint,
             headers,
@@ -13586,9 +13720,24 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
             clippedByDeadline: timeoutMs < options.timeoutMs,
             redact,
         });
+        const windowNote = adjustWindow(state, outcome, sequence, options);
+        state.slots.release();
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
         const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
-        const next = nextStep(verdict, attempts, options, random, now());
+        // A new connection refused while others were in flight: the endpoint turned away one
+        // connection too many, not this request. It goes again once there is room (the halved
+        // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
+        // bounds the free ones, since the window only grows back through replies.
+        const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+        let next;
+        if (full) {
+            turnedAway += 1;
+            notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+            next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+        }
+        else {
+            next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
+        }
         if (verdict.note !== undefined)
             notes.add(verdict.note);
         // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
@@ -13599,27 +13748,54 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
         }
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
-        const noted = verdict.note !== undefined ? ` (${verdict.note})` : '';
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}${noted}`));
+        const noted = [verdict.note, windowNote].filter((n) => n !== undefined).map((n) => ` (${n})`).join('');
+        const then = full ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)' : next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind;
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${then}${noted}`));
         if (next.kind === 'success')
             return done('revalidated');
         if (next.kind === 'fail')
             return done('failed', next.reason);
         retrying = next.reason;
         // A Retry-After wait happens through the shared pause at the top of the loop.
-        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
             await sleep(next.waitMs);
     }
 }
-/** What to do after an attempt, given the verdict and the retry budget. */
-function nextStep(verdict, attempts, options, random, now) {
+/**
+ * Feeds an attempt's outcome to the window; says so when that lowered it (in the log when to a
+ * new low, so an endpoint that the window keeps probing does not fill it).
+ */
+function adjustWindow(state, outcome, sequence, options) {
+    const { window } = state.slots;
+    if (outcome.kind === 'response') {
+        window.replied(); // release() then hands out any slot that added
+        return undefined;
+    }
+    if (outcome.kind !== 'network' || !outcome.refused)
+        return undefined;
+    state.refusals += 1;
+    const before = window.allowed;
+    if (!window.refused(sequence))
+        return undefined;
+    const line = `the endpoint refused or reset a new connection: sending at most ${window.allowed} requests at a time (was ${before})`;
+    if (window.allowed < state.lowest)
+        options.notice?.(line);
+    state.lowest = Math.min(state.lowest, window.allowed);
+    return line;
+}
+/**
+ * What to do after an attempt, given the verdict and the retry budget: `attempts` counts those
+ * that use it, `sent` every one (some may have been turned away by a full endpoint).
+ */
+function nextStep(verdict, attempts, sent, options, random, now) {
     if (verdict.action === 'success')
         return { kind: 'success' };
     if (verdict.action === 'fail' || verdict.action === 'stop-all')
         return { kind: 'fail', reason: verdict.reason };
     const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     if (attempts > options.retries) {
-        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+        const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; input \`retries\` is ${options.retries})` };
     }
     if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
         return {
@@ -14194,7 +14370,7 @@ async function runEngine(settings, context, log, report) {
     await log.group('Delivery', async () => {
         const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
         const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
+        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
         report.deliveries = await deliver(mapped.targets, {
             endpoint: settings.endpoint,
             secret: settings.secret,
@@ -14205,6 +14381,7 @@ async function runEngine(settings, context, log, report) {
             deadline: Date.now() + budget,
             deadlineNote,
             onDelivery: (d) => log.info(deliveryLine(d)),
+            notice: (line) => log.info(line),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
     });

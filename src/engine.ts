@@ -96,7 +96,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
   await log.group('Delivery', async () => {
     const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
     const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
+    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
     report.deliveries = await deliver(mapped.targets, {
       endpoint: settings.endpoint as string,
       secret: settings.secret as string,
@@ -107,6 +107,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
       deadline: Date.now() + budget,
       deadlineNote,
       onDelivery: (d) => log.info(deliveryLine(d)),
+      notice: (line) => log.info(line),
       ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
   });

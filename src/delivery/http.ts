@@ -58,9 +58,23 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
     }
   } catch (error) {
     if (timer.fired) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-    return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+    const refused = error instanceof RefusedConnection;
+    return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
   } finally {
     clearTimeout(timer.handle);
+  }
+}
+
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+  constructor(readonly reason: unknown) {
+    super('connection refused');
   }
 }
 
@@ -87,8 +101,13 @@ async function post(url: string, request: AttemptRequest, timer: { fired: boolea
     const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
     timer.exchange = exchange;
     if (timer.fired) exchange.destroy(new Error('timed out')); // it fired between two hops
-    exchange.on('error', reject);
+    let responded = false;
+    exchange.on('error', (error: NodeJS.ErrnoException) => {
+      const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+      reject(refused ? new RefusedConnection(error) : error);
+    });
     exchange.on('response', (response) => {
+      responded = true;
       const chunks: Buffer[] = [];
       let bytes = 0;
       let cut = false;

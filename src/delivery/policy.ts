@@ -23,7 +23,12 @@ export type Outcome =
       /** Set when the response is a redirect the action refuses to follow further (too many hops). */
       tooManyRedirects?: boolean;
     }
-  | { kind: 'network'; message: string }
+  | {
+      kind: 'network';
+      message: string;
+      /** A new connection was refused, or reset before any reply: the endpoint takes no more connections. */
+      refused?: boolean;
+    }
   | { kind: 'timeout'; ms: number }
   /** The run deadline, not the per-request timeout, cut the attempt short. */
   | { kind: 'deadline' };
