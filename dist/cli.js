@@ -2511,7 +2511,7 @@ exports.basename = (path, { windows } = {}) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8645);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7632);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -2529,7 +2529,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8645:
+/***/ 7632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2538,7 +2538,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, asCliMessage
+// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, OPTIONS, asCliMessage
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -12149,6 +12149,95 @@ function lazy_lazy(build) {
     return () => (built ??= { value: build() }).value;
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Text from outside (file names, payloads, inputs, server replies, git's messages) on its way to
+ * a reader. The runner reads every stdout line as a possible workflow command: a line that starts
+ * with `::` (after leading white space), and `##[name]` anywhere in a line (the older syntax,
+ * still parsed). So no outside text may start a line, end one, or hold `##[`; and terminal escape
+ * sequences must not reach the log raw. Pure functions; the edges (main.ts, report-actions.ts,
+ * report.ts) apply them.
+ */
+/**
+ * Characters that are never shown as they are: C0 controls (CR, LF, TAB, ESC, NUL, \u2026), DEL, C1
+ * controls (NEL, CSI, \u2026), the Unicode line and paragraph separators, and the bidirectional
+ * controls that make a line read differently from what it holds.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** What no site path or cache tag holds: control characters and line separators (not the bidi marks). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function escapeChar(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/**
+ * One line of text, safe to print: every unprintable character shown as an escape (`\n`, `\r`,
+ * `\x1b`, `\u2028`), and `##[` broken up as `##\[`. Everything else is left as it is.
+ */
+function text_printable(text) {
+    return text.replace(UNPRINTABLE, escapeChar).replace(/##\[/g, '##\\[');
+}
+/** The first control character in `value`, shown as its escape, or undefined when there is none. */
+function controlCharacter(value) {
+    const found = CONTROL.exec(value);
+    return found ? escapeChar(found[0]) : undefined;
+}
+/**
+ * A whole line for the log: printable, and never starting with `::` (the runner trims leading
+ * white space before it looks), which a value at the start of a line could otherwise do.
+ */
+function logLine(line) {
+    return text_printable(line).replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * An annotation's message. The toolkit sends it as one command (CR and LF percent-encoded), so
+ * the action's own multi-line messages keep their lines; each line is made printable.
+ */
+function annotation(message) {
+    return message.split('\n').map(text_printable).join('\n');
+}
+/** `user:password@` (or `user@`) taken out of every URL in the text. */
+function withoutCredentials(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1');
+}
+// Markdown for the job summary. Outside text is rendered as text, never as markup: HTML
+// characters become entities, Markdown's punctuation is escaped with a backslash (so no table
+// cell ends early, no code span, emphasis, link or image starts), and bare URLs are broken up so
+// GitHub does not turn them into links.
+function markdownEscape(text) {
+    return text_printable(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/[\\`*_~[\]|]/g, '\\$&')
+        .replace(/:\/\//g, '\\://')
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`);
+}
+/** Outside text as inline code: `<code>`, which holds anything once escaped. */
+function markdownCode(text) {
+    return `<code>${markdownEscape(text)}</code>`;
+}
+/**
+ * A message of the action's own for the summary, which may quote outside text: the message's
+ * `code` spans are kept as code, everything else is escaped; line breaks become `<br>`.
+ */
+function markdownText(text) {
+    return text
+        .split('\n')
+        .map((line) => line.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part))).join(''))
+        .join('<br>');
+}
+/** At most `limit` characters, with `\u2026` where the rest was cut. */
+function clip(text, limit) {
+    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/changes/event.ts
 /**
  * Event resolution: from the event name, its payload and the inputs, decide what to compare.
@@ -12158,6 +12247,7 @@ function lazy_lazy(build) {
  */
 
 
+
 class EventError extends Error {
 }
 const ZERO_SHA = /^0+$/;
@@ -12165,14 +12255,18 @@ const ZERO_SHA = /^0+$/;
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
 const sha = lazy_lazy(() => schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
+// No git ref holds a control character (git check-ref-format): a payload whose ref does is not a real push.
+const refName = lazy_lazy(() => schemas_string()
+    .min(1)
+    .refine((v) => controlCharacter(v) === undefined, 'holds a control character, which no git ref does'));
 const pushPayload = lazy_lazy(() => object({
-    ref: schemas_string().min(1),
+    ref: refName(),
     before: sha(),
     after: sha(),
     created: schemas_boolean().optional(),
     deleted: schemas_boolean().optional(),
     forced: schemas_boolean().optional(),
-    repository: object({ default_branch: schemas_string().min(1).optional() }).passthrough().optional(),
+    repository: object({ default_branch: refName().optional() }).passthrough().optional(),
 }));
 const pullRequestPayload = lazy_lazy(() => object({
     action: schemas_string(),
@@ -12289,7 +12383,8 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
     const paths = parsed.data.paths ?? [];
     const tags = parsed.data.tags ?? [];
-    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+    // The event_type is the sender's free text: shown escaped, and cut when long.
+    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${text_printable(clip(envelope.data.action, 200))})` : ''}`;
     if (files.length + paths.length + tags.length === 0)
         return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
     return {
@@ -12343,6 +12438,7 @@ class ChangesError extends Error {
  * an argument vector, never through a shell, revisions come after `--end-of-options`, and every
  * path comes from `-z` output, so any file name works.
  */
+
 
 
 
@@ -12408,7 +12504,7 @@ async function checkoutState(cwd, repository, serverUrl = 'https://github.com', 
     }
     const origin = await originQuery;
     if (r.code !== 0)
-        return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+        return { ok: false, reason: `${cwd} is not a git checkout (${gitMessage(r.stderr) || `git exited with ${r.code}`})` };
     const [inside, root] = r.stdout.split('\n');
     if (inside !== 'true' || !root)
         return { ok: false, reason: `${cwd} is not inside a git work tree` };
@@ -12508,7 +12604,7 @@ class GitSource {
         const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
         const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
         if (r.code !== 0) {
-            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${gitMessage(r.stderr) || `git exited with ${r.code}`}`, true);
         }
         this.fetched.push(spec);
     }
@@ -12547,7 +12643,7 @@ class GitSource {
         const full = await this.resolve(id);
         const r = await this.git(['cat-file', 'commit', full]);
         if (r.code !== 0)
-            throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+            throw new UnreadableCommit(full, 'git', gitMessage(r.stderr));
         return parseCommit(full, r.stdout);
     }
     async ancestor(id, n) {
@@ -12577,7 +12673,7 @@ class GitSource {
         if (r.code === 1 && r.stdout.trim() === '')
             return undefined;
         if (r.code !== 0)
-            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
         return r.stdout.trim();
     }
     async diff(base, head) {
@@ -12592,7 +12688,7 @@ class GitSource {
         }
         const r = await this.git(diffArgs(from, to));
         if (r.code !== 0)
-            throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+            throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
         return parseNameStatus(r.stdout);
     }
     /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
@@ -12600,7 +12696,7 @@ class GitSource {
         if (!this.emptyTree) {
             const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
             if (r.code !== 0)
-                throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+                throw new GitError(`cannot write the empty tree: ${gitMessage(r.stderr)}`);
             this.emptyTree = r.stdout.trim();
         }
         return this.emptyTree;
@@ -12673,9 +12769,20 @@ function parseNameStatus(output) {
     }
     return files;
 }
-function lastLine(text) {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    return lines[lines.length - 1] ?? '';
+/**
+ * What git said, for a message: its `fatal:` and `error:` lines, which say what went wrong (the
+ * lines after them are advice for a terminal: "Please make sure you have the correct access
+ * rights"), or the last line when it has none. Escaped, and any URL without its credentials.
+ */
+function gitMessage(stderr) {
+    const lines = stderr
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const meaningful = lines.filter((l) => /^(fatal|error):/i.test(l));
+    const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
+    // Without git's closing full stop: the message goes on after it.
+    return chosen.map((l) => text_printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/changes/api.ts
@@ -12690,6 +12797,7 @@ function lastLine(text) {
  *
  * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
  */
+
 
 
 
@@ -12989,7 +13097,8 @@ function statusOf(e) {
 }
 function messageOf(e) {
     const status = statusOf(e);
-    const message = e instanceof Error ? e.message : String(e);
+    // A network error names the URL it asked: never with credentials in it.
+    const message = withoutCredentials(e instanceof Error ? e.message : String(e));
     // Octokit reports its own abort as a 500; it is no reply at all.
     if (/aborted due to timeout/i.test(message))
         return `the GitHub API did not answer in time (${message})`;
@@ -13169,6 +13278,7 @@ function explain(e) {
  */
 
 
+
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 // Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
 // `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
@@ -13191,6 +13301,9 @@ function judgeOutcome(outcome, context) {
         return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
     if (outcome.kind === 'deadline')
         return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+    if (outcome.kind === 'cancelled') {
+        return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+    }
     const { status } = outcome;
     const redact = context.redact ?? ((t) => t);
     const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
@@ -13218,7 +13331,7 @@ function judgeOutcome(outcome, context) {
         };
     }
     if (status >= 300 && status < 400) {
-        const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+        const where = outcome.location !== undefined ? `to ${policy_clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
         const why = outcome.tooManyRedirects
             ? `after ${outcome.redirects} same-origin redirects, stopped`
             : status === 307 || status === 308
@@ -13229,7 +13342,7 @@ function judgeOutcome(outcome, context) {
     if (RETRYABLE_STATUS.has(status)) {
         const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
         if (retryAfter?.ignored !== undefined) {
-            const shown = oneLine(JSON.stringify(clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
+            const shown = oneLine(JSON.stringify(policy_clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
             return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
         }
         return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
@@ -13328,9 +13441,9 @@ function oneLine(text, redact, limit) {
     // characters go (and with them any workflow-command or terminal-escape injection).
     // eslint-disable-next-line no-control-regex
     const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return clip(clean, limit);
+    return policy_clip(clean, limit);
 }
-function clip(text, limit) {
+function policy_clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
 }
 function decodeEntities(text) {
@@ -13353,11 +13466,20 @@ const BODY_LIMIT = 64 * 1024;
 async function attempt(request) {
     // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
     // silent server nor one that drips its body can outlast it.
-    const timer = { fired: false };
+    const timer = { fired: false, cancelled: false };
     timer.handle = setTimeout(() => {
         timer.fired = true;
         timer.exchange?.destroy(new Error('timed out'));
     }, Math.max(1, request.timeoutMs));
+    // A cancelled run ends the exchange the same way, once its grace is over.
+    const onCancel = () => {
+        timer.cancelled = true;
+        timer.exchange?.destroy(new Error('cancelled'));
+    };
+    if (request.cancel?.aborted)
+        onCancel();
+    else
+        request.cancel?.addEventListener('abort', onCancel, { once: true });
     const origin = new URL(request.url).origin;
     let url = request.url;
     try {
@@ -13386,6 +13508,8 @@ async function attempt(request) {
         }
     }
     catch (error) {
+        if (timer.cancelled)
+            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
         if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
         const refused = error instanceof RefusedConnection;
@@ -13393,6 +13517,7 @@ async function attempt(request) {
     }
     finally {
         clearTimeout(timer.handle);
+        request.cancel?.removeEventListener('abort', onCancel);
     }
 }
 /** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
@@ -13421,7 +13546,7 @@ async function post(url, request, timer) {
         const body = Buffer.from(request.body, 'utf8');
         const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
         timer.exchange = exchange;
-        if (timer.fired)
+        if (timer.fired || timer.cancelled)
             exchange.destroy(new Error('timed out')); // it fired between two hops
         let responded = false;
         exchange.on('error', (error) => {
@@ -13612,6 +13737,8 @@ class Slots {
 
 
 
+/** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
+const CANCEL_GRACE_MS = 1000;
 async function deliver(targets, options) {
     const problem = secretProblem(options.secret, options.secretHeader);
     if (problem !== undefined)
@@ -13620,12 +13747,13 @@ async function deliver(targets, options) {
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
     const state = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
+    const cancelled = onCancel(options, state);
     // The first target's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
     let openGate;
     const firstAnswer = new Promise((resolve) => (openGate = resolve));
     let next = 0;
-    const worker = async (lane) => {
+    const worker = async (lane, cancelled) => {
         if (lane > 0)
             await firstAnswer;
         while (next < targets.length) {
@@ -13634,19 +13762,61 @@ async function deliver(targets, options) {
             const skip = skipReason(state, options, now());
             const delivery = skip !== undefined
                 ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
-                : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
+                : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
             results[index] = delivery;
             options.onDelivery?.(delivery);
         }
         openGate(); // in case there was nothing for lane 0 to open it with
     };
     const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
-    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+    try {
+        await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
+    }
+    finally {
+        cancelled.dispose();
+    }
     if (state.refusals > 0) {
         options.notice?.(`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
             `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
     }
     return results;
+}
+/**
+ * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets
+ * it, so no lane takes another target and no retry is made. Requests in flight get a short grace
+ * to answer (a revalidation that happened should be reported as one), then they are cut.
+ */
+function onCancel(options, state) {
+    const { signal } = options;
+    const inFlight = new AbortController();
+    let grace;
+    let wake;
+    const woken = new Promise((r) => (wake = r));
+    const cancel = () => {
+        state.stopReason ??= `the run was cancelled (${String(signal?.reason)})`;
+        wake();
+        grace = setTimeout(() => inFlight.abort(), options.graceMs ?? CANCEL_GRACE_MS);
+    };
+    if (signal?.aborted)
+        cancel();
+    else
+        signal?.addEventListener('abort', cancel, { once: true });
+    // A wait's timer is cleared when it ends early, so it cannot hold the process open.
+    const timerSleep = (ms) => new Promise((r) => {
+        const t = setTimeout(r, ms);
+        void woken.then(() => {
+            clearTimeout(t);
+            r();
+        });
+    });
+    return {
+        inFlight: inFlight.signal,
+        sleep: options.sleep ? (ms) => Promise.race([options.sleep(ms), woken]) : timerSleep,
+        dispose: () => {
+            clearTimeout(grace);
+            signal?.removeEventListener('abort', cancel);
+        },
+    };
 }
 function skipReason(state, options, now) {
     if (state.stopReason !== undefined)
@@ -13658,10 +13828,10 @@ function skipReason(state, options, now) {
 function deadlineText(options) {
     return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
 }
-async function deliverOne(target, options, redact, state, afterFirstAttempt) {
+async function deliverOne(target, options, redact, state, cancelled, afterFirstAttempt) {
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
-    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const sleep = cancelled.sleep;
     const started = now();
     const label = `${target.type} ${target.value}`;
     let attempts = 0;
@@ -13719,6 +13889,8 @@ async function deliverOne(target, options, redact, state, afterFirstAttempt) {
             timeoutMs,
             clippedByDeadline: timeoutMs < options.timeoutMs,
             redact,
+            cancel: cancelled.inFlight,
+            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
         });
         const windowNote = adjustWindow(state, outcome, sequence, options);
         state.slots.release();
@@ -13828,6 +14000,8 @@ function describeOutcome(outcome) {
             return `timed out after ${outcome.ms} ms`;
         case 'deadline':
             return 'cut short by the run deadline';
+        case 'cancelled':
+            return 'cut short: the run was cancelled';
     }
 }
 
@@ -13896,6 +14070,11 @@ function normaliseSitePath(path) {
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/apply.ts
+/**
+ * Applies compiled rules to changed files: every rule that matches a file applies, targets are
+ * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
+ */
+
 
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 const MAX_TAG_LENGTH = 256;
@@ -13965,6 +14144,11 @@ function matchRule(rule, path) {
     return undefined;
 }
 function rejectionReason(target) {
+    // A file name or a payload can hold anything; no page path or cache tag holds a line break or
+    // an escape sequence, and sending one could only confuse the site (or whoever reads its logs).
+    const control = controlCharacter(target.value);
+    if (control)
+        return `${target.type} holds a control character (${control}), which no site path or cache tag contains`;
     if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
         return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
     }
@@ -14357,6 +14541,9 @@ async function runEngine(settings, context, log, report) {
             log.info(`  ${t.type} ${t.value}`);
         if (mapped.targets.length > LIST_LIMIT)
             log.info(`  \u2026 ${mapped.targets.length - LIST_LIMIT} more`);
+        // Every one: the summary may fold them, and they are never sent.
+        for (const r of mapped.rejected)
+            log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
         return mapped;
     });
     if (settings.dryRun) {
@@ -14382,6 +14569,7 @@ async function runEngine(settings, context, log, report) {
             deadlineNote,
             onDelivery: (d) => log.info(deliveryLine(d)),
             notice: (line) => log.info(line),
+            ...(context.signal ? { signal: context.signal } : {}),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
     });
@@ -14437,6 +14625,7 @@ function deliveryLine(d) {
  * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
  * free of @actions/core and the command line (cli.ts) shares it.
  */
+
 
 const INPUT_NAMES = [
     'endpoint',
@@ -14571,19 +14760,20 @@ function parseSettings(raw) {
         failOnError: s['fail-on-error'],
     };
 }
+/** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
-    const v = value.trim();
-    return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}\u2026` : v)})`;
+    return ` (got "${text_printable(clip(withoutCredentials(value.trim()), 80))}")`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
         .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-    const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
+    const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(text_printable).join(', ')}` }));
     return [...fromDeliveries, ...rejected];
 }
 /**
@@ -14593,22 +14783,63 @@ function failedEntries(report) {
 const MAX_ANNOTATIONS = 10;
 function failureAnnotations(report, max = MAX_ANNOTATIONS) {
     const entries = failedEntries(report);
-    const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+    const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
     if (lines.length <= max)
         return lines;
     const shown = lines.slice(0, max - 1);
     const more = entries.length - shown.length;
-    return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+    return [...shown, `${more} more targets were not revalidated; the job summary counts them and the log has a line for each`];
 }
-function buildOutputs(report) {
+/**
+ * GitHub keeps at most 1 MB per step output: a larger one breaks every `${{ steps.x.outputs.y }}`
+ * that reads it. The JSON lists are cut to the entries that fit, and the cut is said.
+ */
+const OUTPUT_LIMIT_BYTES = 1_000_000;
+/** The step's outputs; each JSON list at most `limitBytes` (the command line passes Infinity). */
+function buildOutputs(report, limitBytes = OUTPUT_LIMIT_BYTES) {
     const targets = report.mapping?.targets ?? [];
-    return {
-        'changed-files': JSON.stringify((report.changes?.files ?? []).map((f) => f.path)),
-        paths: JSON.stringify(targets.filter((t) => t.type === 'path').map((t) => t.value)),
-        tags: JSON.stringify(targets.filter((t) => t.type === 'tag').map((t) => t.value)),
-        revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
-        failed: JSON.stringify(failedEntries(report)),
+    const lists = {
+        'changed-files': (report.changes?.files ?? []).map((f) => f.path),
+        paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
+        tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
+        failed: failedEntries(report),
     };
+    const values = {};
+    const cuts = [];
+    for (const [name, items] of Object.entries(lists)) {
+        const { json, kept } = jsonListWithin(items, limitBytes);
+        values[name] = json;
+        if (kept < items.length)
+            cuts.push({ name, kept, total: items.length });
+    }
+    return {
+        values: {
+            'changed-files': values['changed-files'] ?? '[]',
+            paths: values.paths ?? '[]',
+            tags: values.tags ?? '[]',
+            revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
+            failed: values.failed ?? '[]',
+        },
+        cuts,
+    };
+}
+/** The longest prefix of `items` whose JSON array is at most `limitBytes` (UTF-8). */
+function jsonListWithin(items, limitBytes) {
+    const parts = [];
+    let bytes = 2; // the brackets
+    for (const item of items) {
+        const part = JSON.stringify(item);
+        const added = Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+        if (bytes + added > limitBytes)
+            break;
+        parts.push(part);
+        bytes += added;
+    }
+    return { json: `[${parts.join(',')}]`, kept: parts.length };
+}
+/** The warning for an output cut to GitHub's limit. */
+function cutNote(cut) {
+    return `output \`${cut.name}\` lists the first ${cut.kept} of ${cut.total} entries: GitHub keeps at most 1 MB per step output; the log and the job summary count them all`;
 }
 function countResults(report) {
     const d = report.deliveries;
@@ -14622,12 +14853,20 @@ function countResults(report) {
         rejected: report.mapping?.rejected.length ?? 0,
     };
 }
-/** Rows shown in one table before the rest is left to the outputs. */
+/** Rows shown in one table at most; the rest are left to the outputs. */
 const MAX_ROWS = 500;
 /** Longer lists are folded into <details> so the counts stay at the top of the page. */
 const FOLD_AT = 25;
+/** GitHub's limit for one step's job summary: over it the runner drops the whole summary. */
+const SUMMARY_LIMIT = 1024 * 1024;
+/** What the summary may take: under the limit, whatever is in the run. */
+const SUMMARY_BUDGET = SUMMARY_LIMIT - 32 * 1024;
+/** Held back while a table fills, for the line that folds it and the sections after it. */
+const RESERVE = 16 * 1024;
 /** How the run ends: one function for the action and the command, so both say the same. */
 function conclude(report, failOnError) {
+    if (report.cancelled)
+        return concludeCancelled(report, report.cancelled);
     if (report.fatal)
         return { exitCode: 1, error: report.fatal };
     const c = countResults(report);
@@ -14640,84 +14879,161 @@ function conclude(report, failOnError) {
         return { exitCode: 1, info, error: message };
     return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
 }
+/** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
+function concludeCancelled(report, signal) {
+    const c = countResults(report);
+    // Targets the run never got to (it was stopped before delivery) count as not sent.
+    const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
+    const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
+    const known = report.mapping !== undefined;
+    const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+    return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
+}
+/** The summary's lines, counted in bytes as they are added, so it can stay within its budget. */
+class Page {
+    budget;
+    lines = [];
+    bytes = 0;
+    constructor(budget) {
+        this.budget = budget;
+    }
+    push(...lines) {
+        for (const line of lines) {
+            this.lines.push(line);
+            this.bytes += Buffer.byteLength(line) + 1;
+        }
+    }
+    /** Whether a line fits and still leaves `reserve` bytes for what must follow it. */
+    fits(line, reserve = RESERVE) {
+        return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.budget;
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/**
+ * Adds a table's rows while they fit (at most MAX_ROWS, within the budget), then one row saying
+ * how many were left out and where every one of them is listed.
+ */
+function addRows(page, columns, total, row, elsewhere) {
+    let shown = 0;
+    while (shown < total && shown < MAX_ROWS) {
+        const line = row(shown);
+        if (!page.fits(line))
+            break;
+        page.push(line);
+        shown++;
+    }
+    if (shown === total)
+        return;
+    const why = shown < MAX_ROWS && shown < total ? ' (the summary stays under GitHub\'s 1 MiB limit)' : '';
+    page.push(`| \u2026 ${total - shown} more not shown here${why}: ${elsewhere} |${' |'.repeat(columns - 1)}`);
+}
+/** Server messages and reasons: long enough for any real one, short enough for a table row. */
+const CELL_LIMIT = 1000;
+/** A target value longer than a site path may be is shown cut (the outputs hold it whole). */
+const VALUE_LIMIT = 1024;
+/** Messages of the run (the fatal error, warnings, the compared range): shown cut past this. */
+const report_MESSAGE_LIMIT = 4000;
 function renderSummary(report, options = {}) {
     const c = countResults(report);
     const targets = report.mapping?.targets ?? [];
-    const out = [`## ${options.title ?? 'isr-revalidate'}`, ''];
+    const page = new Page(options.budget ?? SUMMARY_BUDGET);
+    page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+    if (report.cancelled) {
+        const verdict = concludeCancelled(report, report.cancelled);
+        page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
+    }
     if (report.fatal)
-        out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+        page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, report_MESSAGE_LIMIT))}`, '');
     // Counts at a glance: the one line a reader needs when everything went well.
     if (report.dryRun) {
-        out.push(`\ud83e\uddea **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
+        page.push(`\ud83e\uddea **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
     }
     else if (!report.fatal || report.deliveries.length > 0) {
         const parts = [`\u2705 **${c.revalidated} revalidated**`, `${c.failed ? '\u274c' : '\u2714\ufe0f'} **${c.failed} failed**`];
         if (c.skipped + c.rejected > 0)
             parts.push(`\u23ed\ufe0f **${c.skipped + c.rejected} not sent**`);
-        out.push(parts.join(' \u00b7 '), '');
+        page.push(parts.join(' \u00b7 '), '');
     }
     const paths = targets.filter((t) => t.type === 'path').length;
-    out.push('| changed files | matched a rule | unmatched | paths | tags |', '| ---: | ---: | ---: | ---: | ---: |', `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`, '');
+    page.push('| changed files | matched a rule | unmatched | paths | tags |', '| ---: | ---: | ---: | ---: | ---: |', `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`, '');
     const context = [];
-    if (report.description)
-        context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+    if (report.description) {
+        const compared = markdownText(clip(shortenCommits(report.description), report_MESSAGE_LIMIT));
+        context.push(`**Compared:** ${compared}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+    }
     if (report.endpoint)
-        context.push(`**Endpoint:** ${code(report.endpoint)}`);
+        context.push(`**Endpoint:** ${markdownCode(clip(report.endpoint, VALUE_LIMIT))}`);
     if (context.length > 0)
-        out.push(context.join('<br>'), '');
-    // Failures first, with the server's own words: the reason someone opens the summary.
+        page.push(context.join('<br>'), '');
+    // Failures first, with the server's own words: the reason someone opens the summary. They get
+    // the budget first too; what is left goes to the warnings, then the targets, then the files.
     const problems = failedEntries(report);
     if (problems.length > 0) {
-        out.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-        for (const p of problems.slice(0, MAX_ROWS))
-            out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${escapeCell(p.error)} |`);
-        if (problems.length > MAX_ROWS)
-            out.push(`| \u2026 | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
-        out.push('');
+        page.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+        addRows(page, 3, problems.length, (i) => {
+            const p = problems[i];
+            return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+        }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
+        page.push('');
+    }
+    if (report.warnings.length > 0) {
+        page.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '');
+        let shown = 0;
+        for (const w of report.warnings) {
+            const line = `- ${markdownText(clip(w, report_MESSAGE_LIMIT))}`;
+            if (!page.fits(line))
+                break;
+            page.push(line);
+            shown++;
+        }
+        if (shown < report.warnings.length)
+            page.push(`- \u2026 ${report.warnings.length - shown} more, each in the log as a warning`);
+        page.push('');
     }
     const rows = report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 })) : [];
     if (rows.length > 0) {
-        const table = ['| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |'];
-        for (const d of rows.slice(0, MAX_ROWS)) {
-            const sent = d.status !== 'dry-run' && d.attempts > 0;
-            table.push(`| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`);
-        }
-        if (rows.length > MAX_ROWS)
-            table.push(`| \u2026 ${rows.length - MAX_ROWS} more | | | | |`);
         const heading = `Targets (${rows.length})`;
-        if (rows.length > FOLD_AT)
-            out.push(`<details><summary><b>${heading}</b></summary>`, '', ...table, '', '</details>', '');
-        else
-            out.push(`### ${heading}`, '', ...table, '');
+        const folded = rows.length > FOLD_AT;
+        page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
+        page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
+        addRows(page, 5, rows.length, (i) => {
+            const d = rows[i];
+            const sent = d.status !== 'dry-run' && d.attempts > 0;
+            return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
+        }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
+        page.push(...(folded ? ['', '</details>', ''] : ['']));
     }
     const perFile = report.mapping?.perFile ?? [];
     const unmatched = report.mapping?.unmatched ?? [];
     if (perFile.length + unmatched.length > 0) {
         const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
-        out.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
+        page.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
         if (perFile.length > 0) {
-            out.push('| file | change | revalidates |', '| --- | --- | --- |');
+            page.push('| file | change | revalidates |', '| --- | --- | --- |');
             const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
-            for (const f of perFile.slice(0, MAX_ROWS)) {
+            addRows(page, 3, perFile.length, (i) => {
+                const f = perFile[i];
                 const from = previous.get(f.file);
-                const change = from ? `${f.status} from ${code(from)}` : f.status;
-                out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
-            }
-            if (perFile.length > MAX_ROWS)
-                out.push(`| \u2026 ${perFile.length - MAX_ROWS} more | | |`);
-            out.push('');
+                const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
+                const produced = f.targets.slice(0, TARGETS_PER_FILE).map(targetKey).join(', ');
+                const more = f.targets.length > TARGETS_PER_FILE ? `, \u2026 ${f.targets.length - TARGETS_PER_FILE} more` : '';
+                return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
+            }, 'the `changed-files` output lists them (up to GitHub\u2019s 1 MB per output)');
+            page.push('');
         }
         if (unmatched.length > 0) {
-            const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
-            out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`, '');
+            const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
+            const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`;
+            page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
         }
-        out.push('</details>', '');
+        page.push('</details>', '');
     }
-    if (report.warnings.length > 0) {
-        out.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
-    }
-    return out.join('\n');
+    return page.text();
 }
+/** Targets shown for one changed file; a front-matter list can expand into hundreds. */
+const TARGETS_PER_FILE = 20;
 const STATUS_LABEL = {
     revalidated: '\u2705 revalidated',
     failed: '\u274c failed',
@@ -14734,7 +15050,7 @@ function formatMs(ms) {
     return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 function targetCell(type, value) {
-    return `${type === 'path' ? '\ud83d\udcc4' : '\ud83c\udff7\ufe0f'} ${code(value)}`;
+    return `${type === 'path' ? '\ud83d\udcc4' : '\ud83c\udff7\ufe0f'} ${markdownCode(clip(value, VALUE_LIMIT))}`;
 }
 /** `path:/blog/x` \u2192 the same icon and code as the targets table. */
 function targetKey(key) {
@@ -14749,16 +15065,6 @@ function shortenCommits(text) {
 function plural(n) {
     return n === 1 ? '' : 's';
 }
-function escapeText(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-function escapeCell(s) {
-    return escapeText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-/** Inline code that survives any content: HTML <code> with escaped text. */
-function code(s) {
-    return `<code>${escapeCell(s)}</code>`;
-}
 
 ;// CONCATENATED MODULE: ./src/cli.ts
 /**
@@ -14770,6 +15076,7 @@ function code(s) {
  *
  * This module never imports @actions/core (nor anything that does), so dist/cli.js runs alone.
  */
+
 
 
 
@@ -14910,10 +15217,11 @@ async function main(io) {
     catch (error) {
         report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
     }
+    // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
     for (const w of report.warnings)
-        io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
+        io.stderr(`warning: ${annotation(redact(asCliMessage(w, secretEnv)))}\n`);
     for (const f of failedEntries(report))
-        io.stderr(`error: ${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}\n`);
+        io.stderr(`error: ${text_printable(`${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}`)}\n`);
     if (values['summary-file']) {
         try {
             await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values['summary-file']), renderSummary(report));
@@ -14923,7 +15231,8 @@ async function main(io) {
         }
     }
     if (values.json) {
-        const outputs = buildOutputs(report);
+        // No output limit here: the command's JSON goes to stdout, not to GitHub.
+        const outputs = buildOutputs(report, Infinity).values;
         io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
     }
     const verdict = conclude(report, failOnError);
@@ -14932,12 +15241,12 @@ async function main(io) {
     if (verdict.warning)
         io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
     if (verdict.error)
-        io.stderr(`error: ${verdict.error}\n`);
+        io.stderr(`error: ${annotation(verdict.error)}\n`);
     return verdict.exitCode;
 }
 function consoleLogger(write) {
     return {
-        info: (line) => write(`${line}\n`),
+        info: (line) => write(`${text_printable(line)}\n`),
         group: async (name, body) => {
             write(`\u2500\u2500 ${name} ${'\u2500'.repeat(Math.max(3, 60 - name.length))}\n`);
             return body();

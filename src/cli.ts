@@ -14,6 +14,7 @@ import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { parseSettings, type InputName, type RawInputs } from './inputs.js';
 import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from './report.js';
+import { annotation, printable } from './text.js';
 
 export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
 
@@ -33,7 +34,7 @@ const INPUT_OPTIONS = [
   'timeout',
 ] as const satisfies readonly InputName[];
 
-const OPTIONS = {
+export const OPTIONS = {
   endpoint: { type: 'string' },
   'secret-header': { type: 'string' },
   mapping: { type: 'string' },
@@ -158,8 +159,9 @@ export async function main(io: CliIo): Promise<number> {
     report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
   }
 
-  for (const w of report.warnings) io.stderr(`warning: ${redact(asCliMessage(w, secretEnv))}\n`);
-  for (const f of failedEntries(report)) io.stderr(`error: ${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}\n`);
+  // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
+  for (const w of report.warnings) io.stderr(`warning: ${annotation(redact(asCliMessage(w, secretEnv)))}\n`);
+  for (const f of failedEntries(report)) io.stderr(`error: ${printable(`${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}`)}\n`);
   if (values['summary-file']) {
     try {
       await writeFile(resolve(io.cwd, values['summary-file']), renderSummary(report));
@@ -168,19 +170,20 @@ export async function main(io: CliIo): Promise<number> {
     }
   }
   if (values.json) {
-    const outputs = buildOutputs(report);
+    // No output limit here: the command's JSON goes to stdout, not to GitHub.
+    const outputs = buildOutputs(report, Infinity).values;
     io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
   }
   const verdict = conclude(report, failOnError);
   if (verdict.info) log(`${verdict.info}\n`);
   if (verdict.warning) io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
-  if (verdict.error) io.stderr(`error: ${verdict.error}\n`);
+  if (verdict.error) io.stderr(`error: ${annotation(verdict.error)}\n`);
   return verdict.exitCode;
 }
 
 function consoleLogger(write: (text: string) => void): Logger {
   return {
-    info: (line) => write(`${line}\n`),
+    info: (line) => write(`${printable(line)}\n`),
     group: async (name, body) => {
       write(`── ${name} ${'─'.repeat(Math.max(3, 60 - name.length))}\n`);
       return body();

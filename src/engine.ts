@@ -33,6 +33,8 @@ export interface RunContext {
   repository?: string;
   apiUrl?: string;
   serverUrl?: string;
+  /** Aborted when the run is cancelled: nothing new is sent (see delivery/send.ts). */
+  signal?: AbortSignal;
 }
 
 const LIST_LIMIT = 200;
@@ -82,6 +84,8 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
     for (const t of mapped.targets.slice(0, LIST_LIMIT)) log.info(`  ${t.type} ${t.value}`);
     if (mapped.targets.length > LIST_LIMIT) log.info(`  … ${mapped.targets.length - LIST_LIMIT} more`);
+    // Every one: the summary may fold them, and they are never sent.
+    for (const r of mapped.rejected) log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
     return mapped;
   });
 
@@ -108,6 +112,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
       deadlineNote,
       onDelivery: (d) => log.info(deliveryLine(d)),
       notice: (line) => log.info(line),
+      ...(context.signal ? { signal: context.signal } : {}),
       ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
   });

@@ -1,10 +1,9 @@
 /**
- * The action's edge of the inputs: reads the runner's INPUT_* variables (runner.ts)
+ * The action's edge of the inputs: reads the runner's INPUT_* variables (@actions/core)
  * and hands them to the pure `parseSettings`. Kept apart from inputs.ts so that the command
  * line, which shares parseSettings, does not bundle @actions/core.
  */
-// The runner's protocol without @actions/core's start-up cost: see runner.ts.
-import * as core from './runner.js';
+import * as core from '@actions/core';
 import { INPUT_NAMES, parseSettings, type RawInputs, type Settings } from './inputs.js';
 
 /**

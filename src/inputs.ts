@@ -5,6 +5,7 @@
  * free of @actions/core and the command line (cli.ts) shares it.
  */
 import { z } from 'zod';
+import { clip, printable, withoutCredentials } from './text.js';
 
 export const INPUT_NAMES = [
   'endpoint',
@@ -194,8 +195,8 @@ export function parseSettings(raw: RawInputs): Settings {
   };
 }
 
+/** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return '';
-  const v = value.trim();
-  return ` (got ${JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v)})`;
+  return ` (got "${printable(clip(withoutCredentials(value.trim()), 80))}")`;
 }

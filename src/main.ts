@@ -1,23 +1,26 @@
 /**
  * run(): the action. Reads the inputs (masking the secret first), runs the engine with the
- * runner's log, and writes the report in `finally`, so every output is set on every run.
+ * runner's log, and writes the report in `finally`, so every output is set on every run. Every
+ * line it prints goes through text.ts: nothing from outside becomes a workflow command.
  */
-// The runner's protocol without @actions/core's start-up cost: see runner.ts.
-import * as core from './runner.js';
+import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
+import { cancelOnSignals, untilCancelled } from './cancel.js';
 import { redactor } from './delivery/redact.js';
 import { runEngine, type Logger } from './engine.js';
 import { readSettings } from './inputs-actions.js';
 import { conclude, type RunReport } from './report.js';
 import { writeReport } from './report-actions.js';
+import { annotation, logLine, printable } from './text.js';
 
 const actionsLog: Logger = {
-  info: (line) => core.info(line),
-  debug: (line) => core.debug(line),
-  group: (name, body) => core.group(name, body),
+  info: (line) => core.info(logLine(line)),
+  debug: (line) => core.debug(printable(line)),
+  group: (name, body) => core.group(printable(name), body),
 };
 
 export async function run(): Promise<void> {
+  const cancellation = cancelOnSignals();
   const report: RunReport = { dryRun: false, deliveries: [], warnings: [] };
   let redact = (text: string) => text;
   let failOnError = true;
@@ -32,17 +35,23 @@ export async function run(): Promise<void> {
       repository: process.env.GITHUB_REPOSITORY || undefined,
       apiUrl: process.env.GITHUB_API_URL || undefined,
       serverUrl: process.env.GITHUB_SERVER_URL || undefined,
+      signal: cancellation.signal,
     };
-    await runEngine(settings, context, actionsLog, report);
+    await untilCancelled(runEngine(settings, context, actionsLog, report), cancellation.signal);
   } catch (error) {
     report.fatal = redact(error instanceof Error ? error.message : String(error));
   } finally {
-    await writeReport(report);
+    report.cancelled = cancellation.reason;
+    const outputsProblem = await writeReport(report);
     const verdict = conclude(report, failOnError);
-    if (verdict.info) core.info(verdict.info);
-    if (verdict.warning) core.warning(verdict.warning);
-    if (verdict.error) core.setFailed(verdict.error);
+    if (verdict.info) core.info(logLine(verdict.info));
+    if (verdict.warning) core.warning(annotation(verdict.warning));
+    if (verdict.error) core.setFailed(annotation(verdict.error));
+    if (outputsProblem) core.setFailed(annotation(outputsProblem));
   }
+  // A cancelled run has written its report; a stage it abandoned (a git fetch, an API request)
+  // must not keep the process alive until the runner kills it.
+  if (cancellation.reason) process.exit();
 }
 
 async function readEventPayload(): Promise<unknown> {

@@ -5,6 +5,7 @@
  * touches @actions/core and the command's bundle does not carry it.
  */
 import type { MappingResult } from './mapping/apply.js';
+import { clip, markdownCode, markdownText, printable } from './text.js';
 import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
 
 export interface RunReport {
@@ -19,6 +20,8 @@ export interface RunReport {
   fatal?: string;
   /** Endpoint shown to people: origin and path only. */
   endpoint?: string;
+  /** The signal that cancelled the run (SIGINT, SIGTERM), when one did. */
+  cancelled?: string;
 }
 
 export interface FailedEntry {
@@ -33,7 +36,7 @@ export function failedEntries(report: RunReport): FailedEntry[] {
   const fromDeliveries = report.deliveries
     .filter((d) => d.status === 'failed' || d.status === 'skipped')
     .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}` }));
+  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}` }));
   return [...fromDeliveries, ...rejected];
 }
 
@@ -45,22 +48,76 @@ export const MAX_ANNOTATIONS = 10;
 
 export function failureAnnotations(report: RunReport, max = MAX_ANNOTATIONS): string[] {
   const entries = failedEntries(report);
-  const lines = entries.map((p) => `${p.type} ${p.value}: ${p.error}`);
+  const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
   if (lines.length <= max) return lines;
   const shown = lines.slice(0, max - 1);
   const more = entries.length - shown.length;
-  return [...shown, `${more} more targets were not revalidated; the job summary and the \`failed\` output list every one`];
+  return [...shown, `${more} more targets were not revalidated; the job summary counts them and the log has a line for each`];
 }
 
-export function buildOutputs(report: RunReport): Record<string, string> {
+/**
+ * GitHub keeps at most 1 MB per step output: a larger one breaks every `${{ steps.x.outputs.y }}`
+ * that reads it. The JSON lists are cut to the entries that fit, and the cut is said.
+ */
+export const OUTPUT_LIMIT_BYTES = 1_000_000;
+
+/** A JSON list output cut to fit: `kept` of `total` entries. */
+export interface OutputCut {
+  name: string;
+  kept: number;
+  total: number;
+}
+
+export interface Outputs {
+  values: Record<string, string>;
+  cuts: OutputCut[];
+}
+
+/** The step's outputs; each JSON list at most `limitBytes` (the command line passes Infinity). */
+export function buildOutputs(report: RunReport, limitBytes = OUTPUT_LIMIT_BYTES): Outputs {
   const targets = report.mapping?.targets ?? [];
-  return {
-    'changed-files': JSON.stringify((report.changes?.files ?? []).map((f) => f.path)),
-    paths: JSON.stringify(targets.filter((t) => t.type === 'path').map((t) => t.value)),
-    tags: JSON.stringify(targets.filter((t) => t.type === 'tag').map((t) => t.value)),
-    revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
-    failed: JSON.stringify(failedEntries(report)),
+  const lists: Record<string, unknown[]> = {
+    'changed-files': (report.changes?.files ?? []).map((f) => f.path),
+    paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
+    tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
+    failed: failedEntries(report),
   };
+  const values: Record<string, string> = {};
+  const cuts: OutputCut[] = [];
+  for (const [name, items] of Object.entries(lists)) {
+    const { json, kept } = jsonListWithin(items, limitBytes);
+    values[name] = json;
+    if (kept < items.length) cuts.push({ name, kept, total: items.length });
+  }
+  return {
+    values: {
+      'changed-files': values['changed-files'] ?? '[]',
+      paths: values.paths ?? '[]',
+      tags: values.tags ?? '[]',
+      revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
+      failed: values.failed ?? '[]',
+    },
+    cuts,
+  };
+}
+
+/** The longest prefix of `items` whose JSON array is at most `limitBytes` (UTF-8). */
+function jsonListWithin(items: unknown[], limitBytes: number): { json: string; kept: number } {
+  const parts: string[] = [];
+  let bytes = 2; // the brackets
+  for (const item of items) {
+    const part = JSON.stringify(item);
+    const added = Buffer.byteLength(part) + (parts.length > 0 ? 1 : 0);
+    if (bytes + added > limitBytes) break;
+    parts.push(part);
+    bytes += added;
+  }
+  return { json: `[${parts.join(',')}]`, kept: parts.length };
+}
+
+/** The warning for an output cut to GitHub's limit. */
+export function cutNote(cut: OutputCut): string {
+  return `output \`${cut.name}\` lists the first ${cut.kept} of ${cut.total} entries: GitHub keeps at most 1 MB per step output; the log and the job summary count them all`;
 }
 
 export interface Counts {
@@ -86,10 +143,17 @@ export function countResults(report: RunReport): Counts {
   };
 }
 
-/** Rows shown in one table before the rest is left to the outputs. */
+/** Rows shown in one table at most; the rest are left to the outputs. */
 const MAX_ROWS = 500;
 /** Longer lists are folded into <details> so the counts stay at the top of the page. */
 const FOLD_AT = 25;
+
+/** GitHub's limit for one step's job summary: over it the runner drops the whole summary. */
+export const SUMMARY_LIMIT = 1024 * 1024;
+/** What the summary may take: under the limit, whatever is in the run. */
+export const SUMMARY_BUDGET = SUMMARY_LIMIT - 32 * 1024;
+/** Held back while a table fills, for the line that folds it and the sections after it. */
+const RESERVE = 16 * 1024;
 
 export interface Verdict {
   exitCode: 0 | 1;
@@ -103,6 +167,7 @@ export interface Verdict {
 
 /** How the run ends: one function for the action and the command, so both say the same. */
 export function conclude(report: RunReport, failOnError: boolean): Verdict {
+  if (report.cancelled) return concludeCancelled(report, report.cancelled);
   if (report.fatal) return { exitCode: 1, error: report.fatal };
   const c = countResults(report);
   const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
@@ -113,90 +178,197 @@ export function conclude(report: RunReport, failOnError: boolean): Verdict {
   return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
 }
 
+/** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
+function concludeCancelled(report: RunReport, signal: string): Verdict {
+  const c = countResults(report);
+  // Targets the run never got to (it was stopped before delivery) count as not sent.
+  const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
+  const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
+  const known = report.mapping !== undefined;
+  const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+  return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
+}
+
 export interface SummaryOptions {
   /** Title of the summary; the command line says where it ran. */
   title?: string;
+  /** Bytes the summary may take (SUMMARY_BUDGET). */
+  budget?: number;
 }
+
+/** The summary's lines, counted in bytes as they are added, so it can stay within its budget. */
+class Page {
+  private readonly lines: string[] = [];
+  private bytes = 0;
+
+  constructor(private readonly budget: number) {}
+
+  push(...lines: string[]): void {
+    for (const line of lines) {
+      this.lines.push(line);
+      this.bytes += Buffer.byteLength(line) + 1;
+    }
+  }
+
+  /** Whether a line fits and still leaves `reserve` bytes for what must follow it. */
+  fits(line: string, reserve = RESERVE): boolean {
+    return this.bytes + Buffer.byteLength(line) + 1 + reserve <= this.budget;
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/**
+ * Adds a table's rows while they fit (at most MAX_ROWS, within the budget), then one row saying
+ * how many were left out and where every one of them is listed.
+ */
+function addRows(page: Page, columns: number, total: number, row: (i: number) => string, elsewhere: string): void {
+  let shown = 0;
+  while (shown < total && shown < MAX_ROWS) {
+    const line = row(shown);
+    if (!page.fits(line)) break;
+    page.push(line);
+    shown++;
+  }
+  if (shown === total) return;
+  const why = shown < MAX_ROWS && shown < total ? ' (the summary stays under GitHub\'s 1 MiB limit)' : '';
+  page.push(`| … ${total - shown} more not shown here${why}: ${elsewhere} |${' |'.repeat(columns - 1)}`);
+}
+
+/** Server messages and reasons: long enough for any real one, short enough for a table row. */
+const CELL_LIMIT = 1000;
+/** A target value longer than a site path may be is shown cut (the outputs hold it whole). */
+const VALUE_LIMIT = 1024;
+/** Messages of the run (the fatal error, warnings, the compared range): shown cut past this. */
+const MESSAGE_LIMIT = 4000;
 
 export function renderSummary(report: RunReport, options: SummaryOptions = {}): string {
   const c = countResults(report);
   const targets = report.mapping?.targets ?? [];
-  const out: string[] = [`## ${options.title ?? 'isr-revalidate'}`, ''];
-  if (report.fatal) out.push('> [!CAUTION]', `> **The run stopped:** ${escapeText(report.fatal).replace(/\n/g, '<br>')}`, '');
+  const page = new Page(options.budget ?? SUMMARY_BUDGET);
+  page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+  if (report.cancelled) {
+    const verdict = concludeCancelled(report, report.cancelled);
+    page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
+  }
+  if (report.fatal) page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, MESSAGE_LIMIT))}`, '');
 
   // Counts at a glance: the one line a reader needs when everything went well.
   if (report.dryRun) {
-    out.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
+    page.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
   } else if (!report.fatal || report.deliveries.length > 0) {
     const parts = [`✅ **${c.revalidated} revalidated**`, `${c.failed ? '❌' : '✔️'} **${c.failed} failed**`];
     if (c.skipped + c.rejected > 0) parts.push(`⏭️ **${c.skipped + c.rejected} not sent**`);
-    out.push(parts.join(' · '), '');
+    page.push(parts.join(' · '), '');
   }
   const paths = targets.filter((t) => t.type === 'path').length;
-  out.push(
+  page.push(
     '| changed files | matched a rule | unmatched | paths | tags |',
     '| ---: | ---: | ---: | ---: | ---: |',
     `| ${c.changed} | ${c.changed - c.unmatched} | ${c.unmatched} | ${paths} | ${targets.length - paths} |`,
     '',
   );
   const context: string[] = [];
-  if (report.description) context.push(`**Compared:** ${escapeText(shortenCommits(report.description))}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
-  if (report.endpoint) context.push(`**Endpoint:** ${code(report.endpoint)}`);
-  if (context.length > 0) out.push(context.join('<br>'), '');
+  if (report.description) {
+    const compared = markdownText(clip(shortenCommits(report.description), MESSAGE_LIMIT));
+    context.push(`**Compared:** ${compared}${report.changes ? ` (${SOURCE_LABEL[report.changes.source]})` : ''}`);
+  }
+  if (report.endpoint) context.push(`**Endpoint:** ${markdownCode(clip(report.endpoint, VALUE_LIMIT))}`);
+  if (context.length > 0) page.push(context.join('<br>'), '');
 
-  // Failures first, with the server's own words: the reason someone opens the summary.
+  // Failures first, with the server's own words: the reason someone opens the summary. They get
+  // the budget first too; what is left goes to the warnings, then the targets, then the files.
   const problems = failedEntries(report);
   if (problems.length > 0) {
-    out.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-    for (const p of problems.slice(0, MAX_ROWS)) out.push(`| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${escapeCell(p.error)} |`);
-    if (problems.length > MAX_ROWS) out.push(`| … | | ${problems.length - MAX_ROWS} more in the \`failed\` output |`);
-    out.push('');
+    page.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+    addRows(
+      page,
+      3,
+      problems.length,
+      (i) => {
+        const p = problems[i] as FailedEntry;
+        return `| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+      },
+      'the log has a line for each, and the `failed` output lists them (up to GitHub’s 1 MB per output)',
+    );
+    page.push('');
+  }
+
+  if (report.warnings.length > 0) {
+    page.push(`### ⚠️ Warnings (${report.warnings.length})`, '');
+    let shown = 0;
+    for (const w of report.warnings) {
+      const line = `- ${markdownText(clip(w, MESSAGE_LIMIT))}`;
+      if (!page.fits(line)) break;
+      page.push(line);
+      shown++;
+    }
+    if (shown < report.warnings.length) page.push(`- … ${report.warnings.length - shown} more, each in the log as a warning`);
+    page.push('');
   }
 
   const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms'>> =
     report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 })) : [];
   if (rows.length > 0) {
-    const table = ['| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |'];
-    for (const d of rows.slice(0, MAX_ROWS)) {
-      const sent = d.status !== 'dry-run' && d.attempts > 0;
-      table.push(`| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`);
-    }
-    if (rows.length > MAX_ROWS) table.push(`| … ${rows.length - MAX_ROWS} more | | | | |`);
     const heading = `Targets (${rows.length})`;
-    if (rows.length > FOLD_AT) out.push(`<details><summary><b>${heading}</b></summary>`, '', ...table, '', '</details>', '');
-    else out.push(`### ${heading}`, '', ...table, '');
+    const folded = rows.length > FOLD_AT;
+    page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
+    page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
+    addRows(
+      page,
+      5,
+      rows.length,
+      (i) => {
+        const d = rows[i] as (typeof rows)[number];
+        const sent = d.status !== 'dry-run' && d.attempts > 0;
+        return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
+      },
+      'the `paths` and `tags` outputs list them (up to GitHub’s 1 MB per output)',
+    );
+    page.push(...(folded ? ['', '</details>', ''] : ['']));
   }
 
   const perFile = report.mapping?.perFile ?? [];
   const unmatched = report.mapping?.unmatched ?? [];
   if (perFile.length + unmatched.length > 0) {
     const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
-    out.push(
+    page.push(
       `<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`,
       '',
     );
     if (perFile.length > 0) {
-      out.push('| file | change | revalidates |', '| --- | --- | --- |');
+      page.push('| file | change | revalidates |', '| --- | --- | --- |');
       const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
-      for (const f of perFile.slice(0, MAX_ROWS)) {
-        const from = previous.get(f.file);
-        const change = from ? `${f.status} from ${code(from)}` : f.status;
-        out.push(`| ${code(f.file)} | ${change} | ${f.targets.map(targetKey).join(', ')} |`);
-      }
-      if (perFile.length > MAX_ROWS) out.push(`| … ${perFile.length - MAX_ROWS} more | | |`);
-      out.push('');
+      addRows(
+        page,
+        3,
+        perFile.length,
+        (i) => {
+          const f = perFile[i] as (typeof perFile)[number];
+          const from = previous.get(f.file);
+          const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
+          const produced = f.targets.slice(0, TARGETS_PER_FILE).map(targetKey).join(', ');
+          const more = f.targets.length > TARGETS_PER_FILE ? `, … ${f.targets.length - TARGETS_PER_FILE} more` : '';
+          return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
+        },
+        'the `changed-files` output lists them (up to GitHub’s 1 MB per output)',
+      );
+      page.push('');
     }
     if (unmatched.length > 0) {
-      const shown = unmatched.slice(0, 50).map((f) => code(f)).join(', ');
-      out.push(`**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`, '');
+      const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
+      const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`;
+      page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`, '');
     }
-    out.push('</details>', '');
+    page.push('</details>', '');
   }
-  if (report.warnings.length > 0) {
-    out.push(`### ⚠️ Warnings (${report.warnings.length})`, '', ...report.warnings.map((w) => `- ${escapeText(w).replace(/\n/g, '<br>')}`), '');
-  }
-  return out.join('\n');
+  return page.text();
 }
+
+/** Targets shown for one changed file; a front-matter list can expand into hundreds. */
+const TARGETS_PER_FILE = 20;
 
 const STATUS_LABEL: Record<Delivery['status'], string> = {
   revalidated: '✅ revalidated',
@@ -217,7 +389,7 @@ function formatMs(ms: number): string {
 }
 
 function targetCell(type: Target['type'], value: string): string {
-  return `${type === 'path' ? '📄' : '🏷️'} ${code(value)}`;
+  return `${type === 'path' ? '📄' : '🏷️'} ${markdownCode(clip(value, VALUE_LIMIT))}`;
 }
 
 /** `path:/blog/x` → the same icon and code as the targets table. */
@@ -234,17 +406,4 @@ function shortenCommits(text: string): string {
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
-}
-
-function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeCell(s: string): string {
-  return escapeText(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-/** Inline code that survives any content: HTML <code> with escaped text. */
-function code(s: string): string {
-  return `<code>${escapeCell(s)}</code>`;
 }

@@ -109,6 +109,7 @@ describe('other events', () => {
       description: 'workflow_dispatch: explicit paths/tags only',
       warnings: [],
     });
+    expect(plan('workflow_dispatch', {}).description).toBe('workflow_dispatch: no changed files to compare for this event, and no `paths` or `tags` given');
     const none = plan('schedule', {});
     expect(none.warnings).toEqual([
       'schedule: this event names no commits to compare and no `paths`, `tags` or `base`/`head` were given, so there is nothing to revalidate',

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkoutState, otherRepository, presentCommits } from '../src/changes/git.js';
+import { checkoutState, gitMessage, otherRepository, presentCommits } from '../src/changes/git.js';
 import { collectFor, lines, pushPayload } from './helpers/changes.js';
 import { startGitHttpRemote } from './helpers/git-http.js';
 import { commitMany, tempDir, TestRepo } from './helpers/git.js';
@@ -165,6 +165,24 @@ describe('push', () => {
 
     await expect(collectFor({ name: 'push', payload: pushPayload(missing, after) }, { workspace: checkout.dir })).rejects.toThrow(
       new RegExp(`commit ${missing} cannot be read through the git checkout: it is not in the checkout and fetching it from origin failed`),
+    );
+  });
+
+  it('quotes what git said went wrong (its fatal: lines), not the advice after it', async () => {
+    const repo = TestRepo.create();
+    repo.write({ 'content/a.md': '1' });
+    const before = repo.commit();
+    repo.write({ 'content/a.md': '2' });
+    const after = repo.commit();
+    const { checkout } = shallowOf(repo);
+    checkout.git('remote', 'remove', 'origin');
+    // git says: fatal: 'origin' does not appear…, fatal: Could not read…, then two lines of advice.
+    const error = await collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: checkout.dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      `commit ${before} cannot be read through the git checkout: it is not in the checkout and fetching it from origin failed: ` +
+        "fatal: 'origin' does not appear to be a git repository; fatal: Could not read from remote repository. " +
+        'The exact range cannot be had, so nothing is revalidated rather than a guess',
     );
   });
 });
@@ -364,3 +382,14 @@ function chownTree(dir: string, uid: number, gid: number): void {
     else if (!entry.isSymbolicLink()) chownSync(full, uid, gid);
   }
 }
+
+describe('gitMessage: what git said, for a message', () => {
+  it('its fatal: and error: lines, escaped, with URLs free of credentials; else its last line', () => {
+    expect(gitMessage("warning: redirecting\nerror: RPC failed; HTTP 403\nfatal: unable to access 'https://x-access-token:ghs_abc@github.com/o/r/': 403\n\nhint: check it\n")).toBe(
+      "error: RPC failed; HTTP 403; fatal: unable to access 'https://github.com/o/r/': 403",
+    );
+    expect(gitMessage('remote: Counting objects\rremote: done\nsomething odd\n')).toBe('something odd');
+    expect(gitMessage("fatal: bad object 'x\u001b[31m'")).toBe("fatal: bad object 'x\\x1b[31m'");
+    expect(gitMessage('')).toBe('');
+  });
+});

@@ -453,3 +453,42 @@ describe('the secret', () => {
     expect(server.requests).toEqual([]);
   });
 });
+
+describe('cancellation', () => {
+  it('a cancelled run sends nothing new; a request in flight gets the grace, then is cut', async () => {
+    const server = await serve(hang);
+    const controller = new AbortController();
+    const { options } = fast(server, { concurrency: 2, signal: controller.signal, graceMs: 50, now: Date.now, sleep: undefined });
+    const pending = deliver(tags('a', 'b', 'c'), options);
+    while (server.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
+    controller.abort('SIGINT');
+    const result = await pending;
+    expect(seen(server)).toEqual(['tag a #1']);
+    expect(brief(result)).toEqual([
+      { target: 'a', status: 'failed', http: null, attempts: 1, error: 'cut short: the run was cancelled and no reply came within 50 ms (the site may still have revalidated it)' },
+      { target: 'b', status: 'skipped', http: null, attempts: 0, error: 'not sent: the run was cancelled (SIGINT)' },
+      { target: 'c', status: 'skipped', http: null, attempts: 0, error: 'not sent: the run was cancelled (SIGINT)' },
+    ]);
+  });
+
+  it('a reply within the grace counts; a retry waiting out its backoff is not made', async () => {
+    const controller = new AbortController();
+    const server = await serve((ex) => {
+      if (ex.request.target === 'tag a') return json(ex, 503, { error: 'busy' });
+      // b answers after the cancellation, within the grace.
+      controller.abort('SIGTERM');
+      setTimeout(() => ok(ex), 20);
+    });
+    // Real waits: a's retry would wait 10 s; the cancellation ends that wait at once.
+    const { options } = fast(server, { concurrency: 2, signal: controller.signal, graceMs: 2000, now: Date.now, sleep: undefined, backoff: { baseMs: 20_000, capMs: 20_000 }, random: () => 0.5 });
+    const started = Date.now();
+    const result = await deliver(tags('a', 'b', 'c'), options);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(seen(server)).toEqual(['tag a #1', 'tag b #1']);
+    expect(brief(result)).toEqual([
+      { target: 'a', status: 'failed', http: 503, attempts: 1, error: 'HTTP 503: busy; not retried: the run was cancelled (SIGTERM)' },
+      { target: 'b', status: 'revalidated', http: 200, attempts: 1, error: null },
+      { target: 'c', status: 'skipped', http: null, attempts: 0, error: 'not sent: the run was cancelled (SIGTERM)' },
+    ]);
+  });
+});

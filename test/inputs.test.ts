@@ -128,6 +128,18 @@ describe('parseSettings', () => {
     }
   });
 
+  it('a URL with credentials is refused and shown without them', () => {
+    for (const endpoint of ['https://deploy:hunter2@example.com/api/revalidate', 'https://hunter2@example.com/api/revalidate', 'https://deploy:hun@ter2@example.com/api/revalidate']) {
+      expect(problemsOf({ ...base, endpoint })).toEqual(['input `endpoint` must not carry a user name or password; use `secret` (got "https://example.com/api/revalidate")']);
+    }
+    // Not a URL at all, but credentials all the same: still not shown.
+    expect(problemsOf({ ...base, endpoint: 'http://deploy:hunter2@' })[0]).not.toMatch(/hunter2|deploy/);
+  });
+
+  it('values are quoted escaped: a line break or escape sequence in an input shows as such', () => {
+    expect(problemsOf({ ...base, 'diff-source': 'git\n::notice::x\u001b[2J' })).toEqual(['input `diff-source` must be auto, git or api (got "git\\n::notice::x\\x1b[2J")']);
+  });
+
   it('mapping and mapping-file are exclusive; base and head go together', () => {
     expect(problemsOf({ ...base, mapping: '- files: a', 'mapping-file': 'm.yml' })).toEqual([
       'input `mapping-file` cannot be used together with `mapping`; pick one (got "m.yml")',

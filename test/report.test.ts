@@ -48,7 +48,7 @@ describe('job summary: a successful push', () => {
     const counts = table(md, 'changed files', 'matched a rule');
     expect(counts.rows).toEqual([['7', '5', '2', '6', '5']]);
     expect(md).toContain('**Compared:** push to refs/heads/main: 3f2a9c1 → 9b8c7d6 (git diff)');
-    expect(md).toContain('**Endpoint:** <code>https://www.example.com/api/revalidate</code>');
+    expect(md).toContain('**Endpoint:** <code>https\\://www\\.example.com/api/revalidate</code>');
     expect(md).not.toContain('Not revalidated');
   });
 
@@ -73,7 +73,7 @@ describe('job summary: a successful push', () => {
       '📄 <code>/docs/guide/setup</code>, 📄 <code>/docs/guide/installation</code>',
     ]);
     expect(md).toContain('**Unmatched (2)**');
-    expect(md).toContain('<code>README.md</code>, <code>content/blog/_draft.md</code>');
+    expect(md).toContain('<code>README.md</code>, <code>content/blog/\\_draft.md</code>');
     expectWellFormedTables(md);
   });
 
@@ -102,7 +102,7 @@ describe('job summary: a partial failure', () => {
   it('fails the run, or only warns with fail-on-error off', () => {
     expect(conclude(report, true)).toEqual({ exitCode: 1, info: '9 revalidated, 2 failed, 0 not sent', error: '2 of 11 target(s) were not revalidated' });
     expect(conclude(report, false)).toMatchObject({ exitCode: 0, warning: '2 of 11 target(s) were not revalidated (fail-on-error is false)' });
-    expect(JSON.parse(buildOutputs(report).failed ?? '')).toEqual([
+    expect(JSON.parse(buildOutputs(report).values.failed ?? '')).toEqual([
       { type: 'path', value: '/blog/old-news', status: 500, error: 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)' },
       { type: 'tag', value: 'authors', status: 400, error: 'HTTP 400: "Invalid type"' },
     ]);
@@ -153,7 +153,7 @@ describe('job summary: long runs, odd names, fatal errors', () => {
   it('a run that stopped early says why at the top and still shows what it had', () => {
     const report: RunReport = { dryRun: false, deliveries: [], warnings: [], fatal: 'input `mapping`, line 2: YAML syntax error: <bad>\n  quote templates' };
     const md = renderSummary(report);
-    expect(md.split('\n').slice(0, 4).join('\n')).toContain('> [!CAUTION]\n> **The run stopped:** input `mapping`, line 2: YAML syntax error: &lt;bad&gt;<br>  quote templates');
+    expect(md.split('\n').slice(0, 4).join('\n')).toContain('> [!CAUTION]\n> **The run stopped:** input <code>mapping</code>, line 2: YAML syntax error: &lt;bad&gt;<br>  quote templates');
     expect(md).not.toContain('revalidated**');
     expect(conclude(report, false)).toEqual({ exitCode: 1, error: report.fatal });
   });

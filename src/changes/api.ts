@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { lazy } from '../lazy.js';
+import { withoutCredentials } from '../text.js';
 import type { ChangedFile, FileStatus } from '../types.js';
 import { COMMIT_ID, formatZod, short } from './event.js';
 import { authoredKey } from './git.js';
@@ -350,7 +351,8 @@ function statusOf(e: unknown): number | undefined {
 
 function messageOf(e: unknown): string {
   const status = statusOf(e);
-  const message = e instanceof Error ? e.message : String(e);
+  // A network error names the URL it asked: never with credentials in it.
+  const message = withoutCredentials(e instanceof Error ? e.message : String(e));
   // Octokit reports its own abort as a 500; it is no reply at all.
   if (/aborted due to timeout/i.test(message)) return `the GitHub API did not answer in time (${message})`;
   return status ? `HTTP ${status}: ${message}` : message;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { lazy } from '../lazy.js';
+import { clip, controlCharacter, printable } from '../text.js';
 import type { ChangedFile } from '../types.js';
 
 export type Plan =
@@ -35,15 +36,23 @@ export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
 const sha = lazy(() => z.string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
 
+// No git ref holds a control character (git check-ref-format): a payload whose ref does is not a real push.
+const refName = lazy(() =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => controlCharacter(v) === undefined, 'holds a control character, which no git ref does'),
+);
+
 const pushPayload = lazy(() =>
   z.object({
-    ref: z.string().min(1),
+    ref: refName(),
     before: sha(),
     after: sha(),
     created: z.boolean().optional(),
     deleted: z.boolean().optional(),
     forced: z.boolean().optional(),
-    repository: z.object({ default_branch: z.string().min(1).optional() }).passthrough().optional(),
+    repository: z.object({ default_branch: refName().optional() }).passthrough().optional(),
   }),
 );
 
@@ -173,7 +182,8 @@ function planRepositoryDispatch(payload: unknown, hasExplicitTargets: boolean): 
   const files: ChangedFile[] = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
   const paths = parsed.data.paths ?? [];
   const tags = parsed.data.tags ?? [];
-  const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${envelope.data.action})` : ''}`;
+  // The event_type is the sender's free text: shown escaped, and cut when long.
+  const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${printable(clip(envelope.data.action, 200))})` : ''}`;
   if (files.length + paths.length + tags.length === 0) return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
   return {
     kind: 'explicit',

@@ -5,6 +5,7 @@
  * path comes from `-z` output, so any file name works.
  */
 import { spawn } from 'node:child_process';
+import { clip, printable, withoutCredentials } from '../text.js';
 import type { ChangedFile, FileStatus } from '../types.js';
 import { COMMIT_ID } from './event.js';
 import { UnreadableCommit, type CommitInfo, type Source } from './source.js';
@@ -78,7 +79,7 @@ export async function checkoutState(cwd: string, repository?: string, serverUrl 
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
   }
   const origin = await originQuery;
-  if (r.code !== 0) return { ok: false, reason: `${cwd} is not a git checkout (${lastLine(r.stderr) || `git exited with ${r.code}`})` };
+  if (r.code !== 0) return { ok: false, reason: `${cwd} is not a git checkout (${gitMessage(r.stderr) || `git exited with ${r.code}`})` };
   const [inside, root] = r.stdout.split('\n');
   if (inside !== 'true' || !root) return { ok: false, reason: `${cwd} is not inside a git work tree` };
   if (repository && origin) {
@@ -172,7 +173,7 @@ export class GitSource implements Source {
     const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
     const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
     if (r.code !== 0) {
-      throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${lastLine(r.stderr) || `git exited with ${r.code}`}`, true);
+      throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${gitMessage(r.stderr) || `git exited with ${r.code}`}`, true);
     }
     this.fetched.push(spec);
   }
@@ -209,7 +210,7 @@ export class GitSource implements Source {
   async commit(id: string): Promise<CommitInfo> {
     const full = await this.resolve(id);
     const r = await this.git(['cat-file', 'commit', full]);
-    if (r.code !== 0) throw new UnreadableCommit(full, 'git', lastLine(r.stderr));
+    if (r.code !== 0) throw new UnreadableCommit(full, 'git', gitMessage(r.stderr));
     return parseCommit(full, r.stdout);
   }
 
@@ -236,7 +237,7 @@ export class GitSource implements Source {
     this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
     const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
     if (r.code === 1 && r.stdout.trim() === '') return undefined;
-    if (r.code !== 0) throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${lastLine(r.stderr)}`);
+    if (r.code !== 0) throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
     return r.stdout.trim();
   }
 
@@ -250,7 +251,7 @@ export class GitSource implements Source {
       if (r?.code === 0) return parseNameStatus(r.stdout);
     }
     const r = await this.git(diffArgs(from, to));
-    if (r.code !== 0) throw new GitError(`git diff ${from} ${to} failed: ${lastLine(r.stderr)}`);
+    if (r.code !== 0) throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
     return parseNameStatus(r.stdout);
   }
 
@@ -258,7 +259,7 @@ export class GitSource implements Source {
   private async emptyTreeId(): Promise<string> {
     if (!this.emptyTree) {
       const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
-      if (r.code !== 0) throw new GitError(`cannot write the empty tree: ${lastLine(r.stderr)}`);
+      if (r.code !== 0) throw new GitError(`cannot write the empty tree: ${gitMessage(r.stderr)}`);
       this.emptyTree = r.stdout.trim();
     }
     return this.emptyTree;
@@ -347,7 +348,18 @@ export function parseNameStatus(output: string): ChangedFile[] {
   return files;
 }
 
-export function lastLine(text: string): string {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  return lines[lines.length - 1] ?? '';
+/**
+ * What git said, for a message: its `fatal:` and `error:` lines, which say what went wrong (the
+ * lines after them are advice for a terminal: "Please make sure you have the correct access
+ * rights"), or the last line when it has none. Escaped, and any URL without its credentials.
+ */
+export function gitMessage(stderr: string): string {
+  const lines = stderr
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const meaningful = lines.filter((l) => /^(fatal|error):/i.test(l));
+  const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
+  // Without git's closing full stop: the message goes on after it.
+  return chosen.map((l) => printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
 }

@@ -15,6 +15,10 @@ export interface AttemptRequest {
   /** True when `timeoutMs` was shortened to end at the run deadline. */
   clippedByDeadline: boolean;
   redact: (text: string) => string;
+  /** Aborted when the run is cancelled and the grace for requests in flight is over. */
+  cancel?: AbortSignal;
+  /** That grace, for the message. */
+  graceMs?: number;
 }
 
 /** Same-origin 307/308 hops followed before giving up. */
@@ -25,11 +29,18 @@ export const BODY_LIMIT = 64 * 1024;
 export async function attempt(request: AttemptRequest): Promise<Outcome> {
   // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
   // silent server nor one that drips its body can outlast it.
-  const timer: { fired: boolean; handle?: ReturnType<typeof setTimeout>; exchange?: ClientRequest } = { fired: false };
+  const timer: Timer = { fired: false, cancelled: false };
   timer.handle = setTimeout(() => {
     timer.fired = true;
     timer.exchange?.destroy(new Error('timed out'));
   }, Math.max(1, request.timeoutMs));
+  // A cancelled run ends the exchange the same way, once its grace is over.
+  const onCancel = () => {
+    timer.cancelled = true;
+    timer.exchange?.destroy(new Error('cancelled'));
+  };
+  if (request.cancel?.aborted) onCancel();
+  else request.cancel?.addEventListener('abort', onCancel, { once: true });
   const origin = new URL(request.url).origin;
   let url = request.url;
   try {
@@ -57,11 +68,13 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
       };
     }
   } catch (error) {
+    if (timer.cancelled) return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
     if (timer.fired) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
     const refused = error instanceof RefusedConnection;
     return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
   } finally {
     clearTimeout(timer.handle);
+    request.cancel?.removeEventListener('abort', onCancel);
   }
 }
 
@@ -76,6 +89,14 @@ class RefusedConnection extends Error {
   constructor(readonly reason: unknown) {
     super('connection refused');
   }
+}
+
+/** What ends an exchange early: the attempt's timeout, or the end of a cancelled run's grace. */
+interface Timer {
+  fired: boolean;
+  cancelled: boolean;
+  handle?: ReturnType<typeof setTimeout>;
+  exchange?: ClientRequest;
 }
 
 interface Reply {
@@ -93,14 +114,14 @@ interface Reply {
  * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
  * with nothing to send never pays for them; connections are kept alive and reused.
  */
-async function post(url: string, request: AttemptRequest, timer: { fired: boolean; exchange?: ClientRequest }): Promise<Reply> {
+async function post(url: string, request: AttemptRequest, timer: Timer): Promise<Reply> {
   const target = new URL(url);
   const { request: send, agent } = await transport(target.protocol);
   return new Promise<Reply>((resolve, reject) => {
     const body = Buffer.from(request.body, 'utf8');
     const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
     timer.exchange = exchange;
-    if (timer.fired) exchange.destroy(new Error('timed out')); // it fired between two hops
+    if (timer.fired || timer.cancelled) exchange.destroy(new Error('timed out')); // it fired between two hops
     let responded = false;
     exchange.on('error', (error: NodeJS.ErrnoException) => {
       const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');

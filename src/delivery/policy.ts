@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { lazy } from '../lazy.js';
+import { withoutCredentials } from '../text.js';
 
 export type Outcome =
   | {
@@ -31,7 +32,9 @@ export type Outcome =
     }
   | { kind: 'timeout'; ms: number }
   /** The run deadline, not the per-request timeout, cut the attempt short. */
-  | { kind: 'deadline' };
+  | { kind: 'deadline' }
+  /** The run was cancelled and the request had no reply by the end of the grace it was given. */
+  | { kind: 'cancelled'; graceMs: number };
 
 export type Verdict = (
   | { action: 'success' }
@@ -76,6 +79,9 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
   if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
   if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+  if (outcome.kind === 'cancelled') {
+    return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+  }
   const { status } = outcome;
   const redact = context.redact ?? ((t: string) => t);
   const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
@@ -102,7 +108,7 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
     };
   }
   if (status >= 300 && status < 400) {
-    const where = outcome.location !== undefined ? `to ${clip(outcome.location, 300)}` : 'without a Location header';
+    const where = outcome.location !== undefined ? `to ${clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
     const why = outcome.tooManyRedirects
       ? `after ${outcome.redirects} same-origin redirects, stopped`
       : status === 307 || status === 308

@@ -46,7 +46,14 @@ export interface DeliveryOptions {
   debug?: (line: string) => void;
   /** What changed for the whole run (fewer requests at once), for the log. */
   notice?: (line: string) => void;
+  /** Aborted (with the signal's name as its reason) when the run is cancelled. */
+  signal?: AbortSignal;
+  /** After a cancellation, how long requests in flight may still take; then they are cut. */
+  graceMs?: number;
 }
+
+/** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
+export const CANCEL_GRACE_MS = 1000;
 
 /** Shared state of one run: why sending stopped, and until when everyone holds off. */
 interface RunState {
@@ -67,12 +74,13 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
   const results: Delivery[] = new Array(targets.length);
   const redact = redactor(options.secret);
   const state: RunState = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
+  const cancelled = onCancel(options, state);
   // The first target's first answer comes before anything else is sent: a refused secret then
   // costs the site one request, not `concurrency` of them, and the first connection is warm.
   let openGate!: () => void;
   const firstAnswer = new Promise<void>((resolve) => (openGate = resolve));
   let next = 0;
-  const worker = async (lane: number) => {
+  const worker = async (lane: number, cancelled: Cancelled) => {
     if (lane > 0) await firstAnswer;
     while (next < targets.length) {
       const index = next++;
@@ -80,14 +88,18 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
       const skip = skipReason(state, options, now());
       const delivery = skip !== undefined
         ? { target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip }
-        : await deliverOne(target, options, redact, state, index === 0 ? openGate : undefined);
+        : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
       results[index] = delivery;
       options.onDelivery?.(delivery);
     }
     openGate(); // in case there was nothing for lane 0 to open it with
   };
   const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
-  await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane)));
+  try {
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
+  } finally {
+    cancelled.dispose();
+  }
   if (state.refusals > 0) {
     options.notice?.(
       `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
@@ -95,6 +107,51 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
     );
   }
   return results;
+}
+
+interface Cancelled {
+  /** Aborted once the grace after a cancellation is over: requests still in flight are cut. */
+  inFlight: AbortSignal;
+  /** Resolves at once when the run is cancelled: waits (backoff, Retry-After) end early. */
+  sleep(ms: number): Promise<void>;
+  dispose(): void;
+}
+
+/**
+ * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets
+ * it, so no lane takes another target and no retry is made. Requests in flight get a short grace
+ * to answer (a revalidation that happened should be reported as one), then they are cut.
+ */
+function onCancel(options: DeliveryOptions, state: RunState): Cancelled {
+  const { signal } = options;
+  const inFlight = new AbortController();
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  let wake!: () => void;
+  const woken = new Promise<void>((r) => (wake = r));
+  const cancel = () => {
+    state.stopReason ??= `the run was cancelled (${String(signal?.reason)})`;
+    wake();
+    grace = setTimeout(() => inFlight.abort(), options.graceMs ?? CANCEL_GRACE_MS);
+  };
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener('abort', cancel, { once: true });
+  // A wait's timer is cleared when it ends early, so it cannot hold the process open.
+  const timerSleep = (ms: number) =>
+    new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      void woken.then(() => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  return {
+    inFlight: inFlight.signal,
+    sleep: options.sleep ? (ms) => Promise.race([(options.sleep as (ms: number) => Promise<void>)(ms), woken]) : timerSleep,
+    dispose: () => {
+      clearTimeout(grace);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 function skipReason(state: RunState, options: DeliveryOptions, now: number): string | undefined {
@@ -112,11 +169,12 @@ async function deliverOne(
   options: DeliveryOptions,
   redact: (text: string) => string,
   state: RunState,
+  cancelled: Cancelled,
   afterFirstAttempt: (() => void) | undefined,
 ): Promise<Delivery> {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = cancelled.sleep;
   const started = now();
   const label = `${target.type} ${target.value}`;
   let attempts = 0;
@@ -175,6 +233,8 @@ async function deliverOne(
       timeoutMs,
       clippedByDeadline: timeoutMs < options.timeoutMs,
       redact,
+      cancel: cancelled.inFlight,
+      graceMs: options.graceMs ?? CANCEL_GRACE_MS,
     });
     const windowNote = adjustWindow(state, outcome, sequence, options);
     state.slots.release();
@@ -279,5 +339,7 @@ function describeOutcome(outcome: Outcome): string {
       return `timed out after ${outcome.ms} ms`;
     case 'deadline':
       return 'cut short by the run deadline';
+    case 'cancelled':
+      return 'cut short: the run was cancelled';
   }
 }

@@ -2,6 +2,7 @@
  * Applies compiled rules to changed files: every rule that matches a file applies, targets are
  * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
  */
+import { controlCharacter } from '../text.js';
 import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
 import type { Rule } from './rules.js';
 import { normaliseSitePath, renderTemplate } from './template.js';
@@ -87,6 +88,10 @@ function matchRule(rule: Rule, path: string): Record<string, string> | undefined
 }
 
 function rejectionReason(target: Target): string | undefined {
+  // A file name or a payload can hold anything; no page path or cache tag holds a line break or
+  // an escape sequence, and sending one could only confuse the site (or whoever reads its logs).
+  const control = controlCharacter(target.value);
+  if (control) return `${target.type} holds a control character (${control}), which no site path or cache tag contains`;
   if (target.type === 'tag' && target.value.length > MAX_TAG_LENGTH) {
     return `tag is ${target.value.length} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`;
   }

@@ -2,8 +2,8 @@
  * Runs the bundled action (`node dist/index.js`) as a whole process, the way the runner does:
  * INPUT_* variables, GITHUB_EVENT_PATH, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { tempDir } from './git.js';
 
@@ -46,6 +46,10 @@ export interface ActionOptions {
   timeoutMs?: number;
   /** The bundle to run; dist/index.js by default. */
   script?: string;
+  /** Run as this user (the test runs as root): its temporary files are then open to everyone. */
+  user?: { uid: number; gid: number };
+  /** Called once the process has started, for example to signal it. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export async function runAction(options: ActionOptions): Promise<ActionRun> {
@@ -71,11 +75,22 @@ export async function runAction(options: ActionOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs ?? {})) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
-  const child = spawn(options.node ?? process.execPath, [options.script ?? DIST], { cwd: options.workspace ?? dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (options.user) {
+    chmodSync(dir, 0o755);
+    for (const file of [eventPath, outputPath, summaryPath]) chmodSync(file, 0o666);
+  }
+  const child = spawn(options.node ?? process.execPath, [options.script ?? DIST], {
+    cwd: options.workspace ?? dir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+  });
+  options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  // Decoded as a stream: a character split between two chunks stays one character.
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const code = await new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
   clearTimeout(timer);
