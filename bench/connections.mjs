@@ -38,7 +38,10 @@ const NODE = resolve(ROOT, flags.node ?? 'node_modules/node/bin/node');
 const work = mkdtempSync(join(tmpdir(), 'isr-connections-'));
 const beforeDir = join(work, 'before');
 mkdirSync(beforeDir);
-for (const file of execFileSync('git', ['ls-tree', '--name-only', `${BEFORE}:dist`], { cwd: ROOT }).toString().split('\n').filter(Boolean)) {
+for (const file of execFileSync('git', ['ls-tree', '--name-only', `${BEFORE}:dist`], { cwd: ROOT })
+  .toString()
+  .split('\n')
+  .filter(Boolean)) {
   writeFileSync(join(beforeDir, file), execFileSync('git', ['show', `${BEFORE}:dist/${file}`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }));
 }
 const beforeRev = execFileSync('git', ['rev-parse', '--short', BEFORE], { cwd: ROOT }).toString().trim();
@@ -98,9 +101,14 @@ async function once(script, url) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const load = () => loadavg()[0].toFixed(1);
 
-console.log(`${TARGETS} targets at concurrency ${CONCURRENCY}, receiver latency ${LATENCY} ms, ${RUNS} alternating runs each, Node ${execFileSync(NODE, ['--version']).toString().trim()}, load average ${load()} at the start`);
+console.log(
+  `${TARGETS} targets at concurrency ${CONCURRENCY}, receiver latency ${LATENCY} ms, ${RUNS} alternating runs each, Node ${execFileSync(NODE, ['--version']).toString().trim()}, load average ${load()} at the start`,
+);
 const rows = [];
-for (const [label, maxConnections] of [['healthy', undefined], [`takes ${MAX_CONNECTIONS} connections`, MAX_CONNECTIONS]]) {
+for (const [label, maxConnections] of [
+  ['healthy', undefined],
+  [`takes ${MAX_CONNECTIONS} connections`, MAX_CONNECTIONS],
+]) {
   const results = BUNDLES.map(() => ({ ms: [], failed: [], dropped: 0 }));
   for (let r = 0; r < RUNS; r++) {
     // Alternate which bundle goes first, so the machine's load falls on both alike.
@@ -116,7 +124,9 @@ for (const [label, maxConnections] of [['healthy', undefined], [`takes ${MAX_CON
   }
   BUNDLES.forEach((bundle, b) => {
     const res = results[b];
-    rows.push(`| ${label} | ${bundle.name} | ${Math.round(median(res.ms))} ms | ${res.failed.join(', ')} | ${Math.round(res.dropped / RUNS)} |`);
+    rows.push(
+      `| ${label} | ${bundle.name} | ${Math.round(median(res.ms))} ms | ${res.failed.join(', ')} | ${Math.round(res.dropped / RUNS)} |`,
+    );
   });
 }
 console.log(`load average ${load()} at the end\n`);

@@ -28,7 +28,9 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       inputs: { endpoint: server.url, secret: SECRET, tags: tags.join(','), concurrency: '64' },
     });
     const failed = JSON.parse(run.outputs.failed ?? 'null') as unknown[];
-    console.info(`congestion: ${run.outputs.revalidated} of 300 revalidated, ${failed.length} failed, ${server.dropped()} connections dropped by the server, ${server.requests.length} requests answered`);
+    console.info(
+      `congestion: ${run.outputs.revalidated} of 300 revalidated, ${failed.length} failed, ${server.dropped()} connections dropped by the server, ${server.requests.length} requests answered`,
+    );
     expect(failed).toEqual([]);
     expect(run.outputs.revalidated).toBe('300');
     expect(run.code).toBe(0);
@@ -37,6 +39,8 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(new Set(server.requests.map((r) => r.target)).size).toBe(300);
     // Said once per new low, and summed up at the end.
     expect(run.stdout).toMatch(/^the endpoint refused or reset a new connection: sending at most [1-4] requests at a time \(was \d+\)$/m);
-    expect(run.stdout).toMatch(/^the endpoint refused or reset \d+ new connections, so fewer than `concurrency` \(64\) were sent at a time: as few as [1-4], [1-5] at the end$/m);
+    expect(run.stdout).toMatch(
+      /^the endpoint refused or reset \d+ new connections, so fewer than `concurrency` \(64\) were sent at a time: as few as [1-4], [1-5] at the end$/m,
+    );
   });
 });

@@ -19,9 +19,15 @@ async function serve(handler: Handler): Promise<FaultServer> {
   return server;
 }
 function dispatch(server: FaultServer, inputs: Record<string, string>, node: string) {
-  return runAction({ node, eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, ...inputs } });
+  return runAction({
+    node,
+    eventName: 'workflow_dispatch',
+    event: { inputs: {} },
+    inputs: { endpoint: server.url, secret: SECRET, ...inputs },
+  });
 }
-const failed = (run: ActionRun) => JSON.parse(run.outputs.failed ?? 'null') as Array<{ value: string; status: number | null; error: string }>;
+const failed = (run: ActionRun) =>
+  JSON.parse(run.outputs.failed ?? 'null') as Array<{ value: string; status: number | null; error: string }>;
 const line = (run: ActionRun, tag: string) => run.stdout.split('\n').find((l) => new RegExp(`^[✓✗–] tag ${tag} `).test(l));
 const CAP = 64 * 1024;
 
@@ -70,7 +76,9 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(line(run, 'padded-false')).toMatch(new RegExp(`^✓ tag padded-false HTTP 200 \\(1 attempt, \\d+ ms\\) — ${note}$`));
     expect(line(run, 'huge-200')).toMatch(new RegExp(`^✓ tag huge-200 HTTP 200 \\(1 attempt, \\d+ ms\\) — ${note}$`));
     // Exactly at the cap is not longer than it: read whole, and its JSON counts.
-    expect(line(run, 'exactly-cap')).toMatch(/^✗ tag exactly-cap HTTP 200 \(1 attempt, \d+ ms\): HTTP 200 but the endpoint says revalidated: false$/);
+    expect(line(run, 'exactly-cap')).toMatch(
+      /^✗ tag exactly-cap HTTP 200 \(1 attempt, \d+ ms\): HTTP 200 but the endpoint says revalidated: false$/,
+    );
     expect(line(run, 'huge-500')).toMatch(new RegExp(`^✗ tag huge-500 HTTP 500 .*— ${note}$`));
     expect(run.outputs.revalidated).toBe('2');
     expect(failed(run).map((f) => [f.value, f.status])).toEqual([
@@ -107,7 +115,9 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     };
     for (const [name, value] of Object.entries(given)) {
       const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-      expect(line(run, name)).toMatch(new RegExp(`^✓ tag ${name} HTTP 200 \\(2 attempts, \\d+ ms\\) — Retry-After ${escape(shown)} ignored \\(${why[name]}\\)$`));
+      expect(line(run, name)).toMatch(
+        new RegExp(`^✓ tag ${name} HTTP 200 \\(2 attempts, \\d+ ms\\) — Retry-After ${escape(shown)} ignored \\(${why[name]}\\)$`),
+      );
     }
   });
 });
