@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7476);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5002);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7476:
+/***/ 5002:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -94,6 +94,8 @@ function redactor(secret) {
     return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
 
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -10774,14 +10776,21 @@ function explain(e) {
 
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
-// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+// Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
+// `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
 const replySchema = lazy_lazy(() => looseObject({
     revalidated: unknown().optional(),
     error: unknown().optional(),
     message: unknown().optional(),
 }));
 function judge(outcome, context) {
+    const verdict = judgeOutcome(outcome, context);
+    if (outcome.kind === 'response' && outcome.cutAtBytes !== undefined && verdict.note === undefined) {
+        return { ...verdict, note: `reply longer than the ${formatBytes(outcome.cutAtBytes)} read cap: judged by its HTTP status alone` };
+    }
+    return verdict;
+}
+function judgeOutcome(outcome, context) {
     if (outcome.kind === 'network')
         return { action: 'retry', reason: `network error: ${outcome.message}` };
     if (outcome.kind === 'timeout')
@@ -10792,12 +10801,20 @@ function judge(outcome, context) {
         return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
     }
     const { status } = outcome;
-    const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
+    const redact = context.redact ?? ((t) => t);
+    const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
     const suffix = serverSays ? `: ${serverSays}` : '';
     if (status >= 200 && status < 300) {
+        // Only the beginning of a reply longer than the cap was read: JSON cut there may still parse
+        // (a `{"revalidated": false}` padded with spaces) and say what the whole does not, so only
+        // the status speaks.
+        if (outcome.cutAtBytes !== undefined)
+            return { action: 'success' };
         const reply = parseJsonReply(outcome.body, outcome.contentType);
-        if (reply?.revalidated === false)
-            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
+        // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
+        if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
+            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+        }
         if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
             return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
         }
@@ -10819,25 +10836,42 @@ function judge(outcome, context) {
         return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
     }
     if (RETRYABLE_STATUS.has(status)) {
-        const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
-        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+        const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
+        if (retryAfter?.ignored !== undefined) {
+            const shown = oneLine(JSON.stringify(policy_clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
+            return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
+        }
+        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
     }
     return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
-/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
-function parseRetryAfter(value, now) {
+/** A wait further off than this is no wait a site means: treated as no `Retry-After` at all. */
+const ABSURD_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 \u00a710.2.3). Anything else
+ * (negative, decimal, garbage) and any wait more than a day away is ignored, and says why, so
+ * the retry falls back to the usual backoff. Undefined when there is no header.
+ */
+function readRetryAfter(value, now) {
     if (value === undefined || value.trim() === '')
         return undefined;
     const v = value.trim();
-    if (/^\d+$/.test(v))
-        return Number(v) * 1000;
-    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
-    if (!/^[A-Za-z]{3},/.test(v))
-        return undefined;
-    const date = Date.parse(v);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
+    const garbage = { ignored: 'not delay-seconds or an HTTP date' };
+    const absurd = { ignored: 'more than a day away' };
+    let ms;
+    if (/^\d+$/.test(v)) {
+        ms = Number(v) * 1000;
+    }
+    else {
+        // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+        if (!/^[A-Za-z]{3},/.test(v))
+            return garbage;
+        const date = Date.parse(v);
+        if (Number.isNaN(date))
+            return garbage;
+        ms = Math.max(0, date - now);
+    }
+    return ms > ABSURD_RETRY_AFTER_MS ? absurd : { ms };
 }
 const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
 /** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
@@ -10895,17 +10929,24 @@ function serverMessage(body, contentType, redact = (t) => t) {
     else {
         text = body;
     }
+    return oneLine(text, redact, MESSAGE_LIMIT);
+}
+/** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
+function oneLine(text, redact, limit) {
     // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
     // characters go (and with them any workflow-command or terminal-escape injection).
     // eslint-disable-next-line no-control-regex
     const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return policy_clip(clean, MESSAGE_LIMIT);
+    return policy_clip(clean, limit);
 }
 function policy_clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
 }
 function decodeEntities(text) {
     return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+}
+function formatBytes(bytes) {
+    return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 function formatSeconds(ms) {
     if (ms % 1000 === 0)
@@ -10953,6 +10994,7 @@ async function attempt(request) {
                 kind: 'response',
                 status: response.status,
                 body: request.redact(response.body),
+                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
                 contentType: response.headers['content-type'] ?? '',
                 ...(retryAfter !== undefined ? { retryAfter } : {}),
                 ...(location !== undefined ? { location: request.redact(location) } : {}),
@@ -10966,11 +11008,25 @@ async function attempt(request) {
             return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
         if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-        return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+        const refused = error instanceof RefusedConnection;
+        return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
     }
     finally {
         clearTimeout(timer.handle);
         request.cancel?.removeEventListener('abort', onCancel);
+    }
+}
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+    reason;
+    constructor(reason) {
+        super('connection refused');
+        this.reason = reason;
     }
 }
 /**
@@ -10988,27 +11044,39 @@ async function post(url, request, timer) {
         timer.exchange = exchange;
         if (timer.fired || timer.cancelled)
             exchange.destroy(new Error('timed out')); // it fired between two hops
-        exchange.on('error', reject);
+        let responded = false;
+        exchange.on('error', (error) => {
+            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+            reject(refused ? new RefusedConnection(error) : error);
+        });
         exchange.on('response', (response) => {
+            responded = true;
             const chunks = [];
             let bytes = 0;
+            let cut = false;
             response.on('data', (chunk) => {
-                if (bytes >= BODY_LIMIT)
+                if (cut)
                     return;
-                chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-                bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
-                // Enough read: drop the connection rather than download the rest.
-                if (bytes >= BODY_LIMIT) {
+                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+                // of exactly BODY_LIMIT bytes is read whole.
+                if (bytes + chunk.length > BODY_LIMIT) {
+                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                    bytes = BODY_LIMIT;
+                    cut = true;
+                    // Enough read: drop the connection rather than download the rest.
                     resolve(reply());
                     response.destroy();
+                    return;
                 }
+                chunks.push(chunk);
+                bytes += chunk.length;
             });
-            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
             response.on('end', () => resolve(reply()));
             response.on('error', reject);
             // A connection that ends before the reply does is a network error, never a short success.
             response.on('close', () => {
-                if (!response.complete && bytes < BODY_LIMIT)
+                if (!response.complete && !cut)
                     reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
             });
         });
@@ -11063,7 +11131,105 @@ function describeNetworkError(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/delivery/aimd.ts
+/**
+ * How many requests may be in flight, sized as TCP sizes its window: slow start, then additive
+ * increase, multiplicative decrease (AIMD), between 1 and `concurrency`.
+ *
+ * - Slow start: the window opens at 1 (the first answer comes before anything else is sent) and
+ *   grows by one with each reply, doubling per round, until it reaches `concurrency` or the
+ *   endpoint first refuses a connection. A healthy endpoint is at full `concurrency` after
+ *   that many replies; one that takes 4 connections is found out after a refusal or two, not
+ *   after a burst of 60.
+ * - Then each reply adds 1/window (about one more slot per window of replies), and a refused or
+ *   reset new connection (the endpoint takes no more) halves it, down to 1.
+ * - One halving per burst: a refusal of an attempt that started before the last halving was
+ *   sent under the old, larger window and says nothing new.
+ *
+ * Pure: plain numbers in and out, no clock, no I/O; slots.ts holds requests back by it.
+ */
+class AimdWindow {
+    max;
+    limit;
+    slowStart = true;
+    /** Attempts started so far; an attempt's number is its sequence. */
+    started = 0;
+    /** The first attempt sent under the current window: earlier ones cannot halve it again. */
+    recoverFrom = 0;
+    constructor(max, initial = 1) {
+        this.max = max;
+        this.limit = Math.max(1, Math.min(max, initial));
+    }
+    /** Requests that may be in flight now. */
+    get allowed() {
+        return Math.floor(this.limit);
+    }
+    /** Records an attempt as started and returns its sequence number, for `refused`. */
+    start() {
+        return this.started++;
+    }
+    /** A reply came back: the endpoint took the connection. */
+    replied() {
+        this.limit = Math.min(this.max, this.limit + (this.slowStart ? 1 : 1 / this.limit));
+    }
+    /**
+     * The new connection of the attempt numbered `sequence` was refused or reset before any
+     * reply. Returns true when that lowered the window (the first refusal of a burst).
+     */
+    refused(sequence) {
+        this.slowStart = false;
+        if (sequence < this.recoverFrom || this.limit < 2)
+            return false;
+        this.limit /= 2;
+        this.recoverFrom = this.started;
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/slots.ts
+/**
+ * Slots for requests in flight, as many as the AIMD window allows at the moment. A request
+ * waits for a slot in arrival order; a slot freed, or a window grown, goes to the longest
+ * waiting one. When the window shrinks, requests already in flight finish and no new one starts
+ * until the count is below it.
+ */
+
+class Slots {
+    window;
+    inFlight = 0;
+    waiting = [];
+    constructor(max) {
+        this.window = new AimdWindow(max);
+    }
+    /** How many requests are in flight now. */
+    get busy() {
+        return this.inFlight;
+    }
+    /** Resolves once a slot is this caller's; pair every call with one `release`. */
+    acquire() {
+        if (this.waiting.length === 0 && this.inFlight < this.window.allowed) {
+            this.inFlight += 1;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => {
+            this.waiting.push(resolve);
+        });
+    }
+    release() {
+        this.inFlight -= 1;
+        this.pump();
+    }
+    /** Hands free slots to the waiting requests, oldest first (call after the window grew). */
+    pump() {
+        while (this.waiting.length > 0 && this.inFlight < this.window.allowed) {
+            this.inFlight += 1;
+            this.waiting.shift()();
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
+
 
 
 
@@ -11076,7 +11242,7 @@ async function deliver(targets, options) {
     const now = options.now ?? Date.now;
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
-    const state = { pauseUntil: 0 };
+    const state = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
     const cancelled = onCancel(options, state);
     // The first target's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
@@ -11104,6 +11270,10 @@ async function deliver(targets, options) {
     }
     finally {
         cancelled.dispose();
+    }
+    if (state.refusals > 0) {
+        options.notice?.(`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+            `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
     }
     return results;
 }
@@ -11161,9 +11331,13 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     const started = now();
     const label = `${target.type} ${target.value}`;
     let attempts = 0;
+    /** Attempts turned away by a full endpoint, which do not count against `retries`. */
+    let turnedAway = 0;
     let lastStatus;
     /** Why the last attempt is being retried, for when the retry never happens. */
     let retrying = '';
+    /** What in the replies was not taken at its word, for the target's log line. */
+    const notes = new Set();
     const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
     const done = (status, error) => ({
         target,
@@ -11172,6 +11346,7 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         ms: Math.max(0, now() - started),
         ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
         ...(error !== undefined ? { error: redact(error) } : {}),
+        ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
     });
     const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
     const body = JSON.stringify({ type: target.type, value: target.value });
@@ -11186,12 +11361,23 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         }
         if (state.stopReason !== undefined)
             return notNow(state.stopReason);
+        const pauseSeen = state.pauseUntil;
+        await state.slots.acquire();
+        // While this one waited for a slot, another may have stopped the run or been told to pause.
+        if (state.stopReason !== undefined || (state.pauseUntil > pauseSeen && state.pauseUntil > now())) {
+            state.slots.release();
+            continue;
+        }
         const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
-        if (remaining <= 0)
+        if (remaining <= 0) {
+            state.slots.release();
             return notNow(`${deadlineText(options)} was reached first`);
+        }
         const timeoutMs = Math.min(options.timeoutMs, remaining);
         attempts += 1;
         const sentAt = now();
+        const sequence = state.slots.window.start();
+        const crowded = state.slots.busy > 1;
         const outcome = await attempt({
             url: options.endpoint,
             headers,
@@ -11202,9 +11388,26 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
             cancel: cancelled.inFlight,
             graceMs: options.graceMs ?? CANCEL_GRACE_MS,
         });
+        const windowNote = adjustWindow(state, outcome, sequence, options);
+        state.slots.release();
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
         const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
-        const next = nextStep(verdict, attempts, options, random, now());
+        // A new connection refused while others were in flight: the endpoint turned away one
+        // connection too many, not this request. It goes again once there is room (the halved
+        // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
+        // bounds the free ones, since the window only grows back through replies.
+        const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+        let next;
+        if (full) {
+            turnedAway += 1;
+            notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+            next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+        }
+        else {
+            next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
+        }
+        if (verdict.note !== undefined)
+            notes.add(verdict.note);
         // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
         if (verdict.action === 'stop-all')
             state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
@@ -11213,26 +11416,54 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         }
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+        const noted = [verdict.note, windowNote].filter((n) => n !== undefined).map((n) => ` (${n})`).join('');
+        const then = full ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)' : next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind;
+        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${then}${noted}`));
         if (next.kind === 'success')
             return done('revalidated');
         if (next.kind === 'fail')
             return done('failed', next.reason);
         retrying = next.reason;
         // A Retry-After wait happens through the shared pause at the top of the loop.
-        if (verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
             await sleep(next.waitMs);
     }
 }
-/** What to do after an attempt, given the verdict and the retry budget. */
-function nextStep(verdict, attempts, options, random, now) {
+/**
+ * Feeds an attempt's outcome to the window; says so when that lowered it (in the log when to a
+ * new low, so an endpoint that the window keeps probing does not fill it).
+ */
+function adjustWindow(state, outcome, sequence, options) {
+    const { window } = state.slots;
+    if (outcome.kind === 'response') {
+        window.replied(); // release() then hands out any slot that added
+        return undefined;
+    }
+    if (outcome.kind !== 'network' || !outcome.refused)
+        return undefined;
+    state.refusals += 1;
+    const before = window.allowed;
+    if (!window.refused(sequence))
+        return undefined;
+    const line = `the endpoint refused or reset a new connection: sending at most ${window.allowed} requests at a time (was ${before})`;
+    if (window.allowed < state.lowest)
+        options.notice?.(line);
+    state.lowest = Math.min(state.lowest, window.allowed);
+    return line;
+}
+/**
+ * What to do after an attempt, given the verdict and the retry budget: `attempts` counts those
+ * that use it, `sent` every one (some may have been turned away by a full endpoint).
+ */
+function nextStep(verdict, attempts, sent, options, random, now) {
     if (verdict.action === 'success')
         return { kind: 'success' };
     if (verdict.action === 'fail' || verdict.action === 'stop-all')
         return { kind: 'fail', reason: verdict.reason };
     const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     if (attempts > options.retries) {
-        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+        const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; input \`retries\` is ${options.retries})` };
     }
     if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
         return {
@@ -18463,7 +18694,7 @@ const KEYS = ['files', 'exclude', 'paths', 'tags'];
 const MAX_RULES_BYTES = 1024 * 1024;
 /** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
 const MAX_ALIASES = 100;
-function formatBytes(bytes) {
+function rules_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
     if (bytes >= 1024)
@@ -18491,7 +18722,7 @@ const ruleSchema = strictObject({
 function parseMapping(text, origin) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > MAX_RULES_BYTES)
-        throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
+        throw new MappingError([`${origin} is ${rules_formatBytes(size)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`]);
     const lineCounter = new dist/* LineCounter */.HN();
     // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
     // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
@@ -18889,7 +19120,7 @@ async function readMappingFile(workspace, input) {
         if (!opened.isFile())
             throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${kindOf(opened)}, not a regular file`);
         if (opened.size > MAX_RULES_BYTES) {
-            throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${formatBytes(opened.size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+            throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${rules_formatBytes(opened.size)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`);
         }
         // One byte past the limit is enough to tell a file that grew since the check.
         const buffer = Buffer.alloc(MAX_RULES_BYTES + 1);
@@ -18901,7 +19132,7 @@ async function readMappingFile(workspace, input) {
             length += bytesRead;
         }
         if (length > MAX_RULES_BYTES) {
-            throw new MappingFileError(`${where}: ${shortPath(root, real)} is over ${formatBytes(MAX_RULES_BYTES)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+            throw new MappingFileError(`${where}: ${shortPath(root, real)} is over ${rules_formatBytes(MAX_RULES_BYTES)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`);
         }
         return buffer.subarray(0, length).toString('utf8');
     }
@@ -18953,6 +19184,7 @@ function targetLimitProblem(mapped, max, dryRun) {
  * the report their own way. It fills `report` as it goes, so a run that stops half-way still
  * reports what it had done.
  */
+
 
 
 
@@ -19031,7 +19263,7 @@ async function runEngine(settings, context, log, report) {
     await log.group('Delivery', async () => {
         const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
         const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
+        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
         report.deliveries = await deliver(mapped.targets, {
             endpoint: settings.endpoint,
             secret: settings.secret,
@@ -19042,6 +19274,7 @@ async function runEngine(settings, context, log, report) {
             deadline: Date.now() + budget,
             deadlineNote,
             onDelivery: (d) => log.info(deliveryLine(d)),
+            notice: (line) => log.info(line),
             ...(context.signal ? { signal: context.signal } : {}),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
@@ -19060,15 +19293,26 @@ function displayEndpoint(endpoint) {
 }
 function warnOnCleartext(endpoint, report) {
     const url = new URL(endpoint);
-    const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol === 'http:' && !loopback) {
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
         report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
     }
+}
+/**
+ * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
+ * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
+ * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
+ * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
+ */
+function isLoopback(hostname) {
+    if (hostname === 'localhost' || hostname === '[::1]')
+        return true;
+    return (0,external_node_net_.isIP)(hostname) === 4 && hostname.startsWith('127.');
 }
 function deliveryLine(d) {
     const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
     const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+    const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -19128,6 +19372,16 @@ const list = schemas_string()
 const commit = optionalText.pipe(schemas_string()
     .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
     .optional());
+/**
+ * Headers that frame, route or negotiate the exchange itself. Carrying the secret in one of them
+ * clobbers the request: `content-length` drops the secret (node:http sets its own), and
+ * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
+ */
+const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+function isProtocolHeader(name) {
+    const lower = name.toLowerCase();
+    return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
+}
 const schema = object({
     endpoint: optionalText.pipe(schemas_string()
         .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
@@ -19137,6 +19391,7 @@ const schema = object({
     secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
     'secret-header': optionalText.pipe(schemas_string()
         .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
         .optional()
         .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
     mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),

@@ -4,6 +4,7 @@
  * the report their own way. It fills `report` as it goes, so a run that stops half-way still
  * reports what it had done.
  */
+import { isIP } from 'node:net';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan } from './changes/event.js';
 import { formatSeconds, runBudgetMs } from './delivery/policy.js';
@@ -102,7 +103,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
   await log.group('Delivery', async () => {
     const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
     const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
+    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
     report.deliveries = await deliver(mapped.targets, {
       endpoint: settings.endpoint as string,
       secret: settings.secret as string,
@@ -113,6 +114,7 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
       deadline: Date.now() + budget,
       deadlineNote,
       onDelivery: (d) => log.info(deliveryLine(d)),
+      notice: (line) => log.info(line),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
@@ -132,14 +134,25 @@ function displayEndpoint(endpoint: string): string {
 
 function warnOnCleartext(endpoint: string, report: RunReport): void {
   const url = new URL(endpoint);
-  const loopback = ['localhost', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol === 'http:' && !loopback) {
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
   }
+}
+
+/**
+ * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
+ * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
+ * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
+ * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
+ */
+export function isLoopback(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  return isIP(hostname) === 4 && hostname.startsWith('127.');
 }
 
 export function deliveryLine(d: Delivery): string {
   const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
   const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}`;
+  const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
+  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }

@@ -98,6 +98,18 @@ const commit = optionalText.pipe(
     .optional(),
 );
 
+/**
+ * Headers that frame, route or negotiate the exchange itself. Carrying the secret in one of them
+ * clobbers the request: `content-length` drops the secret (node:http sets its own), and
+ * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
+ */
+const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+
+function isProtocolHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
+}
+
 const schema = z
   .object({
     endpoint: optionalText.pipe(
@@ -113,6 +125,7 @@ const schema = z
       z
         .string()
         .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
         .optional()
         .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase()),
     ),

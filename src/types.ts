@@ -48,4 +48,6 @@ export interface Delivery {
   ms: number;
   /** Why it failed or was skipped; already free of the secret. */
   error?: string;
+  /** What in the replies was not taken at its word (a Retry-After ignored, a reply over the read cap); already free of the secret. */
+  notes?: string[];
 }

@@ -372,6 +372,40 @@ describe('connections and order', () => {
   });
 });
 
+describe('an endpoint that takes fewer connections than `concurrency`', () => {
+  it('one connection at a time, concurrency 8, no retries: every target revalidated, the turned-away attempts not counted', async () => {
+    const server = await startFaultServer((ex) => setTimeout(() => ok(ex), 2), '/api/revalidate', { maxConnections: 1 });
+    servers.push(server);
+    const values = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const notices: string[] = [];
+    const { options, waits, debug } = fast(server, { concurrency: 8, retries: 0, notice: (l) => notices.push(l) });
+    const result = await deliver(tags(...values), options);
+    expect(result.map((d) => [d.target.value, d.status])).toEqual(values.map((v) => [v, 'revalidated']));
+    expect(server.requests).toHaveLength(40); // each answered once; the dropped never reached it
+    expect(server.dropped()).toBeGreaterThan(0);
+    const turnedAway = result.filter((d) => d.attempts > 1);
+    expect(turnedAway.reduce((n, d) => n + d.attempts - 1, 0)).toBe(server.dropped());
+    for (const d of turnedAway) expect(d.notes).toEqual(['turned away by a full endpoint and sent again, not counted against `retries`']);
+    expect(waits).toEqual([]); // sent again when there was room, not after a backoff
+    expect(debug.filter((l) => l.includes('→ sent again when there is room'))).toHaveLength(server.dropped());
+    expect(notices.at(-1)).toMatch(new RegExp(`^the endpoint refused or reset ${server.dropped()} new connections?, so fewer than \`concurrency\` \\(8\\) were sent at a time: as few as 1, [12] at the end$`));
+  });
+
+  it('a refused connection with nothing else in flight counts: a closed port fails each target after its retries', async () => {
+    const closed = await startFaultServer(ok);
+    await closed.close(); // nothing listens on its port now
+    const { options, waits } = fast(closed, { concurrency: 4, retries: 2 });
+    const result = await deliver(tags('a', 'b', 'c'), options);
+    expect(brief(result).map((d) => [d.target, d.status, d.attempts])).toEqual([
+      ['a', 'failed', 3],
+      ['b', 'failed', 3],
+      ['c', 'failed', 3],
+    ]);
+    expect(result[0]?.error).toMatch(/^network error: ECONNREFUSED .*\(gave up after 3 attempts; input `retries` is 2\)$/);
+    expect(waits.sort()).toEqual([50, 50, 50, 75, 75, 75]); // each target's own backoff: 50, then 75
+  });
+});
+
 describe('the secret', () => {
   const tricky = 's3cr/t"x&y<é>-Z9';
 

@@ -1,6 +1,6 @@
 /** The pure rules of delivery: verdicts, Retry-After, backoff, the run budget, messages, redaction. */
 import { describe, expect, it } from 'vitest';
-import { backoffCeilingMs, backoffMs, judge, parseRetryAfter, runBudgetMs, serverMessage, type Outcome } from '../src/delivery/policy.js';
+import { backoffCeilingMs, backoffMs, judge, readRetryAfter, runBudgetMs, serverMessage, type Outcome } from '../src/delivery/policy.js';
 import { headerValue, redactor, secretProblem } from '../src/delivery/redact.js';
 
 const reply = (status: number, body = '', contentType = '', extra: Partial<Extract<Outcome, { kind: 'response' }>> = {}): Outcome => ({
@@ -38,6 +38,22 @@ describe('judge', () => {
     expect(judge(reply(403, '<html><title>Forbidden</title></html>', 'text/html'), ctx)).toMatchObject({ action: 'stop-all', reason: expect.stringContaining('HTTP 403: the endpoint refused the secret sent in the `x-revalidation-secret` header: HTML page "Forbidden"') });
   });
 
+  it('fails a 2xx whose revalidated is anything but true, showing it short and free of the secret', () => {
+    for (const [value, shown] of [['"false"', '"false"'], ['"yes"', '"yes"'], ['0', '0'], ['null', 'null'], ['"true"', '"true"'], ['[true]', '[true]'], ['{}', '{}']]) {
+      expect(judge(reply(200, `{"revalidated":${value}}`, 'application/json'), ctx)).toEqual({ action: 'fail', reason: `HTTP 200 but the endpoint says revalidated: ${shown}` });
+    }
+    const long = judge(reply(200, JSON.stringify({ revalidated: `s3cr3t ${'x'.repeat(100)}` }), 'application/json'), { ...ctx, redact: (t) => t.replaceAll('s3cr3t', '***') });
+    expect(long).toEqual({ action: 'fail', reason: `HTTP 200 but the endpoint says revalidated: "*** ${'x'.repeat(55)}…` });
+  });
+
+  it('judges a reply longer than the read cap by its status alone, and notes it', () => {
+    const cut = { cutAtBytes: 64 * 1024 };
+    const note = 'reply longer than the 64 KiB read cap: judged by its HTTP status alone';
+    expect(judge(reply(200, '{"revalidated":false}   ', 'application/json', cut), ctx)).toEqual({ action: 'success', note });
+    expect(judge(reply(500, 'oops', 'text/plain', cut), ctx)).toEqual({ action: 'retry', reason: 'HTTP 500: oops', note });
+    expect(judge(reply(404, 'gone', 'text/plain', cut), ctx)).toEqual({ action: 'fail', reason: 'HTTP 404: gone', note });
+  });
+
   it('accepts any 2xx unless the JSON says revalidated: false or carries an error', () => {
     expect(judge(reply(200, '{"revalidated":true,"now":1}', 'application/json'), ctx)).toEqual({ action: 'success' });
     expect(judge(reply(204), ctx)).toEqual({ action: 'success' });
@@ -70,18 +86,36 @@ describe('judge', () => {
     expect(judge(reply(429, '', '', { retryAfter: '3' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 429', retryAfterMs: 3000 });
     expect(judge(reply(503, '', '', { retryAfter: 'Thu, 01 Jan 2026 12:00:30 GMT' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 503', retryAfterMs: 30_000 });
   });
+
+  it('retries without a Retry-After it cannot use, and notes it, quoted, short, on one line and free of the secret', () => {
+    expect(judge(reply(503, '', '', { retryAfter: '-5' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 503', note: 'Retry-After "-5" ignored (not delay-seconds or an HTTP date)' });
+    expect(judge(reply(429, '', '', { retryAfter: '9'.repeat(50) }), ctx)).toEqual({
+      action: 'retry',
+      reason: 'HTTP 429',
+      note: `Retry-After "${'9'.repeat(40)}…" ignored (more than a day away)`,
+    });
+    const hostile = judge(reply(503, '', '', { retryAfter: 'x\u009b31m::error::s3cr3t' }), { ...ctx, redact: (t) => t.replaceAll('s3cr3t', '***') });
+    expect(hostile).toEqual({ action: 'retry', reason: 'HTTP 503', note: 'Retry-After "x 31m::error::***" ignored (not delay-seconds or an HTTP date)' });
+  });
 });
 
-describe('parseRetryAfter', () => {
+describe('readRetryAfter', () => {
   const now = Date.UTC(2026, 0, 1, 12, 0, 0);
   it('reads delay-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('0', now)).toBe(0);
-    expect(parseRetryAfter(' 120 ', now)).toBe(120_000);
-    expect(parseRetryAfter('Thu, 01 Jan 2026 12:01:00 GMT', now)).toBe(60_000);
-    expect(parseRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', now)).toBe(0); // in the past: go now
+    expect(readRetryAfter('0', now)).toEqual({ ms: 0 });
+    expect(readRetryAfter(' 120 ', now)).toEqual({ ms: 120_000 });
+    expect(readRetryAfter('86400', now)).toEqual({ ms: 86_400_000 }); // a day: long, but meant
+    expect(readRetryAfter('Thu, 01 Jan 2026 12:01:00 GMT', now)).toEqual({ ms: 60_000 });
+    expect(readRetryAfter('Thu, 01 Jan 2026 11:00:00 GMT', now)).toEqual({ ms: 0 }); // in the past: go now
   });
-  it('ignores what is neither', () => {
-    for (const v of [undefined, '', '-5', '1.5', 'soon', '2026-01-01T12:00:10Z']) expect(parseRetryAfter(v, now)).toBeUndefined();
+  it('is absent when there is no header', () => {
+    for (const v of [undefined, '', '  ']) expect(readRetryAfter(v, now)).toBeUndefined();
+  });
+  it('ignores, saying why, what is neither, and waits more than a day away', () => {
+    for (const v of ['-5', '1.5', 'soon', '2026-01-01T12:00:10Z', 'Thu, 99 Foo 2026 99:00:00 GMT', '+5', '0x10']) {
+      expect(readRetryAfter(v, now)).toEqual({ ignored: 'not delay-seconds or an HTTP date' });
+    }
+    for (const v of ['86401', '1'.repeat(40), '9'.repeat(400), 'Fri, 01 Jan 2100 00:00:00 GMT']) expect(readRetryAfter(v, now)).toEqual({ ignored: 'more than a day away' });
   });
 });
 

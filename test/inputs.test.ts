@@ -124,6 +124,17 @@ describe('parseSettings', () => {
     expect(problemsOf({ ...base, endpoint: 'https://u:p@example.com/x' })[0]).toMatch(/^input `endpoint` must not carry a user name or password/);
   });
 
+  it('refuses a secret-header that HTTP itself uses, in any case, and keeps any other name', () => {
+    for (const header of ['content-type', 'Content-Length', 'TRANSFER-ENCODING', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-authorization', 'Proxy-Connection']) {
+      expect(problemsOf({ ...base, 'secret-header': header })).toEqual([
+        `input \`secret-header\` must not be a header HTTP itself uses (content-type, content-length, transfer-encoding, host, connection, expect, upgrade, te, trailer, keep-alive, proxy-*); pick your own name such as x-revalidation-secret (got "${header}")`,
+      ]);
+    }
+    for (const header of ['X-Site-Token', 'authorization', 'x-proxy-token', 'tex', 'x-host']) {
+      expect(parseSettings({ ...base, 'secret-header': header }).secretHeader).toBe(header.toLowerCase());
+    }
+  });
+
   it('a URL with credentials is refused and shown without them', () => {
     for (const endpoint of ['https://deploy:hunter2@example.com/api/revalidate', 'https://hunter2@example.com/api/revalidate', 'https://deploy:hun@ter2@example.com/api/revalidate']) {
       expect(problemsOf({ ...base, endpoint })).toEqual(['input `endpoint` must not carry a user name or password; use `secret` (got "https://example.com/api/revalidate")']);

@@ -59,6 +59,7 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
         kind: 'response',
         status: response.status,
         body: request.redact(response.body),
+        ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
         contentType: response.headers['content-type'] ?? '',
         ...(retryAfter !== undefined ? { retryAfter } : {}),
         ...(location !== undefined ? { location: request.redact(location) } : {}),
@@ -69,10 +70,24 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
   } catch (error) {
     if (timer.cancelled) return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
     if (timer.fired) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-    return { kind: 'network', message: request.redact(describeNetworkError(error)) };
+    const refused = error instanceof RefusedConnection;
+    return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
   } finally {
     clearTimeout(timer.handle);
     request.cancel?.removeEventListener('abort', onCancel);
+  }
+}
+
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+  constructor(readonly reason: unknown) {
+    super('connection refused');
   }
 }
 
@@ -89,6 +104,8 @@ interface Reply {
   headers: IncomingHttpHeaders;
   /** At most BODY_LIMIT bytes of the body, as UTF-8. */
   body: string;
+  /** The body was longer than BODY_LIMIT: `body` is its beginning, the rest was never read. */
+  cut: boolean;
 }
 
 /**
@@ -105,26 +122,38 @@ async function post(url: string, request: AttemptRequest, timer: Timer): Promise
     const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
     timer.exchange = exchange;
     if (timer.fired || timer.cancelled) exchange.destroy(new Error('timed out')); // it fired between two hops
-    exchange.on('error', reject);
+    let responded = false;
+    exchange.on('error', (error: NodeJS.ErrnoException) => {
+      const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+      reject(refused ? new RefusedConnection(error) : error);
+    });
     exchange.on('response', (response) => {
+      responded = true;
       const chunks: Buffer[] = [];
       let bytes = 0;
+      let cut = false;
       response.on('data', (chunk: Buffer) => {
-        if (bytes >= BODY_LIMIT) return;
-        chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-        bytes += Math.min(chunk.length, BODY_LIMIT - bytes);
-        // Enough read: drop the connection rather than download the rest.
-        if (bytes >= BODY_LIMIT) {
+        if (cut) return;
+        // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+        // of exactly BODY_LIMIT bytes is read whole.
+        if (bytes + chunk.length > BODY_LIMIT) {
+          chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+          bytes = BODY_LIMIT;
+          cut = true;
+          // Enough read: drop the connection rather than download the rest.
           resolve(reply());
           response.destroy();
+          return;
         }
+        chunks.push(chunk);
+        bytes += chunk.length;
       });
-      const reply = (): Reply => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks) });
+      const reply = (): Reply => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
       response.on('end', () => resolve(reply()));
       response.on('error', reject);
       // A connection that ends before the reply does is a network error, never a short success.
       response.on('close', () => {
-        if (!response.complete && bytes < BODY_LIMIT) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+        if (!response.complete && !cut) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
       });
     });
     // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes

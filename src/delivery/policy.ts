@@ -13,6 +13,8 @@ export type Outcome =
       status: number;
       /** The body as read (at most a bounded prefix), already redacted. */
       body: string;
+      /** Set when the reply was longer than the read cap: the cap in bytes; `body` is only its beginning. */
+      cutAtBytes?: number;
       contentType: string;
       retryAfter?: string;
       /** The Location header, resolved against the request URL when it parses, already redacted. */
@@ -22,19 +24,28 @@ export type Outcome =
       /** Set when the response is a redirect the action refuses to follow further (too many hops). */
       tooManyRedirects?: boolean;
     }
-  | { kind: 'network'; message: string }
+  | {
+      kind: 'network';
+      message: string;
+      /** A new connection was refused, or reset before any reply: the endpoint takes no more connections. */
+      refused?: boolean;
+    }
   | { kind: 'timeout'; ms: number }
   /** The run deadline, not the per-request timeout, cut the attempt short. */
   | { kind: 'deadline' }
   /** The run was cancelled and the request had no reply by the end of the grace it was given. */
   | { kind: 'cancelled'; graceMs: number };
 
-export type Verdict =
+export type Verdict = (
   | { action: 'success' }
   | { action: 'retry'; reason: string; retryAfterMs?: number }
   | { action: 'fail'; reason: string }
   /** The secret or its header is wrong: sending more would only hammer the site. */
-  | { action: 'stop-all'; reason: string };
+  | { action: 'stop-all'; reason: string }
+) & {
+  /** Something in the reply that was not taken at its word (for the log; already redacted). */
+  note?: string;
+};
 
 export const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -45,8 +56,8 @@ export interface JudgeContext {
   now?: number;
 }
 
-// Lenient on purpose: any JSON object is a reply; only `revalidated: false` or an `error` mean
-// failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+// Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
+// `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
 const replySchema = lazy(() =>
   z.looseObject({
     revalidated: z.unknown().optional(),
@@ -57,6 +68,14 @@ const replySchema = lazy(() =>
 type Reply = z.infer<ReturnType<typeof replySchema>>;
 
 export function judge(outcome: Outcome, context: JudgeContext): Verdict {
+  const verdict = judgeOutcome(outcome, context);
+  if (outcome.kind === 'response' && outcome.cutAtBytes !== undefined && verdict.note === undefined) {
+    return { ...verdict, note: `reply longer than the ${formatBytes(outcome.cutAtBytes)} read cap: judged by its HTTP status alone` };
+  }
+  return verdict;
+}
+
+function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
   if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
   if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
@@ -64,11 +83,19 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
     return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
   }
   const { status } = outcome;
-  const serverSays = serverMessage(outcome.body, outcome.contentType, context.redact);
+  const redact = context.redact ?? ((t: string) => t);
+  const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
   const suffix = serverSays ? `: ${serverSays}` : '';
   if (status >= 200 && status < 300) {
+    // Only the beginning of a reply longer than the cap was read: JSON cut there may still parse
+    // (a `{"revalidated": false}` padded with spaces) and say what the whole does not, so only
+    // the status speaks.
+    if (outcome.cutAtBytes !== undefined) return { action: 'success' };
     const reply = parseJsonReply(outcome.body, outcome.contentType);
-    if (reply?.revalidated === false) return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: false${suffix}` };
+    // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
+    if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
+      return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+    }
     if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
       return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
     }
@@ -90,22 +117,42 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
     return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
   }
   if (RETRYABLE_STATUS.has(status)) {
-    const retryAfterMs = parseRetryAfter(outcome.retryAfter, context.now ?? Date.now());
-    return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
+    if (retryAfter?.ignored !== undefined) {
+      const shown = oneLine(JSON.stringify(clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
+      return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
+    }
+    return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
   }
   return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
 
-/** `Retry-After` is either delay-seconds or an HTTP date; anything else is ignored. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+/** A wait further off than this is no wait a site means: treated as no `Retry-After` at all. */
+export const ABSURD_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
+export type RetryAfter = { ms: number; ignored?: undefined } | { ignored: string };
+
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). Anything else
+ * (negative, decimal, garbage) and any wait more than a day away is ignored, and says why, so
+ * the retry falls back to the usual backoff. Undefined when there is no header.
+ */
+export function readRetryAfter(value: string | undefined, now: number): RetryAfter | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
-  if (!/^[A-Za-z]{3},/.test(v)) return undefined;
-  const date = Date.parse(v);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const garbage = { ignored: 'not delay-seconds or an HTTP date' };
+  const absurd = { ignored: 'more than a day away' };
+  let ms: number;
+  if (/^\d+$/.test(v)) {
+    ms = Number(v) * 1000;
+  } else {
+    // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+    if (!/^[A-Za-z]{3},/.test(v)) return garbage;
+    const date = Date.parse(v);
+    if (Number.isNaN(date)) return garbage;
+    ms = Math.max(0, date - now);
+  }
+  return ms > ABSURD_RETRY_AFTER_MS ? absurd : { ms };
 }
 
 export interface BackoffOptions {
@@ -178,11 +225,16 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
   } else {
     text = body;
   }
+  return oneLine(text, redact, MESSAGE_LIMIT);
+}
+
+/** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
+function oneLine(text: string, redact: (text: string) => string, limit: number): string {
   // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
   // characters go (and with them any workflow-command or terminal-escape injection).
   // eslint-disable-next-line no-control-regex
   const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return clip(clean, MESSAGE_LIMIT);
+  return clip(clean, limit);
 }
 
 function clip(text: string, limit: number): string {
@@ -191,6 +243,10 @@ function clip(text: string, limit: number): string {
 
 function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 export function formatSeconds(ms: number): string {

@@ -3,6 +3,10 @@
  * `concurrency` in flight (over kept-alive connections, see http.ts), each attempt
  * bounded by `timeoutMs`, retried per the policy, the whole run bounded by `deadline`.
  * Every target ends in exactly one Delivery, so the report can never lose one.
+ *
+ * `concurrency` is a ceiling: when the endpoint refuses or resets new connections, fewer are
+ * sent at once (slots.ts, aimd.ts), so a receiver that takes fewer connections than we open
+ * costs a few retries, not every target's.
  */
 import type { Delivery, Target } from '../types.js';
 import { attempt } from './http.js';
@@ -17,6 +21,7 @@ import {
   type Verdict,
 } from './policy.js';
 import { headerValue, redactor, secretProblem } from './redact.js';
+import { Slots } from './slots.js';
 
 export interface DeliveryOptions {
   endpoint: string;
@@ -39,6 +44,8 @@ export interface DeliveryOptions {
   onDelivery?: (delivery: Delivery) => void;
   /** Per-attempt detail for the debug log; every line is already redacted. */
   debug?: (line: string) => void;
+  /** What changed for the whole run (fewer requests at once), for the log. */
+  notice?: (line: string) => void;
   /** Aborted (with the signal's name as its reason) when the run is cancelled. */
   signal?: AbortSignal;
   /** After a cancellation, how long requests in flight may still take; then they are cut. */
@@ -53,6 +60,11 @@ interface RunState {
   stopReason?: string;
   /** A `Retry-After` from any target pauses all of them: the limit is the site's, not the target's. */
   pauseUntil: number;
+  /** Requests in flight, at most as many as the endpoint's connections bear (AIMD). */
+  slots: Slots;
+  /** New connections the endpoint refused or reset, and the smallest window that led to. */
+  refusals: number;
+  lowest: number;
 }
 
 export async function deliver(targets: Target[], options: DeliveryOptions): Promise<Delivery[]> {
@@ -61,7 +73,7 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
   const now = options.now ?? Date.now;
   const results: Delivery[] = new Array(targets.length);
   const redact = redactor(options.secret);
-  const state: RunState = { pauseUntil: 0 };
+  const state: RunState = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
   const cancelled = onCancel(options, state);
   // The first target's first answer comes before anything else is sent: a refused secret then
   // costs the site one request, not `concurrency` of them, and the first connection is warm.
@@ -87,6 +99,12 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
     await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
   } finally {
     cancelled.dispose();
+  }
+  if (state.refusals > 0) {
+    options.notice?.(
+      `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+        `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`,
+    );
   }
   return results;
 }
@@ -160,9 +178,13 @@ async function deliverOne(
   const started = now();
   const label = `${target.type} ${target.value}`;
   let attempts = 0;
+  /** Attempts turned away by a full endpoint, which do not count against `retries`. */
+  let turnedAway = 0;
   let lastStatus: number | undefined;
   /** Why the last attempt is being retried, for when the retry never happens. */
   let retrying = '';
+  /** What in the replies was not taken at its word, for the target's log line. */
+  const notes = new Set<string>();
   const notNow = (why: string): Delivery => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
   const done = (status: Delivery['status'], error?: string): Delivery => ({
     target,
@@ -171,6 +193,7 @@ async function deliverOne(
     ms: Math.max(0, now() - started),
     ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
     ...(error !== undefined ? { error: redact(error) } : {}),
+    ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
   });
   const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
   const body = JSON.stringify({ type: target.type, value: target.value });
@@ -186,11 +209,23 @@ async function deliverOne(
     }
     if (state.stopReason !== undefined) return notNow(state.stopReason);
 
+    const pauseSeen = state.pauseUntil;
+    await state.slots.acquire();
+    // While this one waited for a slot, another may have stopped the run or been told to pause.
+    if (state.stopReason !== undefined || (state.pauseUntil > pauseSeen && state.pauseUntil > now())) {
+      state.slots.release();
+      continue;
+    }
     const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
-    if (remaining <= 0) return notNow(`${deadlineText(options)} was reached first`);
+    if (remaining <= 0) {
+      state.slots.release();
+      return notNow(`${deadlineText(options)} was reached first`);
+    }
     const timeoutMs = Math.min(options.timeoutMs, remaining);
     attempts += 1;
     const sentAt = now();
+    const sequence = state.slots.window.start();
+    const crowded = state.slots.busy > 1;
     const outcome = await attempt({
       url: options.endpoint,
       headers,
@@ -201,9 +236,24 @@ async function deliverOne(
       cancel: cancelled.inFlight,
       graceMs: options.graceMs ?? CANCEL_GRACE_MS,
     });
+    const windowNote = adjustWindow(state, outcome, sequence, options);
+    state.slots.release();
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
     const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
-    const next = nextStep(verdict, attempts, options, random, now());
+    // A new connection refused while others were in flight: the endpoint turned away one
+    // connection too many, not this request. It goes again once there is room (the halved
+    // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
+    // bounds the free ones, since the window only grows back through replies.
+    const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+    let next: Step;
+    if (full) {
+      turnedAway += 1;
+      notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+      next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+    } else {
+      next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
+    }
+    if (verdict.note !== undefined) notes.add(verdict.note);
     // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
     if (verdict.action === 'stop-all') state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
     if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
@@ -211,25 +261,51 @@ async function deliverOne(
     }
     afterFirstAttempt?.();
     afterFirstAttempt = undefined;
-    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind}`));
+    const noted = [verdict.note, windowNote].filter((n) => n !== undefined).map((n) => ` (${n})`).join('');
+    const then = full ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)' : next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind;
+    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${then}${noted}`));
 
     if (next.kind === 'success') return done('revalidated');
     if (next.kind === 'fail') return done('failed', next.reason);
     retrying = next.reason;
     // A Retry-After wait happens through the shared pause at the top of the loop.
-    if (verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
+    if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
   }
+}
+
+/**
+ * Feeds an attempt's outcome to the window; says so when that lowered it (in the log when to a
+ * new low, so an endpoint that the window keeps probing does not fill it).
+ */
+function adjustWindow(state: RunState, outcome: Outcome, sequence: number, options: DeliveryOptions): string | undefined {
+  const { window } = state.slots;
+  if (outcome.kind === 'response') {
+    window.replied(); // release() then hands out any slot that added
+    return undefined;
+  }
+  if (outcome.kind !== 'network' || !outcome.refused) return undefined;
+  state.refusals += 1;
+  const before = window.allowed;
+  if (!window.refused(sequence)) return undefined;
+  const line = `the endpoint refused or reset a new connection: sending at most ${window.allowed} requests at a time (was ${before})`;
+  if (window.allowed < state.lowest) options.notice?.(line);
+  state.lowest = Math.min(state.lowest, window.allowed);
+  return line;
 }
 
 type Step = { kind: 'success' } | { kind: 'fail'; reason: string } | { kind: 'retry'; reason: string; waitMs: number };
 
-/** What to do after an attempt, given the verdict and the retry budget. */
-function nextStep(verdict: Verdict, attempts: number, options: DeliveryOptions, random: () => number, now: number): Step {
+/**
+ * What to do after an attempt, given the verdict and the retry budget: `attempts` counts those
+ * that use it, `sent` every one (some may have been turned away by a full endpoint).
+ */
+function nextStep(verdict: Verdict, attempts: number, sent: number, options: DeliveryOptions, random: () => number, now: number): Step {
   if (verdict.action === 'success') return { kind: 'success' };
   if (verdict.action === 'fail' || verdict.action === 'stop-all') return { kind: 'fail', reason: verdict.reason };
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   if (attempts > options.retries) {
-    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; input \`retries\` is ${options.retries})` };
+    const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
+    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; input \`retries\` is ${options.retries})` };
   }
   if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
     return {

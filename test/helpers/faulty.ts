@@ -37,10 +37,21 @@ export interface FaultServer {
   connections(): number;
   /** Most requests in flight at once (received, not yet answered or dropped). */
   maxInFlight(): number;
+  /** Connections dropped at once because `maxConnections` were already open. */
+  dropped(): number;
   close(): Promise<void>;
 }
 
-export async function startFaultServer(handler: Handler, path = '/api/revalidate'): Promise<FaultServer> {
+export interface FaultServerOptions {
+  /**
+   * Connections open at once beyond which a new one is closed as soon as it is accepted, before
+   * a byte is read (node:net's `server.maxConnections`): a receiver that takes fewer
+   * connections than the client opens. The client sees a reset.
+   */
+  maxConnections?: number;
+}
+
+export async function startFaultServer(handler: Handler, path = '/api/revalidate', options: FaultServerOptions = {}): Promise<FaultServer> {
   const requests: SeenRequest[] = [];
   const attempts = new Map<string, number>();
   const socketIds = new WeakMap<Socket, number>();
@@ -88,6 +99,9 @@ export async function startFaultServer(handler: Handler, path = '/api/revalidate
     connections += 1;
     socketIds.set(socket, connections);
   });
+  let dropped = 0;
+  if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
+  server.on('drop', () => (dropped += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   const origin = `http://127.0.0.1:${port}`;
@@ -97,6 +111,7 @@ export async function startFaultServer(handler: Handler, path = '/api/revalidate
     requests,
     connections: () => connections,
     maxInFlight: () => maxInFlight,
+    dropped: () => dropped,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
