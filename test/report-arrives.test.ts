@@ -47,7 +47,7 @@ describe('the job summary stays under 1 MiB', () => {
     const run = await runAction({
       eventName: 'repository_dispatch',
       event: dispatchOf(paths),
-      inputs: { endpoint: server.url, secret: SECRET, concurrency: '64', retries: '0' },
+      inputs: { endpoint: server.url, secret: SECRET, concurrency: '64', retries: '0', 'max-targets': '10000' },
       timeoutMs: 120_000,
     });
     expect(run.stderr).toBe('');
