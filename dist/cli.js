@@ -2,16 +2,16 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 7318:
+/***/ 61:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5002);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8121);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .iW)({
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .iW)({
     argv: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5002:
+/***/ 8121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34,7 +34,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, OPTIONS, asCliMessage
+// UNUSED EXPORTS: DEFAULT_SECRET_ENV, HELP, OPTIONS, cliNames
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -54,19 +54,19 @@ const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 function headerValue(secret) {
     return secret.replace(HTTP_WHITESPACE, '');
 }
-/** Why a secret cannot be sent as a header value, or undefined when it can. Never quotes the secret. */
+/** Why a secret cannot be sent as a header value ("is blank", \u2026), or undefined when it can. Never quotes the secret. */
 function secretProblem(secret, header) {
     const value = headerValue(secret);
     if (value === '')
-        return 'input `secret` is blank (only whitespace)';
+        return 'is blank (only whitespace)';
     // A header value is a ByteString without CR, LF or NUL (RFC 9110 field-value).
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-        return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
+        return `contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
     }
     // eslint-disable-next-line no-control-regex
     if (/[^\u0000-\u00ff]/.test(value)) {
-        return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
+        return `contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
     }
     return undefined;
 }
@@ -96,7 +96,60 @@ function redactor(secret) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
+;// CONCATENATED MODULE: ./src/cancel.ts
+/**
+ * Cancellation of the action's process. The runner stops a cancelled job with SIGINT, then
+ * SIGTERM a few seconds later, then kills it: whatever the action has not written by then is
+ * lost. So the first of these signals ends the run at once, in order: delivery starts nothing
+ * new and gives requests in flight a short grace (send.ts), and any other stage still under way
+ * is abandoned shortly after, so the report (outputs, summary, the closing line) is written well
+ * before the runner gives up on the process.
+ */
+/** After the first signal, how long the run may go on before what is still under way is abandoned. */
+const CANCEL_STOP_MS = 1500;
+/** Listens for SIGINT and SIGTERM for the rest of the process; later signals change nothing. */
+function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (!controller.signal.aborted)
+            controller.abort(name);
+    };
+    for (const name of signals)
+        process.on(name, onSignal);
+    return {
+        signal: controller.signal,
+        get reason() {
+            return controller.signal.aborted ? String(controller.signal.reason) : undefined;
+        },
+    };
+}
+/**
+ * `work`'s result, or, once `signal` is aborted, nothing after `stopMs` more: a stage that is
+ * still waiting then (a git fetch, an API request) must not hold the report back.
+ */
+async function untilCancelled(work, signal, stopMs = CANCEL_STOP_MS) {
+    let timer;
+    let onAbort;
+    const stopped = new Promise((resolve) => {
+        onAbort = () => {
+            timer = setTimeout(() => resolve(undefined), stopMs);
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, stopped]);
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal.removeEventListener('abort', onAbort);
+    }
+}
+
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/util.js
 
 // functions
 function assertEqual(val) {
@@ -971,7 +1024,7 @@ function constantCatch(value) {
     return fn;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/core.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/core.js
 var _a;
 
 /** A special constant with type `never` */
@@ -1114,7 +1167,7 @@ function config(newConfig) {
     return globalConfig;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/memoizer.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/memoizer.js
 
 class $ZodCyclicError extends Error {
     constructor() {
@@ -1427,7 +1480,7 @@ function isBackEdge(ctx, value) {
     return backEdges !== undefined && isRef(value) && backEdges.has(value);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/regexes.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/regexes.js
 
 /**
  * @deprecated CUID v1 is deprecated by its authors due to information leakage
@@ -1585,7 +1638,7 @@ const sha512_hex = /^[0-9a-fA-F]{128}$/;
 const sha512_base64 = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64(86, "==")));
 const sha512_base64url = /*@__PURE__*/ (/* unused pure expression or super */ null && (fixedBase64url(86)));
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
 
 
@@ -2103,7 +2156,7 @@ const $ZodCheckOverwrite = /*@__PURE__*/ $constructor("$ZodCheckOverwrite", (ins
     };
 });
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/doc.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/doc.js
 class Doc {
     constructor(args = [], closed = {}) {
         this.content = [];
@@ -2143,14 +2196,14 @@ class Doc {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/versions.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/versions.js
 const version = {
     major: 4,
     minor: 6,
     patch: 7,
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/schemas.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/schemas.js
 
 
 
@@ -4788,7 +4841,7 @@ function handleRefineResult(result, payload, input, inst) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/registries.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/registries.js
 var registries_a;
 const $output = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodOutput")));
 const $input = /*@__PURE__*/ (/* unused pure expression or super */ null && (Symbol("ZodInput")));
@@ -4841,7 +4894,7 @@ function registry() {
 (registries_a = globalThis).__zod_globalRegistry ?? (registries_a.__zod_globalRegistry = registry());
 const globalRegistry = globalThis.__zod_globalRegistry;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/api.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/api.js
 
 
 
@@ -5946,7 +5999,7 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     return inst;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/to-json-schema.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/to-json-schema.js
 
 
 function assignProps(target, ...sources) {
@@ -6599,7 +6652,7 @@ const createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params)
     return to_json_schema_finalize(ctx, schema);
 };
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/json-schema-processors.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/json-schema-processors.js
 
 
 
@@ -7444,7 +7497,7 @@ function toJSONSchema(input, params) {
     return finalize(ctx, input);
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/locales/en.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/locales/en.js
 
 const error = () => {
     const Sizable = {
@@ -7571,7 +7624,7 @@ const error = () => {
     };
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/errors.js
 
 
 /* Computing the message eagerly is expensive (pretty-printed JSON of all
@@ -7840,7 +7893,7 @@ function prettifyError(error) {
     return lines.join("\n");
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/core/parse.js
 
 
 
@@ -8017,7 +8070,7 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/errors.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/classic/errors.js
 
 
 
@@ -8076,7 +8129,7 @@ const ZodRealError = /*@__PURE__*/ $constructor("ZodError", errors_initializer, 
 // /** @deprecated Use `z.core.$ZodErrorMapCtx` instead. */
 // export type ErrorMapCtx = core.$ZodErrorMapCtx;
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/parse.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/classic/parse.js
 
 
 const classic_parse_parse = /* @__PURE__ */ _parse(ZodRealError);
@@ -8094,7 +8147,7 @@ const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/schemas.js
+;// CONCATENATED MODULE: ../main/node_modules/zod/v4/classic/schemas.js
 
 
 
@@ -10438,7 +10491,7 @@ async function createApiSource(options) {
     const missing = apiUnavailable(options);
     if (missing)
         throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 925).then(__nccwpck_require__.bind(__nccwpck_require__, 2925));
     const octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {});
     const timeoutMs = options.timeoutMs ?? 30_000;
     // Every request, pages of a paginated one included, gets its own deadline; the client's
@@ -10617,9 +10670,9 @@ function unreadable(id, e) {
 
 async function collectChanges(plan, options) {
     if (plan.kind === 'nothing')
-        return { files: [], source: 'none', description: plan.description };
+        return { files: [], paths: [], tags: [], source: 'none', description: plan.description };
     if (plan.kind === 'explicit')
-        return { files: plan.files, source: 'explicit', description: plan.description };
+        return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
     const api = { ...options.api, log: options.log };
     const source = await chooseSource(options, api, plan);
     try {
@@ -10693,7 +10746,7 @@ async function diffWith(source, plan, options) {
     const range = await resolveRange(source, plan, options);
     const files = await source.diff(range.base, range.head);
     const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
-    return { ...(range.base ? { base: range.base } : {}), head: range.head, files, source: source.name, description };
+    return { ...(range.base ? { base: range.base } : {}), head: range.head, files, paths: [], tags: [], source: source.name, description };
 }
 /** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
 async function resolveRange(source, plan, options) {
@@ -10766,192 +10819,191 @@ function explain(e) {
     return e;
 }
 
-;// CONCATENATED MODULE: ./src/delivery/policy.ts
+;// CONCATENATED MODULE: ./src/inputs.ts
 /**
- * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
- * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
- * clock or a network.
+ * Action inputs: read once, validated into one typed Settings object that the rest of the code
+ * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
+ * out). The runner's INPUT_* variables are read in `action/inputs.ts`, so this module stays
+ * free of @actions/core and the command line shares it.
+ *
+ * Messages name settings through a `Names` the edge gives: the action says "input `retries`",
+ * the command line "--retries". A problem carries the input it is about as a field, and any
+ * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
 
 
 
-const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
-// Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
-// `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
-const replySchema = lazy_lazy(() => looseObject({
-    revalidated: unknown().optional(),
-    error: unknown().optional(),
-    message: unknown().optional(),
-}));
-function judge(outcome, context) {
-    const verdict = judgeOutcome(outcome, context);
-    if (outcome.kind === 'response' && outcome.cutAtBytes !== undefined && verdict.note === undefined) {
-        return { ...verdict, note: `reply longer than the ${formatBytes(outcome.cutAtBytes)} read cap: judged by its HTTP status alone` };
-    }
-    return verdict;
+const INPUT_NAMES = [
+    'endpoint',
+    'secret',
+    'secret-header',
+    'mapping',
+    'mapping-file',
+    'paths',
+    'tags',
+    'base',
+    'head',
+    'diff-source',
+    'github-token',
+    'concurrency',
+    'retries',
+    'timeout',
+    'max-targets',
+    'dry-run',
+    'fail-on-error',
+];
+/** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
+const DEFAULT_MAX_TARGETS = 5000;
+const ACTION_NAMES = {
+    input: (name) => `input \`${name}\``,
+    short: (name) => `\`${name}\``,
+    enable: (name) => `set \`${name}: ${name === 'fail-on-error' ? 'false' : 'true'}\``,
+    secretSource: '; pass it as ${{ secrets.REVALIDATION_SECRET }}',
+    failOnErrorOff: 'fail-on-error is false',
+};
+/** Fills a message's `{input:name}`, `{short:name}` and `{enable:name}` slots. */
+function fillNames(message, names) {
+    return message.replace(/\{(input|short|enable):([a-z-]+)\}/g, (_m, kind, name) => names[kind](name));
 }
-function judgeOutcome(outcome, context) {
-    if (outcome.kind === 'network')
-        return { action: 'retry', reason: `network error: ${outcome.message}` };
-    if (outcome.kind === 'timeout')
-        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
-    if (outcome.kind === 'deadline')
-        return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
-    if (outcome.kind === 'cancelled') {
-        return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+/** An error about one setting: `input` says which, `message` what is wrong with it. */
+class SettingError extends Error {
+    input;
+    problem;
+    constructor(input, problem, names = ACTION_NAMES) {
+        super(`${names.input(input)} ${fillNames(problem, names)}`);
+        this.input = input;
+        this.problem = problem;
+        this.name = 'SettingError';
     }
-    const { status } = outcome;
-    const redact = context.redact ?? ((t) => t);
-    const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
-    const suffix = serverSays ? `: ${serverSays}` : '';
-    if (status >= 200 && status < 300) {
-        // Only the beginning of a reply longer than the cap was read: JSON cut there may still parse
-        // (a `{"revalidated": false}` padded with spaces) and say what the whole does not, so only
-        // the status speaks.
-        if (outcome.cutAtBytes !== undefined)
-            return { action: 'success' };
-        const reply = parseJsonReply(outcome.body, outcome.contentType);
-        // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
-        if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
-            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
-        }
-        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
-            return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
-        }
-        return { action: 'success' };
-    }
-    if (status === 401 || status === 403) {
-        return {
-            action: 'stop-all',
-            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
-        };
-    }
-    if (status >= 300 && status < 400) {
-        const where = outcome.location !== undefined ? `to ${policy_clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
-        const why = outcome.tooManyRedirects
-            ? `after ${outcome.redirects} same-origin redirects, stopped`
-            : status === 307 || status === 308
-                ? 'to another origin, not followed with the secret'
-                : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
-        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
-    }
-    if (RETRYABLE_STATUS.has(status)) {
-        const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
-        if (retryAfter?.ignored !== undefined) {
-            const shown = oneLine(JSON.stringify(policy_clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
-            return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
-        }
-        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
-    }
-    return { action: 'fail', reason: `HTTP ${status}${suffix}` };
 }
-/** A wait further off than this is no wait a site means: treated as no `Retry-After` at all. */
-const ABSURD_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+class InputError extends Error {
+    issues;
+    problems;
+    constructor(issues, names = ACTION_NAMES) {
+        const problems = [...new Set(issues.map((i) => `${names.input(i.input)} ${fillNames(i.message, names)}`))];
+        super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
+        this.issues = issues;
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+const optionalText = schemas_string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+// YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts.
+const inputs_boolean = (fallback) => optionalText.pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true')));
+const wholeNumber = (fallback, min, max) => optionalText.pipe(schemas_string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .optional()
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .pipe(schemas_number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)));
+/** Newline- or comma-separated list; blank entries dropped. */
+const list = schemas_string()
+    .optional()
+    .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
+const commit = optionalText.pipe(schemas_string()
+    .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
+    .optional());
 /**
- * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 \u00a710.2.3). Anything else
- * (negative, decimal, garbage) and any wait more than a day away is ignored, and says why, so
- * the retry falls back to the usual backoff. Undefined when there is no header.
+ * Headers that frame, route or negotiate the exchange itself. Carrying the secret in one of them
+ * clobbers the request: `content-length` drops the secret (node:http sets its own), and
+ * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
  */
-function readRetryAfter(value, now) {
+const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+function isProtocolHeader(name) {
+    const lower = name.toLowerCase();
+    return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
+}
+const schema = object({
+    endpoint: optionalText.pipe(schemas_string()
+        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
+        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use {short:secret}')
+        .optional()),
+    secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+    'secret-header': optionalText.pipe(schemas_string()
+        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
+        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
+        .optional()
+        .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
+    mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    'mapping-file': optionalText,
+    paths: list.pipe(array(schemas_string().startsWith('/', 'every entry must be a site path starting with "/"'))),
+    tags: list,
+    base: commit,
+    head: commit,
+    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto')),
+    'github-token': optionalText,
+    concurrency: wholeNumber(4, 1, 64),
+    retries: wholeNumber(3, 0, 10),
+    timeout: optionalText.pipe(schemas_string()
+        .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds such as 10')
+        .optional()
+        .transform((v) => (v === undefined ? 10 : Number(v)))
+        .pipe(schemas_number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds'))),
+    'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
+    'dry-run': inputs_boolean(false),
+    'fail-on-error': inputs_boolean(true),
+})
+    .superRefine((s, ctx) => {
+    if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with {short:mapping}; pick one' });
+    }
+    if (!s['dry-run']) {
+        if (s.endpoint === undefined)
+            ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
+        if (s.secret === undefined)
+            ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
+    }
+    // Checked here, with the other inputs, not after all the git and API work.
+    const secretIssue = s.secret === undefined ? undefined : secretProblem(s.secret, s['secret-header']);
+    if (secretIssue)
+        ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
+    if ((s.base === undefined) !== (s.head === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both {short:base} and {short:head}, or neither' });
+    }
+});
+function parseSettings(raw, names = ACTION_NAMES) {
+    const result = schema.safeParse(raw);
+    if (!result.success) {
+        // In the order of action.yml, whatever order zod found them in.
+        const order = (name) => INPUT_NAMES.indexOf(name);
+        const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
+        throw new InputError(issues.map((issue) => {
+            const input = String(issue.path[0]);
+            const shown = input === 'secret' || input === 'github-token' ? '' : quoteValue(raw[input]);
+            return { input, message: `${issue.message.replace('{secret-source}', names.secretSource)}${shown}` };
+        }), names);
+    }
+    const s = result.data;
+    const common = {
+        secretHeader: s['secret-header'],
+        mapping: s.mapping,
+        mappingFile: s['mapping-file'],
+        paths: s.paths,
+        tags: s.tags,
+        base: s.base,
+        head: s.head,
+        diffSource: s['diff-source'],
+        githubToken: s['github-token'],
+        concurrency: s.concurrency,
+        retries: s.retries,
+        timeoutMs: Math.round(s.timeout * 1000),
+        maxTargets: s['max-targets'],
+        failOnError: s['fail-on-error'],
+    };
+    if (s['dry-run'])
+        return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
+    // The schema refused a real run without them.
+    return { ...common, dryRun: false, endpoint: s.endpoint, secret: s.secret };
+}
+/** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
+function quoteValue(value) {
     if (value === undefined || value.trim() === '')
-        return undefined;
-    const v = value.trim();
-    const garbage = { ignored: 'not delay-seconds or an HTTP date' };
-    const absurd = { ignored: 'more than a day away' };
-    let ms;
-    if (/^\d+$/.test(v)) {
-        ms = Number(v) * 1000;
-    }
-    else {
-        // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
-        if (!/^[A-Za-z]{3},/.test(v))
-            return garbage;
-        const date = Date.parse(v);
-        if (Number.isNaN(date))
-            return garbage;
-        ms = Math.max(0, date - now);
-    }
-    return ms > ABSURD_RETRY_AFTER_MS ? absurd : { ms };
-}
-const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
-/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
-const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
-/** The ceiling of the wait before retry number `attempt` (1-based): base\u00b72^(attempt-1), capped. */
-function backoffCeilingMs(attempt, options) {
-    return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-}
-/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
-function backoffMs(attempt, options, random) {
-    return Math.floor(random() * backoffCeilingMs(attempt, options));
-}
-/**
- * How long the whole run may take: the first target alone (the others wait for its answer), then
- * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
- * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
- * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
- * not reached by then are reported as such instead of hanging the job.
- */
-function runBudgetMs(inputs) {
-    const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
-    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
-    let retrySchedule = 0;
-    for (let r = 1; r <= inputs.retries; r++)
-        retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
-    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
-}
-function parseJsonReply(body, contentType) {
-    const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
-    if (!looksJson)
-        return undefined;
-    let data;
-    try {
-        data = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    const parsed = replySchema().safeParse(data);
-    return parsed.success ? parsed.data : undefined;
-}
-const MESSAGE_LIMIT = 200;
-/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
-function serverMessage(body, contentType, redact = (t) => t) {
-    const reply = parseJsonReply(body, contentType);
-    let text;
-    if (reply) {
-        const said = reply.error ?? reply.message;
-        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
-    }
-    else if (/html/i.test(contentType) || /^\s*</.test(body)) {
-        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-        text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
-    }
-    else {
-        text = body;
-    }
-    return oneLine(text, redact, MESSAGE_LIMIT);
-}
-/** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
-function oneLine(text, redact, limit) {
-    // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
-    // characters go (and with them any workflow-command or terminal-escape injection).
-    // eslint-disable-next-line no-control-regex
-    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-    return policy_clip(clean, limit);
-}
-function policy_clip(text, limit) {
-    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
-}
-function decodeEntities(text) {
-    return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
-}
-function formatBytes(bytes) {
-    return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
-}
-function formatSeconds(ms) {
-    if (ms % 1000 === 0)
-        return `${ms / 1000} s`;
-    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+        return '';
+    return ` (got "${text_printable(clip(withoutCredentials(value.trim()), 80))}")`;
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/http.ts
@@ -11131,6 +11183,195 @@ function describeNetworkError(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/delivery/policy.ts
+/**
+ * Retry policy: what an attempt's outcome means, how long to wait before the next one, and how
+ * long the whole run may take. Pure: plain values in and out, so every rule is tested without a
+ * clock or a network.
+ */
+
+
+
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+// Lenient on purpose: any JSON object is a reply; only a `revalidated` other than `true` or an
+// `error` mean failure. Built on first use (lazy.ts): a run with nothing to send never needs it.
+const replySchema = lazy_lazy(() => looseObject({
+    revalidated: unknown().optional(),
+    error: unknown().optional(),
+    message: unknown().optional(),
+}));
+function judge(outcome, context) {
+    const verdict = judgeOutcome(outcome, context);
+    if (outcome.kind === 'response' && outcome.cutAtBytes !== undefined && verdict.note === undefined) {
+        return { ...verdict, note: `reply longer than the ${formatBytes(outcome.cutAtBytes)} read cap: judged by its HTTP status alone` };
+    }
+    return verdict;
+}
+function judgeOutcome(outcome, context) {
+    if (outcome.kind === 'network')
+        return { action: 'retry', reason: `network error: ${outcome.message}` };
+    if (outcome.kind === 'timeout')
+        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})` };
+    if (outcome.kind === 'deadline')
+        return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
+    if (outcome.kind === 'cancelled') {
+        return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+    }
+    const { status } = outcome;
+    const redact = context.redact ?? ((t) => t);
+    const serverSays = serverMessage(outcome.body, outcome.contentType, redact);
+    const suffix = serverSays ? `: ${serverSays}` : '';
+    if (status >= 200 && status < 300) {
+        // Only the beginning of a reply longer than the cap was read: JSON cut there may still parse
+        // (a `{"revalidated": false}` padded with spaces) and say what the whole does not, so only
+        // the status speaks.
+        if (outcome.cutAtBytes !== undefined)
+            return { action: 'success' };
+        const reply = parseJsonReply(outcome.body, outcome.contentType);
+        // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
+        if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
+            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+        }
+        if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
+            return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
+        }
+        return { action: 'success' };
+    }
+    if (status === 401 || status === 403) {
+        return {
+            action: 'stop-all',
+            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+        };
+    }
+    if (status >= 300 && status < 400) {
+        const where = outcome.location !== undefined ? `to ${policy_clip(withoutCredentials(outcome.location), 300)}` : 'without a Location header';
+        const why = outcome.tooManyRedirects
+            ? `after ${outcome.redirects} same-origin redirects, stopped`
+            : status === 307 || status === 308
+                ? 'to another origin, not followed with the secret'
+                : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
+        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
+    }
+    if (RETRYABLE_STATUS.has(status)) {
+        const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
+        if (retryAfter?.ignored !== undefined) {
+            const shown = oneLine(JSON.stringify(policy_clip(outcome.retryAfter?.trim() ?? '', 40)), redact, 60);
+            return { action: 'retry', reason: `HTTP ${status}${suffix}`, note: `Retry-After ${shown} ignored (${retryAfter.ignored})` };
+        }
+        return { action: 'retry', reason: `HTTP ${status}${suffix}`, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter.ms } : {}) };
+    }
+    return { action: 'fail', reason: `HTTP ${status}${suffix}` };
+}
+/** A wait further off than this is no wait a site means: treated as no `Retry-After` at all. */
+const ABSURD_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/**
+ * `Retry-After` is either delay-seconds or an HTTP date (RFC 9110 \u00a710.2.3). Anything else
+ * (negative, decimal, garbage) and any wait more than a day away is ignored, and says why, so
+ * the retry falls back to the usual backoff. Undefined when there is no header.
+ */
+function readRetryAfter(value, now) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const v = value.trim();
+    const garbage = { ignored: 'not delay-seconds or an HTTP date' };
+    const absurd = { ignored: 'more than a day away' };
+    let ms;
+    if (/^\d+$/.test(v)) {
+        ms = Number(v) * 1000;
+    }
+    else {
+        // An HTTP date names a weekday; refuse bare numbers with signs or decimals that Date.parse accepts.
+        if (!/^[A-Za-z]{3},/.test(v))
+            return garbage;
+        const date = Date.parse(v);
+        if (Number.isNaN(date))
+            return garbage;
+        ms = Math.max(0, date - now);
+    }
+    return ms > ABSURD_RETRY_AFTER_MS ? absurd : { ms };
+}
+const DEFAULT_BACKOFF = { baseMs: 500, capMs: 10_000 };
+/** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+/** The ceiling of the wait before retry number `attempt` (1-based): base\u00b72^(attempt-1), capped. */
+function backoffCeilingMs(attempt, options) {
+    return Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+}
+/** Exponential backoff with full jitter: a random wait in [0, ceiling). */
+function backoffMs(attempt, options, random) {
+    return Math.floor(random() * backoffCeilingMs(attempt, options));
+}
+/**
+ * How long the whole run may take: the first target alone (the others wait for its answer), then
+ * the rest spread over `concurrency` lanes, each answered just within `timeout`; plus one target's
+ * full retry schedule (each retry's timeout and its longest backoff); plus one timeout to spare.
+ * A healthy endpoint finishes far inside it; a stalled one is cut off after it, and the targets
+ * not reached by then are reported as such instead of hanging the job.
+ */
+function runBudgetMs(inputs) {
+    const lanes = Math.max(1, Math.min(inputs.concurrency, inputs.targets));
+    const rounds = 1 + Math.ceil(Math.max(0, inputs.targets - 1) / lanes);
+    let retrySchedule = 0;
+    for (let r = 1; r <= inputs.retries; r++)
+        retrySchedule += inputs.timeoutMs + backoffCeilingMs(r, inputs.backoff ?? DEFAULT_BACKOFF);
+    return rounds * inputs.timeoutMs + retrySchedule + inputs.timeoutMs;
+}
+function parseJsonReply(body, contentType) {
+    const looksJson = /\bjson\b/i.test(contentType) || /^\s*[{[]/.test(body);
+    if (!looksJson)
+        return undefined;
+    let data;
+    try {
+        data = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    const parsed = replySchema().safeParse(data);
+    return parsed.success ? parsed.data : undefined;
+}
+const MESSAGE_LIMIT = 200;
+/** The server's own words, short, on one line and free of the secret: a JSON `error`/`message`, an HTML title, or the text. */
+function serverMessage(body, contentType, redact = (t) => t) {
+    const reply = parseJsonReply(body, contentType);
+    let text;
+    if (reply) {
+        const said = reply.error ?? reply.message;
+        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+    }
+    else if (/html/i.test(contentType) || /^\s*</.test(body)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+        text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
+    }
+    else {
+        text = body;
+    }
+    return oneLine(text, redact, MESSAGE_LIMIT);
+}
+/** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
+function oneLine(text, redact, limit) {
+    // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
+    // characters go (and with them any workflow-command or terminal-escape injection).
+    // eslint-disable-next-line no-control-regex
+    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+    return policy_clip(clean, limit);
+}
+function policy_clip(text, limit) {
+    return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+function decodeEntities(text) {
+    return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '');
+}
+function formatBytes(bytes) {
+    return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+function formatSeconds(ms) {
+    if (ms % 1000 === 0)
+        return `${ms / 1000} s`;
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/aimd.ts
 /**
  * How many requests may be in flight, sized as TCP sizes its window: slow start, then additive
@@ -11229,16 +11470,40 @@ class Slots {
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
+/**
+ * Delivery: one POST per target in the endpoint contract, in the targets' order, at most
+ * `concurrency` in flight (over kept-alive connections, see http.ts), each attempt
+ * bounded by `timeoutMs`, retried per the policy, the whole run bounded by `deadline`.
+ * Every target ends in exactly one Delivery, so the report can never lose one.
+ *
+ * `concurrency` is a ceiling: when the endpoint refuses or resets new connections, fewer are
+ * sent at once (slots.ts, aimd.ts), so a receiver that takes fewer connections than we open
+ * costs a few retries, not every target's.
+ */
 
 
 
 
+
+/**
+ * A run's delivery: the run deadline worked out from `timeout`, `retries`, `concurrency` and the
+ * number of targets (policy.ts), said in the log before the first request, then `deliver`.
+ */
+async function deliverRun(targets, options) {
+    const names = options.names ?? ACTION_NAMES;
+    const budget = runBudgetMs({ targets: targets.length, concurrency: options.concurrency, retries: options.retries, timeoutMs: options.timeoutMs });
+    const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
+    const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
+    options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
+    return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
+}
 /** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
 const CANCEL_GRACE_MS = 1000;
 async function deliver(targets, options) {
+    // Settings refuse such a secret already; this guards callers that build options themselves.
     const problem = secretProblem(options.secret, options.secretHeader);
     if (problem !== undefined)
-        throw new Error(problem);
+        throw new SettingError('secret', problem);
     const now = options.now ?? Date.now;
     const results = new Array(targets.length);
     const redact = redactor(options.secret);
@@ -11391,7 +11656,7 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const windowNote = adjustWindow(state, outcome, sequence, options);
         state.slots.release();
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now(), ...(options.names ? { names: options.names } : {}) });
         // A new connection refused while others were in flight: the endpoint turned away one
         // connection too many, not this request. It goes again once there is room (the halved
         // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
@@ -11463,7 +11728,7 @@ function nextStep(verdict, attempts, sent, options, random, now) {
     const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     if (attempts > options.retries) {
         const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
-        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; input \`retries\` is ${options.retries})` };
+        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})` };
     }
     if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
         return {
@@ -11501,9 +11766,9 @@ function describeOutcome(outcome) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(3439);
+;// CONCATENATED MODULE: ../main/node_modules/re2js/build/index.js
 /*!
 * re2js
 * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
@@ -18954,6 +19219,7 @@ function splitFlowItems(inner) {
 
 
 
+
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 const MAX_TAG_LENGTH = 256;
 const MAX_PATH_LENGTH = 1024;
@@ -18969,6 +19235,8 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         entry.sources.add(source);
         return key;
     };
+    const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
+    const tagsLabel = (extra.names ?? ACTION_NAMES).input('tags');
     const unmatched = [];
     const perFile = [];
     const problems = [];
@@ -19014,8 +19282,8 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     for (const p of extra.paths) {
         const query = queryOrFragment(p);
         if (query)
-            problems.push(`input \`paths\`: "${p}" ${query}`);
-        count('input `paths`', add('path', normaliseSitePath(p), 'input `paths`'));
+            problems.push(`${pathsLabel}: "${p}" ${query}`);
+        count(pathsLabel, add('path', normaliseSitePath(p), pathsLabel));
     }
     // Found before anything is sent: a configuration error, like any other in the mapping.
     if (problems.length > 0) {
@@ -19023,7 +19291,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `\u2026 and ${unique.length - 19} more like these`] : unique);
     }
     for (const t of extra.tags)
-        count('input `tags`', add('tag', t, 'input `tags`'));
+        count(tagsLabel, add('tag', t, tagsLabel));
     const targets = [];
     const rejected = [];
     for (const entry of found.values()) {
@@ -19082,10 +19350,11 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 class MappingFileError extends Error {
 }
-async function readMappingFile(workspace, input) {
-    const where = 'input `mapping-file`';
+async function readMappingFile(workspace, input, names = ACTION_NAMES) {
+    const where = names.input('mapping-file');
     const requested = (0,external_node_path_namespaceObject.resolve)(workspace, input);
     const root = await (0,promises_namespaceObject.realpath)(workspace).catch(() => (0,external_node_path_namespaceObject.resolve)(workspace));
     let real;
@@ -19160,10 +19429,16 @@ function kindOf(stat) {
 }
 
 ;// CONCATENATED MODULE: ./src/mapping/limit.ts
+/**
+ * The `max-targets` guard: a rule such as `paths: /[locale]/[...page]` over 12 locales and a
+ * bulk edit can turn one push into tens of thousands of requests against a production site.
+ * Above the limit a real run sends nothing and fails; a dry run says what a real run would do.
+ */
+
 /** Rules named in the message, most targets first. */
 const RULES_SHOWN = 3;
 /** The message when `mapped` holds more distinct targets than `max`, or undefined. */
-function targetLimitProblem(mapped, max, dryRun) {
+function targetLimitProblem(mapped, max, dryRun, names = ACTION_NAMES) {
     const total = mapped.targets.length;
     if (total <= max)
         return undefined;
@@ -19171,305 +19446,20 @@ function targetLimitProblem(mapped, max, dryRun) {
     const n = (x) => x.toLocaleString('en-US');
     const top = mapped.perRule.slice(0, RULES_SHOWN).map((r) => `${r.where}: ${n(r.targets)}`);
     const more = mapped.perRule.length > RULES_SHOWN ? `; ${mapped.perRule.length - RULES_SHOWN} more` : '';
-    const what = `this run maps to ${n(total)} distinct targets (${n(paths)} path${paths === 1 ? '' : 's'}, ${n(total - paths)} tag${total - paths === 1 ? '' : 's'}), more than the limit of ${n(max)} (input \`max-targets\`)`;
+    const what = `this run maps to ${n(total)} distinct targets (${n(paths)} path${paths === 1 ? '' : 's'}, ${n(total - paths)} tag${total - paths === 1 ? '' : 's'}), more than the limit of ${n(max)} (${names.input('max-targets')})`;
     const outcome = dryRun ? 'dry run: a real run would send nothing and fail' : 'nothing was sent';
     return (`${what}: ${outcome}. Most came from ${top.join('; ')}${more}. ` +
-        `If that many is right, raise input \`max-targets\`; otherwise revalidate a cache tag the pages share (\`tags:\` in the rule) instead of one path each.`);
-}
-
-;// CONCATENATED MODULE: ./src/engine.ts
-/**
- * The engine: settings + event \u2192 RunReport, with every stage in order. It never touches
- * @actions/core: the action (main.ts) and the command line (cli.ts) give it a Logger and write
- * the report their own way. It fills `report` as it goes, so a run that stops half-way still
- * reports what it had done.
- */
-
-
-
-
-
-
-
-
-
-const LIST_LIMIT = 200;
-async function runEngine(settings, context, log, report) {
-    report.dryRun = settings.dryRun;
-    if (settings.endpoint)
-        report.endpoint = displayEndpoint(settings.endpoint);
-    if (settings.endpoint && !settings.dryRun)
-        warnOnCleartext(settings.endpoint, report);
-    const mapping = await loadMapping(settings, context.workspace);
-    report.warnings.push(...mapping.warnings);
-    const { plan, changes } = await log.group('Changes', async () => {
-        const plan = resolvePlan({
-            eventName: context.eventName,
-            payload: context.payload,
-            base: settings.base,
-            head: settings.head,
-            hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
-        });
-        report.description = plan.description;
-        log.info(plan.description);
-        report.warnings.push(...plan.warnings);
-        const changes = await collectChanges(plan, {
-            workspace: context.workspace,
-            diffSource: settings.diffSource,
-            log: (l) => log.info(l),
-            warn: (w) => report.warnings.push(w),
-            api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
-        });
-        report.changes = changes;
-        report.description = changes.description;
-        log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
-        for (const f of changes.files.slice(0, LIST_LIMIT))
-            log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} \u2192 ` : ''}${f.path}`);
-        if (changes.files.length > LIST_LIMIT)
-            log.info(`  \u2026 ${changes.files.length - LIST_LIMIT} more`);
-        return { plan, changes };
-    });
-    const mapped = await log.group('Mapping', async () => {
-        const extraPaths = [...settings.paths, ...(plan.kind === 'explicit' ? plan.paths : [])];
-        const extraTags = [...settings.tags, ...(plan.kind === 'explicit' ? plan.tags : [])];
-        const mapped = mapChanges(mapping.rules, changes.files, { paths: extraPaths, tags: extraTags });
-        report.mapping = mapped;
-        if (mapping.rules.length === 0 && changes.files.length > 0) {
-            report.warnings.push('no `mapping` or `mapping-file` given: changed files map to nothing, only the `paths` and `tags` inputs are sent');
-        }
-        log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
-        for (const t of mapped.targets.slice(0, LIST_LIMIT))
-            log.info(`  ${t.type} ${t.value}`);
-        if (mapped.targets.length > LIST_LIMIT)
-            log.info(`  \u2026 ${mapped.targets.length - LIST_LIMIT} more`);
-        // Every one: the summary may fold them, and they are never sent.
-        for (const r of mapped.rejected)
-            log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
-        return mapped;
-    });
-    const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun);
-    if (tooMany && !settings.dryRun)
-        throw new Error(tooMany);
-    if (tooMany)
-        report.warnings.push(tooMany);
-    if (settings.dryRun) {
-        log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
-        return;
-    }
-    if (mapped.targets.length === 0) {
-        log.info('nothing to revalidate');
-        return;
-    }
-    await log.group('Delivery', async () => {
-        const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
-        const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-        log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
-        report.deliveries = await deliver(mapped.targets, {
-            endpoint: settings.endpoint,
-            secret: settings.secret,
-            secretHeader: settings.secretHeader,
-            concurrency: settings.concurrency,
-            retries: settings.retries,
-            timeoutMs: settings.timeoutMs,
-            deadline: Date.now() + budget,
-            deadlineNote,
-            onDelivery: (d) => log.info(deliveryLine(d)),
-            notice: (line) => log.info(line),
-            ...(context.signal ? { signal: context.signal } : {}),
-            ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
-        });
-    });
-}
-async function loadMapping(settings, workspace) {
-    if (settings.mapping !== undefined)
-        return parseMapping(settings.mapping, 'input `mapping`');
-    if (settings.mappingFile === undefined)
-        return { rules: [], warnings: [] };
-    return parseMapping(await readMappingFile(workspace, settings.mappingFile), `mapping-file \`${settings.mappingFile}\``);
-}
-function displayEndpoint(endpoint) {
-    const url = new URL(endpoint);
-    return `${url.origin}${url.pathname}`;
-}
-function warnOnCleartext(endpoint, report) {
-    const url = new URL(endpoint);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
-    }
-}
-/**
- * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
- * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
- * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
- * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
- */
-function isLoopback(hostname) {
-    if (hostname === 'localhost' || hostname === '[::1]')
-        return true;
-    return (0,external_node_net_.isIP)(hostname) === 4 && hostname.startsWith('127.');
-}
-function deliveryLine(d) {
-    const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
-    const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-    const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * Action inputs: read once, validated into one typed Settings object that the rest of the code
- * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
- * free of @actions/core and the command line (cli.ts) shares it.
- */
-
-
-const INPUT_NAMES = [
-    'endpoint',
-    'secret',
-    'secret-header',
-    'mapping',
-    'mapping-file',
-    'paths',
-    'tags',
-    'base',
-    'head',
-    'diff-source',
-    'github-token',
-    'concurrency',
-    'retries',
-    'timeout',
-    'max-targets',
-    'dry-run',
-    'fail-on-error',
-];
-/** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
-const DEFAULT_MAX_TARGETS = 5000;
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-const optionalText = schemas_string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-// YAML 1.2 core-schema booleans, as @actions/core's getBooleanInput accepts.
-const inputs_boolean = (fallback) => optionalText.pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { message: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === undefined ? fallback : v.toLowerCase() === 'true')));
-const wholeNumber = (fallback, min, max) => optionalText.pipe(schemas_string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .optional()
-    .transform((v) => (v === undefined ? fallback : Number(v)))
-    .pipe(schemas_number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)));
-/** Newline- or comma-separated list; blank entries dropped. */
-const list = schemas_string()
-    .optional()
-    .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
-const commit = optionalText.pipe(schemas_string()
-    .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
-    .optional());
-/**
- * Headers that frame, route or negotiate the exchange itself. Carrying the secret in one of them
- * clobbers the request: `content-length` drops the secret (node:http sets its own), and
- * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
- */
-const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
-function isProtocolHeader(name) {
-    const lower = name.toLowerCase();
-    return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
-}
-const schema = object({
-    endpoint: optionalText.pipe(schemas_string()
-        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
-        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use `secret`')
-        .optional()),
-    secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
-    'secret-header': optionalText.pipe(schemas_string()
-        .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
-        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
-        .optional()
-        .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
-    mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
-    'mapping-file': optionalText,
-    paths: list.pipe(array(schemas_string().startsWith('/', 'every entry must be a site path starting with "/"'))),
-    tags: list,
-    base: commit,
-    head: commit,
-    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto')),
-    'github-token': optionalText,
-    concurrency: wholeNumber(4, 1, 64),
-    retries: wholeNumber(3, 0, 10),
-    timeout: optionalText.pipe(schemas_string()
-        .regex(/^\d+(\.\d+)?$/, 'must be a number of seconds such as 10')
-        .optional()
-        .transform((v) => (v === undefined ? 10 : Number(v)))
-        .pipe(schemas_number().gt(0, 'must be more than 0 seconds').max(600, 'must be at most 600 seconds'))),
-    'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
-    'dry-run': inputs_boolean(false),
-    'fail-on-error': inputs_boolean(true),
-})
-    .superRefine((s, ctx) => {
-    if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with `mapping`; pick one' });
-    }
-    if (!s['dry-run']) {
-        if (s.endpoint === undefined)
-            ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or set `dry-run: true`)' });
-        if (s.secret === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or set `dry-run: true`); pass it as ${{ secrets.REVALIDATION_SECRET }}' });
-        }
-    }
-    if ((s.base === undefined) !== (s.head === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both `base` and `head`, or neither' });
-    }
-});
-function parseSettings(raw) {
-    const result = schema.safeParse(raw);
-    if (!result.success) {
-        // In the order of action.yml, whatever order zod found them in.
-        const order = (name) => INPUT_NAMES.indexOf(name);
-        const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
-        const problems = issues.map((issue) => {
-            const name = String(issue.path[0] ?? 'inputs');
-            const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name]);
-            return `input \`${name}\` ${issue.message}${shown}`;
-        });
-        throw new InputError([...new Set(problems)]);
-    }
-    const s = result.data;
-    return {
-        endpoint: s.endpoint,
-        secret: s.secret,
-        secretHeader: s['secret-header'],
-        mapping: s.mapping,
-        mappingFile: s['mapping-file'],
-        paths: s.paths,
-        tags: s.tags,
-        base: s.base,
-        head: s.head,
-        diffSource: s['diff-source'],
-        githubToken: s['github-token'],
-        concurrency: s.concurrency,
-        retries: s.retries,
-        timeoutMs: Math.round(s.timeout * 1000),
-        maxTargets: s['max-targets'],
-        dryRun: s['dry-run'],
-        failOnError: s['fail-on-error'],
-    };
-}
-/** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
-function quoteValue(value) {
-    if (value === undefined || value.trim() === '')
-        return '';
-    return ` (got "${text_printable(clip(withoutCredentials(value.trim()), 80))}")`;
+        `If that many is right, raise ${names.input('max-targets')}; otherwise revalidate a cache tag the pages share (\`tags:\` in the rule) instead of one path each.`);
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * The report: outputs, job summary and the run's verdict, built from a RunReport by pure
+ * functions. Writing them is left to the edges: `report-actions.ts` for the action (outputs,
+ * annotations, $GITHUB_STEP_SUMMARY) and `cli.ts` for the command line, so this module never
+ * touches @actions/core and the command's bundle does not carry it.
+ */
+
 
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
@@ -19566,7 +19556,7 @@ const SUMMARY_BUDGET = SUMMARY_LIMIT - 32 * 1024;
 /** Held back while a table fills, for the line that folds it and the sections after it. */
 const RESERVE = 16 * 1024;
 /** How the run ends: one function for the action and the command, so both say the same. */
-function conclude(report, failOnError) {
+function conclude(report, failOnError = report.failOnError ?? true, names = ACTION_NAMES) {
     if (report.cancelled)
         return concludeCancelled(report, report.cancelled);
     if (report.fatal)
@@ -19579,7 +19569,7 @@ function conclude(report, failOnError) {
     const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
     if (failOnError)
         return { exitCode: 1, info, error: message };
-    return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+    return { exitCode: 0, info, warning: `${message} (${names.failOnErrorOff})` };
 }
 /** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
 function concludeCancelled(report, signal) {
@@ -19767,8 +19757,191 @@ function shortenCommits(text) {
 function plural(n) {
     return n === 1 ? '' : 's';
 }
+// --- log lines: what the run prints as it goes ---
+/** Lists longer than this are cut in the log, with a line counting the rest. */
+const LOG_LIST_LIMIT = 200;
+function limited(lines, total) {
+    return total > LOG_LIST_LIMIT ? [...lines.slice(0, LOG_LIST_LIMIT), `  \u2026 ${total - LOG_LIST_LIMIT} more`] : lines;
+}
+/** The changed files, one per line. */
+function changeLines(changes) {
+    const files = changes.files;
+    const lines = files.slice(0, LOG_LIST_LIMIT).map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} \u2192 ` : ''}${f.path}`);
+    return [`${files.length} changed file${plural(files.length)}`, ...limited(lines, files.length)];
+}
+/** The targets the mapping produced, and every one it will not send (the summary may fold them). */
+function targetLines(mapped) {
+    const t = mapped.targets;
+    const lines = t.slice(0, LOG_LIST_LIMIT).map((x) => `  ${x.type} ${x.value}`);
+    return [
+        `${t.length} target${plural(t.length)}; ${mapped.unmatched.length} changed file(s) matched no rule`,
+        ...limited(lines, t.length),
+        ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`),
+    ];
+}
+/** One target's delivery, as it finishes. */
+function deliveryLine(d) {
+    const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
+    const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
+    const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
+}
 
-;// CONCATENATED MODULE: ./src/cli.ts
+;// CONCATENATED MODULE: ./src/engine.ts
+/**
+ * The engine: raw inputs + the run's context \u2192 RunReport, with every stage in order:
+ * settings \u2192 mapping rules \u2192 changes \u2192 targets \u2192 deliveries. It never touches @actions/core: the
+ * action (action/) and the command line (cli/) give it a Logger and the names of their settings,
+ * and write the report it returns their own way.
+ *
+ * It owns the run's envelope: a failure half-way, or a cancellation, still returns the report of
+ * what was done, with the reason in `fatal` (free of the secret) or `cancelled`.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Runs every stage; never throws. */
+async function runEngine(inputs, context, log) {
+    const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [] };
+    const redact = redactor(inputs.secret ?? '');
+    try {
+        const settings = parseSettings(inputs, context.names);
+        report.dryRun = settings.dryRun;
+        report.failOnError = settings.failOnError;
+        const stages = runStages(settings, context, log, report);
+        if (context.signal)
+            await untilCancelled(stages, context.signal);
+        else
+            await stages;
+    }
+    catch (error) {
+        report.fatal = redact(error instanceof Error ? error.message : String(error));
+    }
+    if (context.signal?.aborted)
+        report.cancelled = String(context.signal.reason);
+    return report;
+}
+/** The stages, in order; each result goes into the report as soon as it is known. */
+async function runStages(settings, context, log, report) {
+    if (settings.endpoint)
+        report.endpoint = displayEndpoint(settings.endpoint);
+    if (settings.endpoint && !settings.dryRun)
+        report.warnings.push(...cleartextWarnings(settings.endpoint));
+    const mapping = await loadMapping(settings, context);
+    report.warnings.push(...mapping.warnings);
+    const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
+    const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
+    const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
+    if (tooMany && !settings.dryRun)
+        throw new Error(tooMany);
+    if (tooMany)
+        report.warnings.push(tooMany);
+    if (settings.dryRun) {
+        log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
+        return;
+    }
+    if (mapped.targets.length === 0) {
+        log.info('nothing to revalidate');
+        return;
+    }
+    await log.group('Delivery', async () => {
+        report.deliveries = await deliverRun(mapped.targets, {
+            endpoint: settings.endpoint,
+            secret: settings.secret,
+            secretHeader: settings.secretHeader,
+            concurrency: settings.concurrency,
+            retries: settings.retries,
+            timeoutMs: settings.timeoutMs,
+            names: context.names,
+            onDelivery: (d) => log.info(deliveryLine(d)),
+            notice: (line) => log.info(line),
+            ...(context.signal ? { signal: context.signal } : {}),
+            ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
+        });
+    });
+}
+/** The event's plan, then the change set from the chosen source. */
+async function readChanges(settings, context, log, report) {
+    const plan = resolvePlan({
+        eventName: context.eventName,
+        payload: await context.readPayload(),
+        base: settings.base,
+        head: settings.head,
+        hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
+    });
+    report.description = plan.description;
+    log.info(plan.description);
+    report.warnings.push(...plan.warnings);
+    const changes = await collectChanges(plan, {
+        workspace: context.workspace,
+        diffSource: settings.diffSource,
+        log: (l) => log.info(l),
+        warn: (w) => report.warnings.push(w),
+        api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+    });
+    report.changes = changes;
+    report.description = changes.description;
+    for (const line of changeLines(changes))
+        log.info(line);
+    return changes;
+}
+/** Changed files (and the explicit paths and tags) \u2192 targets. */
+function mapTargets(settings, context, mapping, changes, log, report) {
+    const mapped = mapChanges(mapping.rules, changes.files, {
+        paths: [...settings.paths, ...changes.paths],
+        tags: [...settings.tags, ...changes.tags],
+        names: context.names,
+    });
+    report.mapping = mapped;
+    if (mapping.rules.length === 0 && changes.files.length > 0) {
+        const { input } = context.names;
+        report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);
+    }
+    for (const line of targetLines(mapped))
+        log.info(line);
+    return mapped;
+}
+async function loadMapping(settings, context) {
+    const { names } = context;
+    if (settings.mapping !== undefined)
+        return parseMapping(settings.mapping, names.input('mapping'));
+    if (settings.mappingFile === undefined)
+        return { rules: [], warnings: [] };
+    return parseMapping(await readMappingFile(context.workspace, settings.mappingFile, names), `mapping-file \`${settings.mappingFile}\``);
+}
+function displayEndpoint(endpoint) {
+    const url = new URL(endpoint);
+    return `${url.origin}${url.pathname}`;
+}
+function cleartextWarnings(endpoint) {
+    const url = new URL(endpoint);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        return [`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`];
+    }
+    return [];
+}
+/**
+ * Whether a parsed URL host is this machine: `localhost`, an IPv4 literal in 127.0.0.0/8 or
+ * `[::1]`. Decided on the parsed host, never on how the name begins: `127.0.0.1.evil.example`
+ * is a name anyone can point anywhere. (The URL parser has already lower-cased the name and
+ * turned IPv4 shorthand such as `0x7f.1` into dotted form.)
+ */
+function isLoopback(hostname) {
+    if (hostname === 'localhost' || hostname === '[::1]')
+        return true;
+    return (0,external_node_net_.isIP)(hostname) === 4 && hostname.startsWith('127.');
+}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
 /**
  * `isr-revalidate`: the action's engine outside GitHub Actions, for previewing a mapping locally
  * (`--dry-run`) and for other CI systems. Options mirror the action's inputs one to one and go
@@ -19778,7 +19951,6 @@ function plural(n) {
  *
  * This module never imports @actions/core (nor anything that does), so dist/cli.js runs alone.
  */
-
 
 
 
@@ -19901,33 +20073,28 @@ async function main(io) {
     const log = values.json ? io.stderr : io.stdout;
     const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
     const secret = io.env[secretEnv];
-    const report = { dryRun: false, deliveries: [], warnings: [] };
     const redact = redactor(secret ?? '');
-    const failOnError = !values['no-fail-on-error'];
-    try {
-        const raw = {};
-        for (const name of INPUT_OPTIONS) {
-            const value = values[name];
-            if (value !== undefined)
-                raw[name] = Array.isArray(value) ? value.join('\n') : value;
-        }
-        if (raw.base !== undefined && raw.head === undefined)
-            raw.head = 'HEAD';
-        if (secret !== undefined && secret !== '')
-            raw.secret = secret;
-        raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
-        const settings = parseSettings(raw);
-        const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
-        await runEngine(settings, { workspace, eventName: 'command line', payload: {} }, consoleLogger(log), report);
+    const raw = {};
+    for (const name of INPUT_OPTIONS) {
+        const value = values[name];
+        if (value !== undefined)
+            raw[name] = Array.isArray(value) ? value.join('\n') : value;
     }
-    catch (error) {
-        report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
-    }
+    if (raw.base !== undefined && raw.head === undefined)
+        raw.head = 'HEAD';
+    if (secret !== undefined && secret !== '')
+        raw.secret = secret;
+    raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
+    raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
+    const names = cliNames(secretEnv);
+    const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
+    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+    const report = await runEngine(raw, context, consoleLogger(log));
     // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
     for (const w of report.warnings)
-        io.stderr(`warning: ${annotation(redact(asCliMessage(w, secretEnv)))}\n`);
+        io.stderr(`warning: ${annotation(redact(w))}\n`);
     for (const f of failedEntries(report))
-        io.stderr(`error: ${text_printable(`${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}`)}\n`);
+        io.stderr(`error: ${text_printable(`${f.type} ${f.value}: ${f.error}`)}\n`);
     if (values['summary-file']) {
         try {
             await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.resolve)(io.cwd, values['summary-file']), renderSummary(report));
@@ -19941,11 +20108,11 @@ async function main(io) {
         const outputs = buildOutputs(report, Infinity).values;
         io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
     }
-    const verdict = conclude(report, failOnError);
+    const verdict = conclude(report, report.failOnError, names);
     if (verdict.info)
         log(`${verdict.info}\n`);
     if (verdict.warning)
-        io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
+        io.stderr(`warning: ${verdict.warning}\n`);
     if (verdict.error)
         io.stderr(`error: ${annotation(verdict.error)}\n`);
     return verdict.exitCode;
@@ -19959,20 +20126,15 @@ function consoleLogger(write) {
         },
     };
 }
-/**
- * The engine speaks in action inputs ("input `mapping-file`"); on the command line the same
- * thing is an option. Only the names change, so the messages stay the action's.
- */
-function asCliMessage(message, secretEnv) {
-    return message
-        .replace(/input `secret` is required \(or set `dry-run: true`\); pass it as \$\{\{ secrets\.REVALIDATION_SECRET \}\}/g, `the secret is required (or use --dry-run): set the ${secretEnv} environment variable`)
-        .replace(/\binputs? `([a-z-]+)`/g, (_m, name) => `--${name}`)
-        .replace(/`dry-run: true`/g, '--dry-run')
-        .replace(/fail-on-error is false/g, '--no-fail-on-error')
-        .replace(/set both `base` and `head`, or neither/g, 'set both --base and --head, or neither')
-        .replace(/the `paths` and `tags` inputs/g, '--paths and --tags')
-        .replace(/no `mapping` or `mapping-file` given/g, 'no --mapping or --mapping-file given')
-        .replace(/cannot be used together with `mapping`/g, 'cannot be used together with --mapping');
+/** The command line names its settings by their options; the secret by its environment variable. */
+function cliNames(secretEnv) {
+    return {
+        input: (name) => (name === 'secret' ? 'the secret' : name === 'fail-on-error' ? '--no-fail-on-error' : `--${name}`),
+        short: (name) => `--${name}`,
+        enable: (name) => (name === 'fail-on-error' ? 'use --no-fail-on-error' : `use --${name}`),
+        secretSource: `: set the ${secretEnv} environment variable`,
+        failOnErrorOff: '--no-fail-on-error',
+    };
 }
 function describeArgError(error, argv) {
     const message = error instanceof Error ? error.message : String(error);
@@ -20216,18 +20378,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 2197:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveBlockMap = __nccwpck_require__(143);
+var resolveBlockSeq = __nccwpck_require__(1854);
+var resolveFlowCollection = __nccwpck_require__(9030);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -20313,15 +20475,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 83:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(573);
+var composeNode = __nccwpck_require__(4961);
+var resolveEnd = __nccwpck_require__(1020);
+var resolveProps = __nccwpck_require__(775);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -20365,17 +20527,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 4961:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var composeCollection = __nccwpck_require__(2197);
+var composeScalar = __nccwpck_require__(3573);
+var resolveEnd = __nccwpck_require__(1020);
+var utilEmptyScalarPosition = __nccwpck_require__(8407);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -20484,15 +20646,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 3573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var resolveBlockScalar = __nccwpck_require__(5089);
+var resolveFlowScalar = __nccwpck_require__(5882);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -20579,18 +20741,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 3104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(2606);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(152);
+var identity = __nccwpck_require__(4919);
+var composeDoc = __nccwpck_require__(83);
+var resolveEnd = __nccwpck_require__(1020);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -20810,17 +20972,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 143:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
+var resolveProps = __nccwpck_require__(775);
+var utilContainsNewline = __nccwpck_require__(4283);
+var utilFlowIndentCheck = __nccwpck_require__(1795);
+var utilMapIncludes = __nccwpck_require__(1091);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -20934,12 +21096,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 5089:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -21141,14 +21303,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 1854:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveProps = __nccwpck_require__(775);
+var utilFlowIndentCheck = __nccwpck_require__(1795);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -21199,7 +21361,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 1020:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -21245,19 +21407,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 9030:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var resolveEnd = __nccwpck_require__(1020);
+var resolveProps = __nccwpck_require__(775);
+var utilContainsNewline = __nccwpck_require__(4283);
+var utilMapIncludes = __nccwpck_require__(1091);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -21461,13 +21623,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 5882:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(389);
+var resolveEnd = __nccwpck_require__(1020);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -21696,7 +21858,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 775:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -21851,7 +22013,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 4283:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -21894,7 +22056,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 8407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -21929,12 +22091,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 1795:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(4283);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -21953,12 +22115,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 1091:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -21975,22 +22137,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 573:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(7105);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var toJS = __nccwpck_require__(3899);
+var Schema = __nccwpck_require__(8224);
+var stringifyDocument = __nccwpck_require__(2285);
+var anchors = __nccwpck_require__(9196);
+var applyReviver = __nccwpck_require__(909);
+var createNode = __nccwpck_require__(1732);
+var directives = __nccwpck_require__(2606);
 
 class Document {
     constructor(value, replacer, options) {
@@ -22319,13 +22481,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 9196:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(4919);
+var visit = __nccwpck_require__(2588);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -22402,7 +22564,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 909:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -22466,14 +22628,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 1732:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -22563,13 +22725,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 2606:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(4919);
+var visit = __nccwpck_require__(2588);
 
 const escapeChars = {
     '!': '%21',
@@ -22748,7 +22910,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 152:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -22817,28 +22979,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 3439:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(3104);
+var Document = __nccwpck_require__(573);
+var Schema = __nccwpck_require__(8224);
+var errors = __nccwpck_require__(152);
+var Alias = __nccwpck_require__(7105);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var cst = __nccwpck_require__(9877);
+var lexer = __nccwpck_require__(5145);
+var lineCounter = __nccwpck_require__(1460);
+var parser = __nccwpck_require__(2064);
+var publicApi = __nccwpck_require__(4543);
+var visit = __nccwpck_require__(2588);
 
 
 
@@ -22875,7 +23037,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 7297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -22901,16 +23063,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 7105:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(9196);
+var visit = __nccwpck_require__(2588);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
+var toJS = __nccwpck_require__(3899);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -23028,14 +23190,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 4661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(1732);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -23186,14 +23348,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 4833:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(909);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
 
 class NodeBase {
     constructor(type) {
@@ -23233,15 +23395,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 5773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(1732);
+var stringifyPair = __nccwpck_require__(7764);
+var addPairToJSMap = __nccwpck_require__(8768);
+var identity = __nccwpck_require__(4919);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -23279,14 +23441,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 389:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(4919);
+var Node = __nccwpck_require__(4833);
+var toJS = __nccwpck_require__(3899);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -23313,17 +23475,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 5462:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(4156);
+var addPairToJSMap = __nccwpck_require__(8768);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -23467,17 +23629,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 6831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(1732);
+var stringifyCollection = __nccwpck_require__(4156);
+var Collection = __nccwpck_require__(4661);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var toJS = __nccwpck_require__(3899);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -23589,16 +23751,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 8768:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var log = __nccwpck_require__(7297);
+var merge = __nccwpck_require__(9380);
+var stringify = __nccwpck_require__(9300);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -23661,7 +23823,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 4919:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -23721,12 +23883,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 3899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -23767,15 +23929,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(5089);
+var resolveFlowScalar = __nccwpck_require__(5882);
+var errors = __nccwpck_require__(152);
+var stringifyString = __nccwpck_require__(1773);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -23992,7 +24154,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 3701:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -24062,7 +24224,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 5235:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -24168,14 +24330,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 9877:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(334);
+var cstStringify = __nccwpck_require__(3701);
+var cstVisit = __nccwpck_require__(5235);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -24287,12 +24449,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 5145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(9877);
 
 /*
 START -> stream
@@ -25017,7 +25179,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 1460:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -25065,14 +25227,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 2064:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(9877);
+var lexer = __nccwpck_require__(5145);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -26052,18 +26214,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 4543:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(3104);
+var Document = __nccwpck_require__(573);
+var errors = __nccwpck_require__(152);
+var log = __nccwpck_require__(7297);
+var identity = __nccwpck_require__(4919);
+var lineCounter = __nccwpck_require__(1460);
+var parser = __nccwpck_require__(2064);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -26166,16 +26328,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 8224:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(4919);
+var map = __nccwpck_require__(4043);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var tags = __nccwpck_require__(6178);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -26212,13 +26374,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 4043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(4919);
+var YAMLMap = __nccwpck_require__(5462);
 
 const map = {
     collection: 'map',
@@ -26238,12 +26400,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 5632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 const nullTag = {
     identify: value => value == null,
@@ -26262,13 +26424,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 7562:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(4919);
+var YAMLSeq = __nccwpck_require__(6831);
 
 const seq = {
     collection: 'seq',
@@ -26288,12 +26450,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 4704:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(1773);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -26311,12 +26473,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 4359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -26339,13 +26501,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 6229:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(389);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -26393,12 +26555,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 7602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -26442,18 +26604,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 7904:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(4043);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var bool = __nccwpck_require__(4359);
+var float = __nccwpck_require__(6229);
+var int = __nccwpck_require__(7602);
 
 const schema = [
     map.map,
@@ -26474,14 +26636,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 8647:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(389);
+var map = __nccwpck_require__(4043);
+var seq = __nccwpck_require__(7562);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -26545,27 +26707,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 6178:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(4043);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var bool = __nccwpck_require__(4359);
+var float = __nccwpck_require__(6229);
+var int = __nccwpck_require__(7602);
+var schema = __nccwpck_require__(7904);
+var schema$1 = __nccwpck_require__(8647);
+var binary = __nccwpck_require__(4355);
+var merge = __nccwpck_require__(9380);
+var omap = __nccwpck_require__(6431);
+var pairs = __nccwpck_require__(9281);
+var schema$2 = __nccwpck_require__(3081);
+var set = __nccwpck_require__(2504);
+var timestamp = __nccwpck_require__(4960);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -26651,14 +26813,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 4355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(389);
+var stringifyString = __nccwpck_require__(1773);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -26728,12 +26890,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 6158:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(389);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -26764,13 +26926,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 838:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(389);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -26821,12 +26983,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 5609:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -26904,13 +27066,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 9380:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -26982,16 +27144,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 6431:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(4919);
+var toJS = __nccwpck_require__(3899);
+var YAMLMap = __nccwpck_require__(5462);
+var YAMLSeq = __nccwpck_require__(6831);
+var pairs = __nccwpck_require__(9281);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -27066,15 +27228,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 9281:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var Scalar = __nccwpck_require__(389);
+var YAMLSeq = __nccwpck_require__(6831);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -27155,24 +27317,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 3081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(4043);
+var _null = __nccwpck_require__(5632);
+var seq = __nccwpck_require__(7562);
+var string = __nccwpck_require__(4704);
+var binary = __nccwpck_require__(4355);
+var bool = __nccwpck_require__(6158);
+var float = __nccwpck_require__(838);
+var int = __nccwpck_require__(5609);
+var merge = __nccwpck_require__(9380);
+var omap = __nccwpck_require__(6431);
+var pairs = __nccwpck_require__(9281);
+var set = __nccwpck_require__(2504);
+var timestamp = __nccwpck_require__(4960);
 
 const schema = [
     map.map,
@@ -27203,14 +27365,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 2504:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(4919);
+var Pair = __nccwpck_require__(5773);
+var YAMLMap = __nccwpck_require__(5462);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -27306,12 +27468,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 4960:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(3569);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -27418,7 +27580,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 9915:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -27576,15 +27738,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 9300:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(9196);
+var identity = __nccwpck_require__(4919);
+var stringifyComment = __nccwpck_require__(6599);
+var stringifyString = __nccwpck_require__(1773);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -27715,14 +27877,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 4156:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -27877,7 +28039,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 6599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -27908,14 +28070,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 2285:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -28002,7 +28164,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 3569:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -28036,15 +28198,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 7764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(4919);
+var Scalar = __nccwpck_require__(389);
+var stringify = __nccwpck_require__(9300);
+var stringifyComment = __nccwpck_require__(6599);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -28195,13 +28357,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 1773:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(389);
+var foldFlowLines = __nccwpck_require__(9915);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -28540,12 +28702,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 2588:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(4919);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -29046,6 +29208,6 @@ module.exports = {"rE":"1.0.0"};
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(7318);
+/******/ var __webpack_exports__ = __nccwpck_require__(61);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

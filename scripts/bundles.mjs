@@ -2,6 +2,6 @@
 //   index.js — the action (action.yml `runs.main`)
 //   cli.js   — the `isr-revalidate` command (package.json `bin`); carries no @actions/core
 export const BUNDLES = [
-  { entry: 'src/index.ts', output: 'index.js' },
-  { entry: 'src/bin.ts', output: 'cli.js' },
+  { entry: 'src/action/index.ts', output: 'index.js' },
+  { entry: 'src/cli/bin.ts', output: 'cli.js' },
 ];

@@ -1,21 +1,25 @@
 /**
- * The engine: settings + event → RunReport, with every stage in order. It never touches
- * @actions/core: the action (main.ts) and the command line (cli.ts) give it a Logger and write
- * the report their own way. It fills `report` as it goes, so a run that stops half-way still
- * reports what it had done.
+ * The engine: raw inputs + the run's context → RunReport, with every stage in order:
+ * settings → mapping rules → changes → targets → deliveries. It never touches @actions/core: the
+ * action (action/) and the command line (cli/) give it a Logger and the names of their settings,
+ * and write the report it returns their own way.
+ *
+ * It owns the run's envelope: a failure half-way, or a cancellation, still returns the report of
+ * what was done, with the reason in `fatal` (free of the secret) or `cancelled`.
  */
 import { isIP } from 'node:net';
+import { untilCancelled } from './cancel.js';
 import { collectChanges } from './changes/collect.js';
-import { resolvePlan } from './changes/event.js';
-import { formatSeconds, runBudgetMs } from './delivery/policy.js';
-import { deliver } from './delivery/send.js';
-import type { Settings } from './inputs.js';
-import { mapChanges } from './mapping/apply.js';
+import { resolvePlan, type Plan } from './changes/event.js';
+import { redactor } from './delivery/redact.js';
+import { deliverRun } from './delivery/send.js';
+import { parseSettings, type Names, type RawInputs, type Settings } from './inputs.js';
+import { mapChanges, type MappingResult } from './mapping/apply.js';
 import { readMappingFile } from './mapping/file.js';
 import { targetLimitProblem } from './mapping/limit.js';
 import { parseMapping, type ParsedMapping } from './mapping/rules.js';
-import type { RunReport } from './report.js';
-import type { Delivery } from './types.js';
+import { changeLines, deliveryLine, targetLines, type RunReport } from './report.js';
+import type { ChangeSet } from './types.js';
 
 export interface Logger {
   info(line: string): void;
@@ -28,68 +32,48 @@ export interface RunContext {
   /** The repository checkout (GITHUB_WORKSPACE), where git runs and mapping-file is read. */
   workspace: string;
   eventName: string;
-  payload: unknown;
+  /** The event's payload; read inside the run, so an unreadable one is reported like any failure. */
+  readPayload: () => Promise<unknown>;
   /** owner/name (GITHUB_REPOSITORY), GITHUB_API_URL and GITHUB_SERVER_URL: for the compare API source. */
   repository?: string;
   apiUrl?: string;
   serverUrl?: string;
-  /** Aborted when the run is cancelled: nothing new is sent (see delivery/send.ts). */
+  /** Aborted when the run is cancelled: nothing new is sent, and the report is returned soon after. */
   signal?: AbortSignal;
+  /** How this edge names its settings in messages. */
+  names: Names;
 }
 
-const LIST_LIMIT = 200;
+/** Runs every stage; never throws. */
+export async function runEngine(inputs: RawInputs, context: RunContext, log: Logger): Promise<RunReport> {
+  const report: RunReport = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [] };
+  const redact = redactor(inputs.secret ?? '');
+  try {
+    const settings = parseSettings(inputs, context.names);
+    report.dryRun = settings.dryRun;
+    report.failOnError = settings.failOnError;
+    const stages = runStages(settings, context, log, report);
+    if (context.signal) await untilCancelled(stages, context.signal);
+    else await stages;
+  } catch (error) {
+    report.fatal = redact(error instanceof Error ? error.message : String(error));
+  }
+  if (context.signal?.aborted) report.cancelled = String(context.signal.reason);
+  return report;
+}
 
-export async function runEngine(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<void> {
-  report.dryRun = settings.dryRun;
+/** The stages, in order; each result goes into the report as soon as it is known. */
+async function runStages(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<void> {
   if (settings.endpoint) report.endpoint = displayEndpoint(settings.endpoint);
-  if (settings.endpoint && !settings.dryRun) warnOnCleartext(settings.endpoint, report);
+  if (settings.endpoint && !settings.dryRun) report.warnings.push(...cleartextWarnings(settings.endpoint));
 
-  const mapping = await loadMapping(settings, context.workspace);
+  const mapping = await loadMapping(settings, context);
   report.warnings.push(...mapping.warnings);
 
-  const { plan, changes } = await log.group('Changes', async () => {
-    const plan = resolvePlan({
-      eventName: context.eventName,
-      payload: context.payload,
-      base: settings.base,
-      head: settings.head,
-      hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
-    });
-    report.description = plan.description;
-    log.info(plan.description);
-    report.warnings.push(...plan.warnings);
-    const changes = await collectChanges(plan, {
-      workspace: context.workspace,
-      diffSource: settings.diffSource,
-      log: (l) => log.info(l),
-      warn: (w) => report.warnings.push(w),
-      api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
-    });
-    report.changes = changes;
-    report.description = changes.description;
-    log.info(`${changes.files.length} changed file${changes.files.length === 1 ? '' : 's'}`);
-    for (const f of changes.files.slice(0, LIST_LIMIT)) log.info(`  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
-    if (changes.files.length > LIST_LIMIT) log.info(`  … ${changes.files.length - LIST_LIMIT} more`);
-    return { plan, changes };
-  });
+  const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
+  const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
 
-  const mapped = await log.group('Mapping', async () => {
-    const extraPaths = [...settings.paths, ...(plan.kind === 'explicit' ? plan.paths : [])];
-    const extraTags = [...settings.tags, ...(plan.kind === 'explicit' ? plan.tags : [])];
-    const mapped = mapChanges(mapping.rules, changes.files, { paths: extraPaths, tags: extraTags });
-    report.mapping = mapped;
-    if (mapping.rules.length === 0 && changes.files.length > 0) {
-      report.warnings.push('no `mapping` or `mapping-file` given: changed files map to nothing, only the `paths` and `tags` inputs are sent');
-    }
-    log.info(`${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}; ${mapped.unmatched.length} changed file(s) matched no rule`);
-    for (const t of mapped.targets.slice(0, LIST_LIMIT)) log.info(`  ${t.type} ${t.value}`);
-    if (mapped.targets.length > LIST_LIMIT) log.info(`  … ${mapped.targets.length - LIST_LIMIT} more`);
-    // Every one: the summary may fold them, and they are never sent.
-    for (const r of mapped.rejected) log.info(`  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`);
-    return mapped;
-  });
-
-  const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun);
+  const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
   if (tooMany && !settings.dryRun) throw new Error(tooMany);
   if (tooMany) report.warnings.push(tooMany);
   if (settings.dryRun) {
@@ -101,18 +85,14 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
     return;
   }
   await log.group('Delivery', async () => {
-    const budget = runBudgetMs({ targets: mapped.targets.length, concurrency: settings.concurrency, retries: settings.retries, timeoutMs: settings.timeoutMs });
-    const deadlineNote = `${formatSeconds(budget)}, from \`timeout\`, \`retries\` and \`concurrency\` for ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}`;
-    log.info(`sending ${mapped.targets.length} target${mapped.targets.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time; run deadline ${deadlineNote}`);
-    report.deliveries = await deliver(mapped.targets, {
-      endpoint: settings.endpoint as string,
-      secret: settings.secret as string,
+    report.deliveries = await deliverRun(mapped.targets, {
+      endpoint: settings.endpoint,
+      secret: settings.secret,
       secretHeader: settings.secretHeader,
       concurrency: settings.concurrency,
       retries: settings.retries,
       timeoutMs: settings.timeoutMs,
-      deadline: Date.now() + budget,
-      deadlineNote,
+      names: context.names,
       onDelivery: (d) => log.info(deliveryLine(d)),
       notice: (line) => log.info(line),
       ...(context.signal ? { signal: context.signal } : {}),
@@ -121,10 +101,52 @@ export async function runEngine(settings: Settings, context: RunContext, log: Lo
   });
 }
 
-async function loadMapping(settings: Settings, workspace: string): Promise<ParsedMapping> {
-  if (settings.mapping !== undefined) return parseMapping(settings.mapping, 'input `mapping`');
+/** The event's plan, then the change set from the chosen source. */
+async function readChanges(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<ChangeSet> {
+  const plan: Plan = resolvePlan({
+    eventName: context.eventName,
+    payload: await context.readPayload(),
+    base: settings.base,
+    head: settings.head,
+    hasExplicitTargets: settings.paths.length + settings.tags.length > 0,
+  });
+  report.description = plan.description;
+  log.info(plan.description);
+  report.warnings.push(...plan.warnings);
+  const changes = await collectChanges(plan, {
+    workspace: context.workspace,
+    diffSource: settings.diffSource,
+    log: (l) => log.info(l),
+    warn: (w) => report.warnings.push(w),
+    api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+  });
+  report.changes = changes;
+  report.description = changes.description;
+  for (const line of changeLines(changes)) log.info(line);
+  return changes;
+}
+
+/** Changed files (and the explicit paths and tags) → targets. */
+function mapTargets(settings: Settings, context: RunContext, mapping: ParsedMapping, changes: ChangeSet, log: Logger, report: RunReport): MappingResult {
+  const mapped = mapChanges(mapping.rules, changes.files, {
+    paths: [...settings.paths, ...changes.paths],
+    tags: [...settings.tags, ...changes.tags],
+    names: context.names,
+  });
+  report.mapping = mapped;
+  if (mapping.rules.length === 0 && changes.files.length > 0) {
+    const { input } = context.names;
+    report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);
+  }
+  for (const line of targetLines(mapped)) log.info(line);
+  return mapped;
+}
+
+async function loadMapping(settings: Settings, context: RunContext): Promise<ParsedMapping> {
+  const { names } = context;
+  if (settings.mapping !== undefined) return parseMapping(settings.mapping, names.input('mapping'));
   if (settings.mappingFile === undefined) return { rules: [], warnings: [] };
-  return parseMapping(await readMappingFile(workspace, settings.mappingFile), `mapping-file \`${settings.mappingFile}\``);
+  return parseMapping(await readMappingFile(context.workspace, settings.mappingFile, names), `mapping-file \`${settings.mappingFile}\``);
 }
 
 function displayEndpoint(endpoint: string): string {
@@ -132,11 +154,12 @@ function displayEndpoint(endpoint: string): string {
   return `${url.origin}${url.pathname}`;
 }
 
-function warnOnCleartext(endpoint: string, report: RunReport): void {
+function cleartextWarnings(endpoint: string): string[] {
   const url = new URL(endpoint);
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    report.warnings.push(`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`);
+    return [`endpoint ${url.origin} is plain http://: the secret travels in clear text; use https://`];
   }
+  return [];
 }
 
 /**
@@ -148,11 +171,4 @@ function warnOnCleartext(endpoint: string, report: RunReport): void {
 export function isLoopback(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
   return isIP(hostname) === 4 && hostname.startsWith('127.');
-}
-
-export function deliveryLine(d: Delivery): string {
-  const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
-  const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
-  const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
-  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }

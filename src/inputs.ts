@@ -1,10 +1,15 @@
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
  * receives. `parseSettings` is pure (raw strings in, Settings or one error listing every problem
- * out). The runner's INPUT_* variables are read in `inputs-actions.ts`, so this module stays
- * free of @actions/core and the command line (cli.ts) shares it.
+ * out). The runner's INPUT_* variables are read in `action/inputs.ts`, so this module stays
+ * free of @actions/core and the command line shares it.
+ *
+ * Messages name settings through a `Names` the edge gives: the action says "input `retries`",
+ * the command line "--retries". A problem carries the input it is about as a field, and any
+ * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
 import { z } from 'zod';
+import { secretProblem } from './delivery/redact.js';
 import { clip, printable, withoutCredentials } from './text.js';
 
 export const INPUT_NAMES = [
@@ -33,9 +38,46 @@ export type InputName = (typeof INPUT_NAMES)[number];
 export const DEFAULT_MAX_TARGETS = 5000;
 export type RawInputs = Partial<Record<InputName, string>>;
 
-export interface Settings {
-  endpoint?: string;
-  secret?: string;
+/** How one edge (the action, the command line) names its settings in messages. */
+export interface Names {
+  /** The setting itself: "input `retries`", "--retries". */
+  input(name: InputName): string;
+  /** The bare name, in a list of several: "`retries`", "--retries". */
+  short(name: InputName): string;
+  /** How to turn an on/off setting to its other value: "set `dry-run: true`", "use --dry-run". */
+  enable(name: InputName): string;
+  /** Where the secret comes from, for the message saying it is missing (with its leading separator). */
+  secretSource: string;
+  /** Why failed targets did not fail the run: "fail-on-error is false", "--no-fail-on-error". */
+  failOnErrorOff: string;
+}
+
+export const ACTION_NAMES: Names = {
+  input: (name) => `input \`${name}\``,
+  short: (name) => `\`${name}\``,
+  enable: (name) => `set \`${name}: ${name === 'fail-on-error' ? 'false' : 'true'}\``,
+  secretSource: '; pass it as ${{ secrets.REVALIDATION_SECRET }}',
+  failOnErrorOff: 'fail-on-error is false',
+};
+
+/** Fills a message's `{input:name}`, `{short:name}` and `{enable:name}` slots. */
+export function fillNames(message: string, names: Names): string {
+  return message.replace(/\{(input|short|enable):([a-z-]+)\}/g, (_m, kind: 'input' | 'short' | 'enable', name: string) => names[kind](name as InputName));
+}
+
+/** An error about one setting: `input` says which, `message` what is wrong with it. */
+export class SettingError extends Error {
+  constructor(
+    readonly input: InputName,
+    readonly problem: string,
+    names: Names = ACTION_NAMES,
+  ) {
+    super(`${names.input(input)} ${fillNames(problem, names)}`);
+    this.name = 'SettingError';
+  }
+}
+
+interface CommonSettings {
   secretHeader: string;
   mapping?: string;
   mappingFile?: string;
@@ -50,13 +92,27 @@ export interface Settings {
   timeoutMs: number;
   /** More distinct targets than this and a real run sends nothing and fails (a dry run warns). */
   maxTargets: number;
-  dryRun: boolean;
   failOnError: boolean;
 }
 
+/** What a dry run may lack: a real run always has its endpoint and secret. */
+export type Settings = CommonSettings & ({ dryRun: false; endpoint: string; secret: string } | { dryRun: true; endpoint?: string; secret?: string });
+
+/** One bad input: which, and what is wrong with it (with the value as given, where shown). */
+export interface InputProblem {
+  input: InputName;
+  message: string;
+}
+
 export class InputError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  constructor(
+    readonly issues: InputProblem[],
+    names: Names = ACTION_NAMES,
+  ) {
+    const problems = [...new Set(issues.map((i) => `${names.input(i.input)} ${fillNames(i.message, names)}`))];
     super(problems.length === 1 ? problems[0] : `${problems.length} problems with the inputs:\n- ${problems.join('\n- ')}`);
+    this.problems = problems;
     this.name = 'InputError';
   }
 }
@@ -117,7 +173,7 @@ const schema = z
         .string()
         .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
         .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use `secret`')
+        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use {short:secret}')
         .optional(),
     ),
     secret: z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
@@ -155,36 +211,37 @@ const schema = z
   })
   .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with `mapping`; pick one' });
+      ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with {short:mapping}; pick one' });
     }
     if (!s['dry-run']) {
-      if (s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or set `dry-run: true`)' });
-      if (s.secret === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or set `dry-run: true`); pass it as ${{ secrets.REVALIDATION_SECRET }}' });
-      }
+      if (s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
+      if (s.secret === undefined) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
     }
+    // Checked here, with the other inputs, not after all the git and API work.
+    const secretIssue = s.secret === undefined ? undefined : secretProblem(s.secret, s['secret-header']);
+    if (secretIssue) ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
     if ((s.base === undefined) !== (s.head === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both `base` and `head`, or neither' });
+      ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both {short:base} and {short:head}, or neither' });
     }
   });
 
-export function parseSettings(raw: RawInputs): Settings {
+export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Settings {
   const result = schema.safeParse(raw);
   if (!result.success) {
     // In the order of action.yml, whatever order zod found them in.
     const order = (name: string) => INPUT_NAMES.indexOf(name as InputName);
     const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
-    const problems = issues.map((issue) => {
-      const name = String(issue.path[0] ?? 'inputs');
-      const shown = name === 'secret' || name === 'github-token' ? '' : quoteValue(raw[name as InputName]);
-      return `input \`${name}\` ${issue.message}${shown}`;
-    });
-    throw new InputError([...new Set(problems)]);
+    throw new InputError(
+      issues.map((issue) => {
+        const input = String(issue.path[0]) as InputName;
+        const shown = input === 'secret' || input === 'github-token' ? '' : quoteValue(raw[input]);
+        return { input, message: `${issue.message.replace('{secret-source}', names.secretSource)}${shown}` };
+      }),
+      names,
+    );
   }
   const s = result.data;
-  return {
-    endpoint: s.endpoint,
-    secret: s.secret,
+  const common: CommonSettings = {
     secretHeader: s['secret-header'],
     mapping: s.mapping,
     mappingFile: s['mapping-file'],
@@ -198,9 +255,11 @@ export function parseSettings(raw: RawInputs): Settings {
     retries: s.retries,
     timeoutMs: Math.round(s.timeout * 1000),
     maxTargets: s['max-targets'],
-    dryRun: s['dry-run'],
     failOnError: s['fail-on-error'],
   };
+  if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
+  // The schema refused a real run without them.
+  return { ...common, dryRun: false, endpoint: s.endpoint as string, secret: s.secret as string };
 }
 
 /** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */

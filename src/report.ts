@@ -4,12 +4,15 @@
  * annotations, $GITHUB_STEP_SUMMARY) and `cli.ts` for the command line, so this module never
  * touches @actions/core and the command's bundle does not carry it.
  */
+import { ACTION_NAMES, type Names } from './inputs.js';
 import type { MappingResult } from './mapping/apply.js';
 import { clip, markdownCode, markdownText, printable } from './text.js';
 import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
 
 export interface RunReport {
   dryRun: boolean;
+  /** Whether targets not revalidated fail the run (input `fail-on-error`; true when unset). */
+  failOnError?: boolean;
   /** How the compared range was chosen (or why there was nothing to compare). */
   description?: string;
   changes?: ChangeSet;
@@ -166,7 +169,7 @@ export interface Verdict {
 }
 
 /** How the run ends: one function for the action and the command, so both say the same. */
-export function conclude(report: RunReport, failOnError: boolean): Verdict {
+export function conclude(report: RunReport, failOnError = report.failOnError ?? true, names: Names = ACTION_NAMES): Verdict {
   if (report.cancelled) return concludeCancelled(report, report.cancelled);
   if (report.fatal) return { exitCode: 1, error: report.fatal };
   const c = countResults(report);
@@ -175,7 +178,7 @@ export function conclude(report: RunReport, failOnError: boolean): Verdict {
   if (notRevalidated === 0) return { exitCode: 0, info };
   const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
   if (failOnError) return { exitCode: 1, info, error: message };
-  return { exitCode: 0, info, warning: `${message} (fail-on-error is false)` };
+  return { exitCode: 0, info, warning: `${message} (${names.failOnErrorOff})` };
 }
 
 /** A cancelled run fails whatever it managed: the job was stopped, and it says how far it got. */
@@ -406,4 +409,39 @@ function shortenCommits(text: string): string {
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
+}
+
+// --- log lines: what the run prints as it goes ---
+
+/** Lists longer than this are cut in the log, with a line counting the rest. */
+const LOG_LIST_LIMIT = 200;
+
+function limited(lines: string[], total: number): string[] {
+  return total > LOG_LIST_LIMIT ? [...lines.slice(0, LOG_LIST_LIMIT), `  … ${total - LOG_LIST_LIMIT} more`] : lines;
+}
+
+/** The changed files, one per line. */
+export function changeLines(changes: ChangeSet): string[] {
+  const files = changes.files;
+  const lines = files.slice(0, LOG_LIST_LIMIT).map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
+  return [`${files.length} changed file${plural(files.length)}`, ...limited(lines, files.length)];
+}
+
+/** The targets the mapping produced, and every one it will not send (the summary may fold them). */
+export function targetLines(mapped: MappingResult): string[] {
+  const t = mapped.targets;
+  const lines = t.slice(0, LOG_LIST_LIMIT).map((x) => `  ${x.type} ${x.value}`);
+  return [
+    `${t.length} target${plural(t.length)}; ${mapped.unmatched.length} changed file(s) matched no rule`,
+    ...limited(lines, t.length),
+    ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`),
+  ];
+}
+
+/** One target's delivery, as it finishes. */
+export function deliveryLine(d: Delivery): string {
+  const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
+  const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
+  const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
+  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }

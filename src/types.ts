@@ -18,6 +18,9 @@ export interface ChangeSet {
   files: ChangedFile[];
   /** Where the file list came from. */
   source: ChangeSource;
+  /** Site paths and cache tags the event itself names (a `repository_dispatch` payload). */
+  paths: string[];
+  tags: string[];
   /** One line for the log and summary saying how the range was chosen. */
   description: string;
 }

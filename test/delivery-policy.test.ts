@@ -186,9 +186,9 @@ describe('redactor', () => {
 describe('secretProblem', () => {
   it('refuses what cannot travel in a header, without quoting the secret', () => {
     expect(secretProblem('good-secret\n', 'x-h')).toBeUndefined();
-    expect(secretProblem('  \n', 'x-h')).toBe('input `secret` is blank (only whitespace)');
+    expect(secretProblem('  \n', 'x-h')).toBe('is blank (only whitespace)');
     const problem = secretProblem('first-line\nsecond-line', 'x-h');
-    expect(problem).toBe('input `secret` contains a line break or a control character, which cannot travel in the `x-h` header; re-save the repository secret as one line');
+    expect(problem).toBe('contains a line break or a control character, which cannot travel in the `x-h` header; re-save the repository secret as one line');
     expect(secretProblem('emoji-🔑', 'x-h')).toContain('outside Latin-1');
   });
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HELP, OPTIONS } from '../src/cli.js';
+import { HELP, OPTIONS } from '../src/cli/main.js';
 import { INPUT_NAMES, parseSettings, type InputName } from '../src/inputs.js';
 import { ROOT } from './helpers/action.js';
 

@@ -23,8 +23,8 @@ export interface CollectOptions {
 type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 
 export async function collectChanges(plan: Plan, options: CollectOptions): Promise<ChangeSet> {
-  if (plan.kind === 'nothing') return { files: [], source: 'none', description: plan.description };
-  if (plan.kind === 'explicit') return { files: plan.files, source: 'explicit', description: plan.description };
+  if (plan.kind === 'nothing') return { files: [], paths: [], tags: [], source: 'none', description: plan.description };
+  if (plan.kind === 'explicit') return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
 
   const api = { ...options.api, log: options.log };
   const source = await chooseSource(options, api, plan);
@@ -101,7 +101,7 @@ async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions)
   const range = await resolveRange(source, plan, options);
   const files: ChangedFile[] = await source.diff(range.base, range.head);
   const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
-  return { ...(range.base ? { base: range.base } : {}), head: range.head, files, source: source.name, description };
+  return { ...(range.base ? { base: range.base } : {}), head: range.head, files, paths: [], tags: [], source: source.name, description };
 }
 
 interface Range {

@@ -4,6 +4,7 @@
  * clock or a network.
  */
 import { z } from 'zod';
+import { ACTION_NAMES, type Names } from '../inputs.js';
 import { lazy } from '../lazy.js';
 import { withoutCredentials } from '../text.js';
 
@@ -51,6 +52,8 @@ export const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export interface JudgeContext {
   secretHeader: string;
+  /** How the edge names settings in messages ("input `timeout`", "--timeout"). */
+  names?: Names;
   /** Applied to anything the server said, after decoding and before truncating. */
   redact?: (text: string) => string;
   now?: number;
@@ -77,7 +80,7 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
 
 function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (input \`timeout\`)` };
+  if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})` };
   if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
   if (outcome.kind === 'cancelled') {
     return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };

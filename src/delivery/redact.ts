@@ -12,18 +12,18 @@ export function headerValue(secret: string): string {
   return secret.replace(HTTP_WHITESPACE, '');
 }
 
-/** Why a secret cannot be sent as a header value, or undefined when it can. Never quotes the secret. */
+/** Why a secret cannot be sent as a header value ("is blank", …), or undefined when it can. Never quotes the secret. */
 export function secretProblem(secret: string, header: string): string | undefined {
   const value = headerValue(secret);
-  if (value === '') return 'input `secret` is blank (only whitespace)';
+  if (value === '') return 'is blank (only whitespace)';
   // A header value is a ByteString without CR, LF or NUL (RFC 9110 field-value).
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-    return `input \`secret\` contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
+    return `contains a line break or a control character, which cannot travel in the \`${header}\` header; re-save the repository secret as one line`;
   }
   // eslint-disable-next-line no-control-regex
   if (/[^\u0000-\u00ff]/.test(value)) {
-    return `input \`secret\` contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
+    return `contains characters outside Latin-1, which cannot travel in the \`${header}\` header`;
   }
   return undefined;
 }

@@ -8,6 +8,7 @@
  * sent at once (slots.ts, aimd.ts), so a receiver that takes fewer connections than we open
  * costs a few retries, not every target's.
  */
+import { ACTION_NAMES, SettingError, type Names } from '../inputs.js';
 import type { Delivery, Target } from '../types.js';
 import { attempt } from './http.js';
 import {
@@ -16,6 +17,7 @@ import {
   DEFAULT_MAX_RETRY_AFTER_MS,
   formatSeconds,
   judge,
+  runBudgetMs,
   type BackoffOptions,
   type Outcome,
   type Verdict,
@@ -50,6 +52,21 @@ export interface DeliveryOptions {
   signal?: AbortSignal;
   /** After a cancellation, how long requests in flight may still take; then they are cut. */
   graceMs?: number;
+  /** How the edge names settings in messages. */
+  names?: Names;
+}
+
+/**
+ * A run's delivery: the run deadline worked out from `timeout`, `retries`, `concurrency` and the
+ * number of targets (policy.ts), said in the log before the first request, then `deliver`.
+ */
+export async function deliverRun(targets: Target[], options: Omit<DeliveryOptions, 'deadline' | 'deadlineNote'>): Promise<Delivery[]> {
+  const names = options.names ?? ACTION_NAMES;
+  const budget = runBudgetMs({ targets: targets.length, concurrency: options.concurrency, retries: options.retries, timeoutMs: options.timeoutMs });
+  const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
+  const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
+  options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
+  return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
 }
 
 /** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
@@ -68,8 +85,9 @@ interface RunState {
 }
 
 export async function deliver(targets: Target[], options: DeliveryOptions): Promise<Delivery[]> {
+  // Settings refuse such a secret already; this guards callers that build options themselves.
   const problem = secretProblem(options.secret, options.secretHeader);
-  if (problem !== undefined) throw new Error(problem);
+  if (problem !== undefined) throw new SettingError('secret', problem);
   const now = options.now ?? Date.now;
   const results: Delivery[] = new Array(targets.length);
   const redact = redactor(options.secret);
@@ -239,7 +257,7 @@ async function deliverOne(
     const windowNote = adjustWindow(state, outcome, sequence, options);
     state.slots.release();
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-    const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now() });
+    const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now(), ...(options.names ? { names: options.names } : {}) });
     // A new connection refused while others were in flight: the endpoint turned away one
     // connection too many, not this request. It goes again once there is room (the halved
     // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
@@ -305,7 +323,7 @@ function nextStep(verdict: Verdict, attempts: number, sent: number, options: Del
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   if (attempts > options.retries) {
     const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
-    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; input \`retries\` is ${options.retries})` };
+    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})` };
   }
   if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
     return {

@@ -2,6 +2,7 @@
  * Applies compiled rules to changed files: every rule that matches a file applies, targets are
  * deduplicated, deleted files are mapped (their pages must now 404) and renames map both names.
  */
+import { ACTION_NAMES, type Names } from '../inputs.js';
 import { controlCharacter } from '../text.js';
 import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
 import { MappingError, type Rule } from './rules.js';
@@ -31,6 +32,8 @@ export interface MappingResult {
 export interface ExtraTargets {
   paths: string[];
   tags: string[];
+  /** How the edge names the `paths` and `tags` inputs, for the targets' sources and messages. */
+  names?: Names;
 }
 
 export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTargets = { paths: [], tags: [] }): MappingResult {
@@ -45,6 +48,8 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     entry.sources.add(source);
     return key;
   };
+  const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
+  const tagsLabel = (extra.names ?? ACTION_NAMES).input('tags');
   const unmatched: string[] = [];
   const perFile: FileTargets[] = [];
   const problems: string[] = [];
@@ -82,15 +87,15 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   }
   for (const p of extra.paths) {
     const query = queryOrFragment(p);
-    if (query) problems.push(`input \`paths\`: "${p}" ${query}`);
-    count('input `paths`', add('path', normaliseSitePath(p), 'input `paths`'));
+    if (query) problems.push(`${pathsLabel}: "${p}" ${query}`);
+    count(pathsLabel, add('path', normaliseSitePath(p), pathsLabel));
   }
   // Found before anything is sent: a configuration error, like any other in the mapping.
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `… and ${unique.length - 19} more like these`] : unique);
   }
-  for (const t of extra.tags) count('input `tags`', add('tag', t, 'input `tags`'));
+  for (const t of extra.tags) count(tagsLabel, add('tag', t, tagsLabel));
 
   const targets: Target[] = [];
   const rejected: RejectedTarget[] = [];

@@ -6,6 +6,7 @@
  * opened without blocking and without following a last-moment symlink, checked again through
  * the open handle (it may have been swapped since), and read up to the size limit only.
  */
+import { ACTION_NAMES, type Names } from '../inputs.js';
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -13,8 +14,8 @@ import { MAX_RULES_BYTES, formatBytes } from './rules.js';
 
 export class MappingFileError extends Error {}
 
-export async function readMappingFile(workspace: string, input: string): Promise<string> {
-  const where = 'input `mapping-file`';
+export async function readMappingFile(workspace: string, input: string, names: Names = ACTION_NAMES): Promise<string> {
+  const where = names.input('mapping-file');
   const requested = resolve(workspace, input);
   const root = await realpath(workspace).catch(() => resolve(workspace));
   let real: string;

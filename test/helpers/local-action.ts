@@ -1,6 +1,6 @@
 /**
  * Runs the action through GitHub's local runner for actions, `@github/local-action`: it loads
- * src/main.ts with its own stand-ins for @actions/core and @actions/github, calls `run()`, and
+ * src/action/main.ts with its own stand-ins for @actions/core and @actions/github, calls `run()`, and
  * prints the outputs it saw in an "Action Outputs" table. What it reports is what these tests
  * assert, so they prove the action speaks the toolkit, not a copy of it.
  */
@@ -48,7 +48,7 @@ export async function runLocalAction(options: { inputs: Record<string, string>; 
   writeFileSync(envFile, lines.join('\n') + '\n');
 
   const env = { PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? dir, NO_COLOR: '1' };
-  const child = spawn(LOCAL_ACTION, ['run', ROOT, 'src/main.ts', envFile], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(LOCAL_ACTION, ['run', ROOT, 'src/action/main.ts', envFile], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -29,7 +29,7 @@ function base(files: ChangedFile[] = PUSH_FILES, dryRun = false): RunReport {
   return {
     dryRun,
     description: `push to refs/heads/main: ${BEFORE.slice(0, 7)} → ${AFTER.slice(0, 7)}`,
-    changes: { base: BEFORE, head: AFTER, files, source: 'git', description: '' },
+    changes: { base: BEFORE, head: AFTER, files, paths: [], tags: [], source: 'git', description: '' },
     mapping: mapChanges(mapping.rules, files),
     deliveries: [],
     warnings: [...mapping.warnings],

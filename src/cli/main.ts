@@ -10,11 +10,11 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { redactor } from './delivery/redact.js';
-import { runEngine, type Logger } from './engine.js';
-import { parseSettings, type InputName, type RawInputs } from './inputs.js';
-import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from './report.js';
-import { annotation, printable } from './text.js';
+import { redactor } from '../delivery/redact.js';
+import { runEngine, type Logger } from '../engine.js';
+import type { InputName, Names, RawInputs } from '../inputs.js';
+import { buildOutputs, conclude, failedEntries, renderSummary } from '../report.js';
+import { annotation, printable } from '../text.js';
 
 export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
 
@@ -144,28 +144,24 @@ export async function main(io: CliIo): Promise<number> {
   const log = values.json ? io.stderr : io.stdout;
   const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
   const secret = io.env[secretEnv];
-  const report: RunReport = { dryRun: false, deliveries: [], warnings: [] };
   const redact = redactor(secret ?? '');
-  const failOnError = !values['no-fail-on-error'];
-  try {
-    const raw: RawInputs = {};
-    for (const name of INPUT_OPTIONS) {
-      const value = values[name];
-      if (value !== undefined) raw[name] = Array.isArray(value) ? value.join('\n') : value;
-    }
-    if (raw.base !== undefined && raw.head === undefined) raw.head = 'HEAD';
-    if (secret !== undefined && secret !== '') raw.secret = secret;
-    raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
-    const settings = parseSettings(raw);
-    const workspace = resolve(io.cwd, values.cwd ?? '.');
-    await runEngine(settings, { workspace, eventName: 'command line', payload: {} }, consoleLogger(log), report);
-  } catch (error) {
-    report.fatal = redact(asCliMessage(error instanceof Error ? error.message : String(error), secretEnv));
+  const raw: RawInputs = {};
+  for (const name of INPUT_OPTIONS) {
+    const value = values[name];
+    if (value !== undefined) raw[name] = Array.isArray(value) ? value.join('\n') : value;
   }
+  if (raw.base !== undefined && raw.head === undefined) raw.head = 'HEAD';
+  if (secret !== undefined && secret !== '') raw.secret = secret;
+  raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
+  raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
+  const names = cliNames(secretEnv);
+  const workspace = resolve(io.cwd, values.cwd ?? '.');
+  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+  const report = await runEngine(raw, context, consoleLogger(log));
 
   // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
-  for (const w of report.warnings) io.stderr(`warning: ${annotation(redact(asCliMessage(w, secretEnv)))}\n`);
-  for (const f of failedEntries(report)) io.stderr(`error: ${printable(`${f.type} ${f.value}: ${asCliMessage(f.error, secretEnv)}`)}\n`);
+  for (const w of report.warnings) io.stderr(`warning: ${annotation(redact(w))}\n`);
+  for (const f of failedEntries(report)) io.stderr(`error: ${printable(`${f.type} ${f.value}: ${f.error}`)}\n`);
   if (values['summary-file']) {
     try {
       await writeFile(resolve(io.cwd, values['summary-file']), renderSummary(report));
@@ -178,9 +174,9 @@ export async function main(io: CliIo): Promise<number> {
     const outputs = buildOutputs(report, Infinity).values;
     io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
   }
-  const verdict = conclude(report, failOnError);
+  const verdict = conclude(report, report.failOnError, names);
   if (verdict.info) log(`${verdict.info}\n`);
-  if (verdict.warning) io.stderr(`warning: ${verdict.warning.replace('fail-on-error is false', '--no-fail-on-error')}\n`);
+  if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
   if (verdict.error) io.stderr(`error: ${annotation(verdict.error)}\n`);
   return verdict.exitCode;
 }
@@ -195,20 +191,15 @@ function consoleLogger(write: (text: string) => void): Logger {
   };
 }
 
-/**
- * The engine speaks in action inputs ("input `mapping-file`"); on the command line the same
- * thing is an option. Only the names change, so the messages stay the action's.
- */
-export function asCliMessage(message: string, secretEnv: string): string {
-  return message
-    .replace(/input `secret` is required \(or set `dry-run: true`\); pass it as \$\{\{ secrets\.REVALIDATION_SECRET \}\}/g, `the secret is required (or use --dry-run): set the ${secretEnv} environment variable`)
-    .replace(/\binputs? `([a-z-]+)`/g, (_m, name: string) => `--${name}`)
-    .replace(/`dry-run: true`/g, '--dry-run')
-    .replace(/fail-on-error is false/g, '--no-fail-on-error')
-    .replace(/set both `base` and `head`, or neither/g, 'set both --base and --head, or neither')
-    .replace(/the `paths` and `tags` inputs/g, '--paths and --tags')
-    .replace(/no `mapping` or `mapping-file` given/g, 'no --mapping or --mapping-file given')
-    .replace(/cannot be used together with `mapping`/g, 'cannot be used together with --mapping');
+/** The command line names its settings by their options; the secret by its environment variable. */
+export function cliNames(secretEnv: string): Names {
+  return {
+    input: (name) => (name === 'secret' ? 'the secret' : name === 'fail-on-error' ? '--no-fail-on-error' : `--${name}`),
+    short: (name) => `--${name}`,
+    enable: (name) => (name === 'fail-on-error' ? 'use --no-fail-on-error' : `use --${name}`),
+    secretSource: `: set the ${secretEnv} environment variable`,
+    failOnErrorOff: '--no-fail-on-error',
+  };
 }
 
 function describeArgError(error: unknown, argv: string[]): string {

@@ -3,8 +3,8 @@
  * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
  */
 import * as core from '@actions/core';
-import { buildOutputs, cutNote, failureAnnotations, renderSummary, type RunReport } from './report.js';
-import { annotation } from './text.js';
+import { buildOutputs, cutNote, failureAnnotations, renderSummary, type RunReport } from '../report.js';
+import { annotation } from '../text.js';
 
 /**
  * Writes outputs, annotations and the job summary. Never throws: reporting must not hide the

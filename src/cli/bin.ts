@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
-import pkg from '../package.json' with { type: 'json' };
-import { main } from './cli.js';
+import pkg from '../../package.json' with { type: 'json' };
+import { main } from './main.js';
 
 process.exitCode = await main({
   argv: process.argv.slice(2),

@@ -1,0 +1,15 @@
+/**
+ * The action's edge of the inputs: reads the runner's INPUT_* variables through @actions/core.
+ * The engine validates them (inputs.ts), which keeps @actions/core out of the command line.
+ */
+import * as core from '@actions/core';
+import { INPUT_NAMES, type RawInputs } from '../inputs.js';
+
+/** Every input as the runner gives it. The secret and the token are masked before anything can print them. */
+export function readInputs(): RawInputs {
+  const raw: RawInputs = {};
+  for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'secret' });
+  if (raw.secret) core.setSecret(raw.secret);
+  if (raw['github-token']) core.setSecret(raw['github-token']);
+  return raw;
+}
