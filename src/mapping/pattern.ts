@@ -28,7 +28,7 @@
  * nothing here expands: `{a,b}` becomes one alternation, not a copy of the pattern per choice.
  * RE2 picks among several ways of matching the same way a backtracking engine would (leftmost,
  * lazy `[name]`, greedy `[...name]`), so captures are what the regex-based matcher gave; the
- * property tests in test/pattern-property.test.ts hold the two side by side.
+ * property tests in test/unit/pattern-property.test.ts hold the two side by side.
  */
 import { RE2JS } from 're2js';
 import { readCaptures, type CaptureKind } from './brackets.js';

@@ -1,7 +1,7 @@
 /**
  * The matcher as it was before issue 11: picomatch's regular expression with the captures
  * swapped in, run by V8's backtracking engine. Kept only as the reference the property tests
- * compare the linear-time matcher with (test/pattern-property.test.ts): same captures, same
+ * compare the linear-time matcher with (test/unit/pattern-property.test.ts): same captures, same
  * verdicts, on every name a repository can hold. Never run it on adversarial names.
  */
 import picomatch from 'picomatch';

@@ -1,7 +1,7 @@
 /** Error annotations: one per target up to GitHub's per-step limit, then one line for the rest. */
 import { describe, expect, it } from 'vitest';
-import { failureAnnotations, MAX_ANNOTATIONS, type RunReport } from '../src/report.js';
-import type { Delivery } from '../src/types.js';
+import { failureAnnotations, MAX_ANNOTATIONS, type RunReport } from '../../src/report.js';
+import type { Delivery } from '../../src/types.js';
 
 function reportWith(failures: number): RunReport {
   const deliveries: Delivery[] = Array.from({ length: failures }, (_, i) => ({

@@ -3,9 +3,9 @@
  * runners' Node 24, in real git repositories against a real receiver on 127.0.0.1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog } from './helpers/action.js';
-import { TestRepo } from './helpers/git.js';
-import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
+import { nodeRuntimes, runAction, visibleLog } from '../helpers/action.js';
+import { TestRepo } from '../helpers/git.js';
+import { receivedTargets, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const SECRET = 's3cret-value-for-tests';
 const MAPPING = `

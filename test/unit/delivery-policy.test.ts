@@ -1,7 +1,7 @@
 /** The pure rules of delivery: verdicts, Retry-After, backoff, the run budget, messages, redaction. */
 import { describe, expect, it } from 'vitest';
-import { backoffCeilingMs, backoffMs, judge, readRetryAfter, runBudgetMs, serverMessage, type Outcome } from '../src/delivery/policy.js';
-import { headerValue, redactor, secretProblem } from '../src/delivery/redact.js';
+import { backoffCeilingMs, backoffMs, judge, readRetryAfter, runBudgetMs, serverMessage, type Outcome } from '../../src/delivery/policy.js';
+import { headerValue, redactor, secretProblem } from '../../src/delivery/redact.js';
 
 const reply = (status: number, body = '', contentType = '', extra: Partial<Extract<Outcome, { kind: 'response' }>> = {}): Outcome => ({
   kind: 'response',

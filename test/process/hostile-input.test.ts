@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction } from './helpers/action.js';
-import { TestRepo, tempDir } from './helpers/git.js';
-import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
+import { nodeRuntimes, runAction } from '../helpers/action.js';
+import { TestRepo, tempDir } from '../helpers/git.js';
+import { receivedTargets, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const SECRET = 'hostile-input-secret';
 

@@ -6,8 +6,8 @@
  * of them through.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction } from './helpers/action.js';
-import { ok, startFaultServer, type FaultServer } from './helpers/faulty.js';
+import { nodeRuntimes, runAction } from '../helpers/action.js';
+import { ok, startFaultServer, type FaultServer } from '../helpers/faulty.js';
 
 const SECRET = 'congestion-secret-5e1f';
 const servers: FaultServer[] = [];

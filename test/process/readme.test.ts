@@ -8,12 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import { dispatchPayloadSchema } from '../src/changes/event.js';
-import { mapChanges } from '../src/mapping/apply.js';
-import { parseMapping } from '../src/mapping/rules.js';
-import { actionlint, formatProblems } from './helpers/actionlint.js';
-import { ROOT } from './helpers/action.js';
-import { tempDir } from './helpers/git.js';
+import { dispatchPayloadSchema } from '../../src/changes/event.js';
+import { mapChanges } from '../../src/mapping/apply.js';
+import { parseMapping } from '../../src/mapping/rules.js';
+import { actionlint, formatProblems } from '../helpers/actionlint.js';
+import { ROOT } from '../helpers/action.js';
+import { tempDir } from '../helpers/git.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {

@@ -1,6 +1,6 @@
 /** Input validation: raw strings in, Settings or one message naming every bad input out. */
 import { describe, expect, it } from 'vitest';
-import { InputError, parseSettings, type RawInputs } from '../src/inputs.js';
+import { InputError, parseSettings, type RawInputs } from '../../src/inputs.js';
 
 const base: RawInputs = { endpoint: 'https://example.com/api/revalidate', secret: 'shh' };
 

@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, ROOT } from './helpers/action.js';
-import { TestRepo, tempDir } from './helpers/git.js';
-import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
+import { nodeRuntimes, ROOT } from '../helpers/action.js';
+import { TestRepo, tempDir } from '../helpers/git.js';
+import { receivedTargets, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const CLI = join(ROOT, 'dist/cli.js');
 const SECRET = 'cli-secret-value-42';

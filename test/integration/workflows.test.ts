@@ -8,9 +8,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { actionlint, formatProblems } from './helpers/actionlint.js';
-import { ROOT, runAction } from './helpers/action.js';
-import { TestRepo, tempDir } from './helpers/git.js';
+import { actionlint, formatProblems } from '../helpers/actionlint.js';
+import { ROOT, runAction } from '../helpers/action.js';
+import { TestRepo, tempDir } from '../helpers/git.js';
 
 const WORKFLOWS = join(ROOT, '.github/workflows');
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));

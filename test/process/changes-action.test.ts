@@ -5,12 +5,12 @@
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIST, nodeRuntimes, runAction, visibleLog } from './helpers/action.js';
-import { pushPayload } from './helpers/changes.js';
-import { startGitHttpRemote } from './helpers/git-http.js';
-import { tempDir, TestRepo } from './helpers/git.js';
-import { startApiReplay, type ApiReplay } from './helpers/github-api.js';
-import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
+import { DIST, nodeRuntimes, runAction, visibleLog } from '../helpers/action.js';
+import { pushPayload } from '../helpers/changes.js';
+import { startGitHttpRemote } from '../helpers/git-http.js';
+import { tempDir, TestRepo } from '../helpers/git.js';
+import { startApiReplay, type ApiReplay } from '../helpers/github-api.js';
+import { receivedTargets, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const SECRET = 'changes-test-secret';
 const TOKEN = 'ghs_actiontoken42';

@@ -5,11 +5,11 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diffTrees, foldComparePages, mayBeCapped, parseComparePage, type CompareResult } from '../src/changes/api.js';
-import { collectFor, lines, pushPayload, touched } from './helpers/changes.js';
-import { startGitHttpRemote } from './helpers/git-http.js';
-import { commitMany, tempDir, TestRepo } from './helpers/git.js';
-import { startApiReplay, type ApiReplay, type ApiReplayOptions } from './helpers/github-api.js';
+import { diffTrees, foldComparePages, mayBeCapped, parseComparePage, type CompareResult } from '../../src/changes/api.js';
+import { collectFor, lines, pushPayload, touched } from '../helpers/changes.js';
+import { startGitHttpRemote } from '../helpers/git-http.js';
+import { commitMany, tempDir, TestRepo } from '../helpers/git.js';
+import { startApiReplay, type ApiReplay, type ApiReplayOptions } from '../helpers/github-api.js';
 
 const TOKEN = 'ghs_replaytoken123';
 const REPOSITORY = 'octo-org/content';
@@ -41,7 +41,7 @@ async function viaGit(repo: TestRepo, event: { name: string; payload: unknown; b
 
 describe('compare replies (recorded shape)', () => {
   it('maps every documented file status; renamed keeps previous_filename; unchanged is not a change', () => {
-    const page = parseComparePage(JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/compare-response.json'), 'utf8')));
+    const page = parseComparePage(JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/compare-response.json'), 'utf8')));
     const result = foldComparePages([page]);
     expect(lines(result.files)).toEqual([
       'added content/blog/new post é.md',

@@ -1,11 +1,11 @@
 /** The mapping: every syntax element and every configuration error, on plain values. */
 import { describe, expect, it } from 'vitest';
-import { mapChanges, MAX_PATH_LENGTH, MAX_TAG_LENGTH } from '../src/mapping/apply.js';
-import { compilePattern, PatternError } from '../src/mapping/pattern.js';
-import { targetLimitProblem } from '../src/mapping/limit.js';
-import { MappingError, parseMapping } from '../src/mapping/rules.js';
-import { normaliseSitePath } from '../src/mapping/template.js';
-import type { ChangedFile } from '../src/types.js';
+import { mapChanges, MAX_PATH_LENGTH, MAX_TAG_LENGTH } from '../../src/mapping/apply.js';
+import { compilePattern, PatternError } from '../../src/mapping/pattern.js';
+import { targetLimitProblem } from '../../src/mapping/limit.js';
+import { MappingError, parseMapping } from '../../src/mapping/rules.js';
+import { normaliseSitePath } from '../../src/mapping/template.js';
+import type { ChangedFile } from '../../src/types.js';
 
 const modified = (...paths: string[]): ChangedFile[] => paths.map((path) => ({ path, status: 'modified' }));
 

@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ROOT } from './helpers/action.js';
-import { tempDir } from './helpers/git.js';
+import { ROOT } from '../helpers/action.js';
+import { tempDir } from '../helpers/git.js';
 
 const calls: Array<[string, ...unknown[]]> = [];
 vi.mock('next/cache', () => ({
@@ -18,8 +18,8 @@ vi.mock('next/cache', () => ({
   revalidateTag: (tag: string, profile: unknown) => calls.push(['revalidateTag', tag, profile]),
 }));
 
-const { POST } = await import('../examples/next-app-router/app/api/revalidate/route.js');
-const { default: pagesHandler } = await import('../examples/next-app-router/pages/api/revalidate.js');
+const { POST } = await import('../../examples/next-app-router/app/api/revalidate/route.js');
+const { default: pagesHandler } = await import('../../examples/next-app-router/pages/api/revalidate.js');
 
 const SECRET = 'site-secret-for-tests';
 

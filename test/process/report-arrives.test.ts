@@ -7,13 +7,13 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../src/report.js';
-import { runAction, type ActionRun } from './helpers/action.js';
-import { foreignCommands } from './helpers/commands.js';
-import { hang, json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
-import { pushPayload } from './helpers/changes.js';
-import { tempDir, TestRepo } from './helpers/git.js';
-import { startApiReplay } from './helpers/github-api.js';
+import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../../src/report.js';
+import { runAction, type ActionRun } from '../helpers/action.js';
+import { foreignCommands } from '../helpers/commands.js';
+import { hang, json, ok, startFaultServer, type FaultServer, type Handler } from '../helpers/faulty.js';
+import { pushPayload } from '../helpers/changes.js';
+import { tempDir, TestRepo } from '../helpers/git.js';
+import { startApiReplay } from '../helpers/github-api.js';
 
 const SECRET = 'report-arrives-secret';
 const servers: FaultServer[] = [];

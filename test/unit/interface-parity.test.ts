@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HELP, OPTIONS } from '../src/cli/main.js';
-import { INPUT_NAMES, parseSettings, type InputName } from '../src/inputs.js';
-import { ROOT } from './helpers/action.js';
+import { HELP, OPTIONS } from '../../src/cli/main.js';
+import { INPUT_NAMES, parseSettings, type InputName } from '../../src/inputs.js';
+import { ROOT } from '../helpers/action.js';
 
 const ACTION = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
 const inputs = Object.keys(ACTION.inputs);

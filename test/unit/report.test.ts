@@ -4,8 +4,8 @@
  * tables, the failures with the server's words, folding of long lists.
  */
 import { describe, expect, it } from 'vitest';
-import { buildOutputs, conclude, renderSummary, type RunReport } from '../src/report.js';
-import { bigRun, dryRunReport, partialFailureRun, refusedSecretRun, successRun } from './helpers/runs.js';
+import { buildOutputs, conclude, renderSummary, type RunReport } from '../../src/report.js';
+import { bigRun, dryRunReport, partialFailureRun, refusedSecretRun, successRun } from '../helpers/runs.js';
 
 /** Every Markdown table in the text: header cells and the cells of each row. */
 function tables(markdown: string): Array<{ header: string[]; rows: string[][] }> {

@@ -8,10 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkoutState, gitMessage, otherRepository, presentCommits } from '../src/changes/git.js';
-import { collectFor, lines, pushPayload } from './helpers/changes.js';
-import { startGitHttpRemote } from './helpers/git-http.js';
-import { commitMany, tempDir, TestRepo } from './helpers/git.js';
+import { checkoutState, gitMessage, otherRepository, presentCommits } from '../../src/changes/git.js';
+import { collectFor, lines, pushPayload } from '../helpers/changes.js';
+import { startGitHttpRemote } from '../helpers/git-http.js';
+import { commitMany, tempDir, TestRepo } from '../helpers/git.js';
 
 function shallowOf(repo: TestRepo, branch = 'main'): { origin: string; checkout: TestRepo } {
   const origin = repo.bareOrigin();

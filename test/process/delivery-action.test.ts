@@ -5,8 +5,8 @@
  * past); deliver()'s own tests show the exact waits for longer ones.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog, type ActionRun } from './helpers/action.js';
-import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from './helpers/faulty.js';
+import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
+import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from '../helpers/faulty.js';
 
 const SECRET = 'whole-process-secret-7Hq/x&y';
 const servers: FaultServer[] = [];

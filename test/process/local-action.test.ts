@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from './helpers/action.js';
-import { TestRepo, tempDir } from './helpers/git.js';
-import { runLocalAction } from './helpers/local-action.js';
-import { receivedTargets, startReceiver, type Receiver } from './helpers/receiver.js';
+import { ROOT } from '../helpers/action.js';
+import { TestRepo, tempDir } from '../helpers/git.js';
+import { runLocalAction } from '../helpers/local-action.js';
+import { receivedTargets, startReceiver, type Receiver } from '../helpers/receiver.js';
 
 const SECRET = 'local-action-test-secret';
 const DECLARED = Object.keys((parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs);

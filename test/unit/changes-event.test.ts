@@ -1,6 +1,6 @@
 /** Event resolution (pure): every row of the README's change-detection table. */
 import { describe, expect, it } from 'vitest';
-import { resolvePlan, type PlanInput } from '../src/changes/event.js';
+import { resolvePlan, type PlanInput } from '../../src/changes/event.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

@@ -9,8 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT } from './helpers/action.js';
-import { actionErrors, workflowErrors } from './helpers/workflow-parser.js';
+import { ROOT } from '../helpers/action.js';
+import { actionErrors, workflowErrors } from '../helpers/workflow-parser.js';
 
 const ACTION_TEXT = readFileSync(join(ROOT, 'action.yml'), 'utf8');
 const ACTION = parse(ACTION_TEXT) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };

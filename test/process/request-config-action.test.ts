@@ -4,8 +4,8 @@
  * warning decides "this machine" from the parsed host, not from how the name begins.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog } from './helpers/action.js';
-import { ok, startFaultServer, type FaultServer } from './helpers/faulty.js';
+import { nodeRuntimes, runAction, visibleLog } from '../helpers/action.js';
+import { ok, startFaultServer, type FaultServer } from '../helpers/faulty.js';
 
 const SECRET = 'request-config-secret-41c';
 const servers: FaultServer[] = [];

@@ -4,9 +4,9 @@
  * test asserts the exact requests the server saw and the exact deliveries.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliver, type DeliveryOptions } from '../src/delivery/send.js';
-import type { Delivery, Target } from '../src/types.js';
-import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from './helpers/faulty.js';
+import { deliver, type DeliveryOptions } from '../../src/delivery/send.js';
+import type { Delivery, Target } from '../../src/types.js';
+import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from '../helpers/faulty.js';
 
 const SECRET = 'fault-suite-secret-9f2c';
 const servers: FaultServer[] = [];

@@ -5,8 +5,8 @@
  * ignored, and the log says what was ignored.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, type ActionRun } from './helpers/action.js';
-import { json, ok, startFaultServer, type FaultServer, type Handler } from './helpers/faulty.js';
+import { nodeRuntimes, runAction, type ActionRun } from '../helpers/action.js';
+import { json, ok, startFaultServer, type FaultServer, type Handler } from '../helpers/faulty.js';
 
 const SECRET = 'replies-secret-c0ffee';
 const servers: FaultServer[] = [];

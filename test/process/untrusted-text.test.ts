@@ -7,13 +7,13 @@
  */
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { renderSummary, type RunReport } from '../src/report.js';
-import { annotation, controlCharacter, logLine, markdownCode, markdownText, printable, withoutCredentials } from '../src/text.js';
-import { nodeRuntimes, runAction, type ActionRun } from './helpers/action.js';
-import { foreignCommands, RAW_CONTROL } from './helpers/commands.js';
-import { json, ok, startFaultServer, text, type FaultServer, type Handler } from './helpers/faulty.js';
-import { TestRepo } from './helpers/git.js';
-import { pushPayload } from './helpers/changes.js';
+import { renderSummary, type RunReport } from '../../src/report.js';
+import { annotation, controlCharacter, logLine, markdownCode, markdownText, printable, withoutCredentials } from '../../src/text.js';
+import { nodeRuntimes, runAction, type ActionRun } from '../helpers/action.js';
+import { foreignCommands, RAW_CONTROL } from '../helpers/commands.js';
+import { json, ok, startFaultServer, text, type FaultServer, type Handler } from '../helpers/faulty.js';
+import { TestRepo } from '../helpers/git.js';
+import { pushPayload } from '../helpers/changes.js';
 
 const SECRET = 'untrusted-text-secret';
 

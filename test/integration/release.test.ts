@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/action.js';
-import { git, TestRepo } from './helpers/git.js';
+import { ROOT } from '../helpers/action.js';
+import { git, TestRepo } from '../helpers/git.js';
 
 const RELEASE = join(ROOT, 'scripts/release.mjs');
 

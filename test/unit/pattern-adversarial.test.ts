@@ -8,7 +8,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { compilePattern } from '../src/mapping/pattern.js';
+import { compilePattern } from '../../src/mapping/pattern.js';
 
 /** Runs `work`, or throws "Script execution timed out" when it has not finished after 20 s. */
 function bounded<T>(work: () => T): T {

@@ -1,7 +1,7 @@
 /** The window of requests in flight (AIMD) and the slots that hold requests to it: plain values, no network. */
 import { describe, expect, it } from 'vitest';
-import { AimdWindow } from '../src/delivery/aimd.js';
-import { Slots } from '../src/delivery/slots.js';
+import { AimdWindow } from '../../src/delivery/aimd.js';
+import { Slots } from '../../src/delivery/slots.js';
 
 /** Sends one round: `n` attempts, returning their sequence numbers. */
 const round = (w: AimdWindow, n = w.allowed) => Array.from({ length: n }, () => w.start());

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern, normalisePattern } from '../src/mapping/pattern.js';
-import { referencePattern } from './helpers/reference-pattern.js';
+import { compilePattern, normalisePattern } from '../../src/mapping/pattern.js';
+import { referencePattern } from '../helpers/reference-pattern.js';
 
 type Piece =
   | { kind: 'lit'; text: string }
@@ -23,7 +23,7 @@ type Segment = { kind: 'globstar' } | { kind: 'pieces'; pieces: Piece[] };
 // Few characters, so that names and patterns collide often; dots and dashes above all, since
 // they are what separates captures in real patterns. No "+" or "$": picomatch lets "+" through
 // as a regex quantifier after a `{..}` group, reads `{+` as an extglob and escapes only the
-// first "$" of "$$" (the rewrite takes both as the characters they are; test/mapping.test.ts
+// first "$" of "$$" (the rewrite takes both as the characters they are; test/unit/mapping.test.ts
 // checks that).
 const CHARS = ['a', 'b', '-', '-', '.', '.', '_', ' ', 'é', '中', '1', '~', ','];
 const char = fc.constantFrom(...CHARS);
@@ -50,7 +50,7 @@ const segment: fc.Arbitrary<Segment> = fc.oneof(
   },
 );
 // Where picomatch contradicts itself the generator stays away, and unit tests in
-// test/mapping.test.ts pin what the rewrite does instead:
+// test/unit/mapping.test.ts pin what the rewrite does instead:
 // - `a/**` matches `a`, but picomatch's `*/**` does not match `a` (after a star, the
 //   globstar's slash stops being optional);
 // - in picomatch `a/**/S` matches `a` itself when S can match nothing (`{,x}`), since the

@@ -5,9 +5,9 @@
  * so the exact number of attempts is known in advance.
  */
 import { afterEach, expect, it } from 'vitest';
-import { deliver } from '../src/delivery/send.js';
-import type { Target } from '../src/types.js';
-import { hashUnit, html, json, ok, reset, startFaultServer, type Exchange, type FaultServer } from './helpers/faulty.js';
+import { deliver } from '../../src/delivery/send.js';
+import type { Target } from '../../src/types.js';
+import { hashUnit, html, json, ok, reset, startFaultServer, type Exchange, type FaultServer } from '../helpers/faulty.js';
 
 const SEED = 20_260_101;
 const FAIL_RATE = 0.3;
