@@ -18631,7 +18631,7 @@ function readCaptures(source, onBadName) {
  * nothing here expands: `{a,b}` becomes one alternation, not a copy of the pattern per choice.
  * RE2 picks among several ways of matching the same way a backtracking engine would (leftmost,
  * lazy `[name]`, greedy `[...name]`), so captures are what the regex-based matcher gave; the
- * property tests in test/pattern-property.test.ts hold the two side by side.
+ * property tests in test/unit/pattern-property.test.ts hold the two side by side.
  */
 
 
@@ -19060,63 +19060,83 @@ function parseMapping(text, origin) {
             }
             return;
         }
-        const rule = compileRule(parsed.data, number, line, where, problems, warnings);
-        if (rule)
-            rules.push(rule);
+        const compiled = compileRule(parsed.data, number, line, where);
+        problems.push(...compiled.problems);
+        warnings.push(...compiled.warnings);
+        if (compiled.rule)
+            rules.push(compiled.rule);
     });
     if (problems.length > 0)
         throw new MappingError(problems);
     return { rules, warnings };
 }
-function compileRule(data, number, line, where, problems, warnings) {
-    const before = problems.length;
-    const compile = (patterns, key) => (patterns ?? []).flatMap((p) => {
+function compileRule(data, number, line, where) {
+    const files = compilePatterns(data.files, 'files', where);
+    const exclude = compilePatterns(data.exclude, 'exclude', where);
+    const paths = compileTemplates(data.paths, 'paths', where);
+    const tags = compileTemplates(data.tags, 'tags', where);
+    const templates = [...paths.compiled, ...tags.compiled];
+    const problems = [...files.problems, ...exclude.problems, ...paths.problems, ...tags.problems, ...missingCaptures(templates, files.compiled, where)];
+    const warnings = literalCaptureNames(paths.compiled, tags.compiled, files.compiled, where);
+    if (problems.length > 0)
+        return { problems, warnings };
+    return { rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled }, problems, warnings };
+}
+function compilePatterns(patterns, key, where) {
+    const compiled = [];
+    const problems = [];
+    for (const p of patterns ?? []) {
         try {
-            return [compilePattern(p)];
+            compiled.push(compilePattern(p));
         }
         catch (e) {
-            if (e instanceof PatternError)
-                problems.push(`${where}: ${key}: ${e.message}`);
-            else
+            if (!(e instanceof PatternError))
                 throw e;
-            return [];
+            problems.push(`${where}: ${key}: ${e.message}`);
         }
-    });
-    const files = compile(data.files, 'files');
-    const exclude = compile(data.exclude, 'exclude');
-    const templates = (sources, key) => (sources ?? []).flatMap((s) => {
+    }
+    return { compiled, problems };
+}
+function compileTemplates(sources, key, where) {
+    const compiled = [];
+    const problems = [];
+    for (const s of sources ?? []) {
         try {
-            const t = parseTemplate(s);
-            if (key === 'paths' && !s.startsWith('/')) {
-                problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
-            }
-            const query = key === 'paths' ? queryOrFragment(s) : undefined;
-            if (query)
-                problems.push(`${where}: paths: "${s}" ${query}`);
-            return [t];
+            compiled.push(parseTemplate(s));
         }
         catch (e) {
-            if (e instanceof TemplateError)
-                problems.push(`${where}: ${key}: ${e.message}`);
-            else
+            if (!(e instanceof TemplateError))
                 throw e;
-            return [];
+            problems.push(`${where}: ${key}: ${e.message}`);
+            continue;
         }
-    });
-    const paths = templates(data.paths, 'paths');
-    const tags = templates(data.tags, 'tags');
-    for (const t of [...paths, ...tags]) {
+        if (key === 'paths' && !s.startsWith('/'))
+            problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
+        const query = key === 'paths' ? queryOrFragment(s) : undefined;
+        if (query)
+            problems.push(`${where}: paths: "${s}" ${query}`);
+    }
+    return { compiled, problems };
+}
+/** A template naming a capture that one of the rule's patterns lacks: caught before anything is sent. */
+function missingCaptures(templates, files, where) {
+    const problems = [];
+    for (const t of templates) {
         for (const name of t.names) {
             for (const f of files) {
-                if (!f.captures.some((c) => c.name === name)) {
-                    const has = f.captures.length ? `it captures ${f.captures.map((c) => `[${c.name}]`).join(', ')}` : 'it captures nothing';
-                    problems.push(`${where}: "${t.source}" uses [${name}], but the pattern "${f.source}" has no capture named "${name}" (${has})`);
-                }
+                if (f.captures.some((c) => c.name === name))
+                    continue;
+                const has = f.captures.length ? `it captures ${f.captures.map((c) => `[${c.name}]`).join(', ')}` : 'it captures nothing';
+                problems.push(`${where}: "${t.source}" uses [${name}], but the pattern "${f.source}" has no capture named "${name}" (${has})`);
             }
         }
     }
-    // `tags: [slug]` is valid YAML for the literal tag "slug": almost always a forgotten quote.
+    return problems;
+}
+/** `tags: [slug]` is valid YAML for the literal tag "slug": almost always a forgotten quote. */
+function literalCaptureNames(paths, tags, files, where) {
     const captureNames = new Set(files.flatMap((f) => f.captures.map((c) => c.name)));
+    const warnings = [];
     for (const [key, list] of [['paths', paths], ['tags', tags]]) {
         for (const t of list) {
             const bare = t.source.replace(/^\//, '');
@@ -19125,9 +19145,7 @@ function compileRule(data, number, line, where, problems, warnings) {
             }
         }
     }
-    if (problems.length > before)
-        return undefined;
-    return { number, line, where, files, exclude, paths, tags };
+    return warnings;
 }
 function describeIssue(issue, raw) {
     const key = issue.path.length ? `\`${formatPath(issue.path)}\`` : 'the rule';

@@ -144,64 +144,81 @@ export function parseMapping(text: string, origin: string): ParsedMapping {
       }
       return;
     }
-    const rule = compileRule(parsed.data, number, line, where, problems, warnings);
-    if (rule) rules.push(rule);
+    const compiled = compileRule(parsed.data, number, line, where);
+    problems.push(...compiled.problems);
+    warnings.push(...compiled.warnings);
+    if (compiled.rule) rules.push(compiled.rule);
   });
   if (problems.length > 0) throw new MappingError(problems);
   return { rules, warnings };
 }
 
-function compileRule(
-  data: z.infer<typeof ruleSchema>,
-  number: number,
-  line: number,
-  where: string,
-  problems: string[],
-  warnings: string[],
-): Rule | undefined {
-  const before = problems.length;
-  const compile = (patterns: string[] | undefined, key: string) =>
-    (patterns ?? []).flatMap((p) => {
-      try {
-        return [compilePattern(p)];
-      } catch (e) {
-        if (e instanceof PatternError) problems.push(`${where}: ${key}: ${e.message}`);
-        else throw e;
-        return [];
-      }
-    });
-  const files = compile(data.files, 'files');
-  const exclude = compile(data.exclude, 'exclude');
-  const templates = (sources: string[] | undefined, key: 'paths' | 'tags') =>
-    (sources ?? []).flatMap((s) => {
-      try {
-        const t = parseTemplate(s);
-        if (key === 'paths' && !s.startsWith('/')) {
-          problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
-        }
-        const query = key === 'paths' ? queryOrFragment(s) : undefined;
-        if (query) problems.push(`${where}: paths: "${s}" ${query}`);
-        return [t];
-      } catch (e) {
-        if (e instanceof TemplateError) problems.push(`${where}: ${key}: ${e.message}`);
-        else throw e;
-        return [];
-      }
-    });
-  const paths = templates(data.paths, 'paths');
-  const tags = templates(data.tags, 'tags');
-  for (const t of [...paths, ...tags]) {
+/** A rule compiled, or what is wrong with it; and warnings either way. */
+type Compiled = { rule?: Rule; problems: string[]; warnings: string[] };
+
+function compileRule(data: z.infer<typeof ruleSchema>, number: number, line: number, where: string): Compiled {
+  const files = compilePatterns(data.files, 'files', where);
+  const exclude = compilePatterns(data.exclude, 'exclude', where);
+  const paths = compileTemplates(data.paths, 'paths', where);
+  const tags = compileTemplates(data.tags, 'tags', where);
+  const templates = [...paths.compiled, ...tags.compiled];
+  const problems = [...files.problems, ...exclude.problems, ...paths.problems, ...tags.problems, ...missingCaptures(templates, files.compiled, where)];
+  const warnings = literalCaptureNames(paths.compiled, tags.compiled, files.compiled, where);
+  if (problems.length > 0) return { problems, warnings };
+  return { rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled }, problems, warnings };
+}
+
+function compilePatterns(patterns: string[] | undefined, key: string, where: string): { compiled: CompiledPattern[]; problems: string[] } {
+  const compiled: CompiledPattern[] = [];
+  const problems: string[] = [];
+  for (const p of patterns ?? []) {
+    try {
+      compiled.push(compilePattern(p));
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e;
+      problems.push(`${where}: ${key}: ${e.message}`);
+    }
+  }
+  return { compiled, problems };
+}
+
+function compileTemplates(sources: string[] | undefined, key: 'paths' | 'tags', where: string): { compiled: Template[]; problems: string[] } {
+  const compiled: Template[] = [];
+  const problems: string[] = [];
+  for (const s of sources ?? []) {
+    try {
+      compiled.push(parseTemplate(s));
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      problems.push(`${where}: ${key}: ${e.message}`);
+      continue;
+    }
+    if (key === 'paths' && !s.startsWith('/')) problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
+    const query = key === 'paths' ? queryOrFragment(s) : undefined;
+    if (query) problems.push(`${where}: paths: "${s}" ${query}`);
+  }
+  return { compiled, problems };
+}
+
+/** A template naming a capture that one of the rule's patterns lacks: caught before anything is sent. */
+function missingCaptures(templates: Template[], files: CompiledPattern[], where: string): string[] {
+  const problems: string[] = [];
+  for (const t of templates) {
     for (const name of t.names) {
       for (const f of files) {
-        if (!f.captures.some((c) => c.name === name)) {
-          const has = f.captures.length ? `it captures ${f.captures.map((c) => `[${c.name}]`).join(', ')}` : 'it captures nothing';
-          problems.push(`${where}: "${t.source}" uses [${name}], but the pattern "${f.source}" has no capture named "${name}" (${has})`);
-        }
+        if (f.captures.some((c) => c.name === name)) continue;
+        const has = f.captures.length ? `it captures ${f.captures.map((c) => `[${c.name}]`).join(', ')}` : 'it captures nothing';
+        problems.push(`${where}: "${t.source}" uses [${name}], but the pattern "${f.source}" has no capture named "${name}" (${has})`);
       }
     }
   }
-  // `tags: [slug]` is valid YAML for the literal tag "slug": almost always a forgotten quote.
+  return problems;
+}
+
+/** `tags: [slug]` is valid YAML for the literal tag "slug": almost always a forgotten quote. */
+function literalCaptureNames(paths: Template[], tags: Template[], files: CompiledPattern[], where: string): string[] {
   const captureNames = new Set(files.flatMap((f) => f.captures.map((c) => c.name)));
+  const warnings: string[] = [];
   for (const [key, list] of [['paths', paths], ['tags', tags]] as const) {
     for (const t of list) {
       const bare = t.source.replace(/^\//, '');
@@ -210,8 +227,7 @@ function compileRule(
       }
     }
   }
-  if (problems.length > before) return undefined;
-  return { number, line, where, files, exclude, paths, tags };
+  return warnings;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
