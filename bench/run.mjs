@@ -160,9 +160,9 @@ async function startReceiver() {
     });
   });
   server.keepAliveTimeout = 10_000;
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
   return {
-    url: `http://127.0.0.1:${server.address().port}/api/revalidate`,
+    url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/revalidate`,
     holds,
     /** What arrived since the last take, sorted; throws on any rejected request. */
     take() {

@@ -54,8 +54,8 @@ const server = createServer((req, res) => {
     reply(200, { revalidated: true, type, value, timestamp: Date.now() });
   });
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const endpoint = `http://127.0.0.1:${server.address().port}/api/revalidate`;
+await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+const endpoint = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/revalidate`;
 
 const summaryFile = join(here, 'summary.md');
 const child = await import('node:child_process').then(({ spawn }) =>
