@@ -35,11 +35,11 @@ export interface RunContext {
   /** The event's payload; read inside the run, so an unreadable one is reported like any failure. */
   readPayload: () => Promise<unknown>;
   /** owner/name (GITHUB_REPOSITORY), GITHUB_API_URL and GITHUB_SERVER_URL: for the compare API source. */
-  repository?: string;
-  apiUrl?: string;
-  serverUrl?: string;
+  repository?: string | undefined;
+  apiUrl?: string | undefined;
+  serverUrl?: string | undefined;
   /** Aborted when the run is cancelled: nothing new is sent, and the report is returned soon after. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** How this edge names its settings in messages. */
   names: Names;
 }

@@ -79,14 +79,14 @@ export class SettingError extends Error {
 
 interface CommonSettings {
   secretHeader: string;
-  mapping?: string;
-  mappingFile?: string;
+  mapping?: string | undefined;
+  mappingFile?: string | undefined;
   paths: string[];
   tags: string[];
-  base?: string;
-  head?: string;
+  base?: string | undefined;
+  head?: string | undefined;
   diffSource: 'auto' | 'git' | 'api';
-  githubToken?: string;
+  githubToken?: string | undefined;
   concurrency: number;
   retries: number;
   timeoutMs: number;
@@ -96,7 +96,7 @@ interface CommonSettings {
 }
 
 /** What a dry run may lack: a real run always has its endpoint and secret. */
-export type Settings = CommonSettings & ({ dryRun: false; endpoint: string; secret: string } | { dryRun: true; endpoint?: string; secret?: string });
+export type Settings = CommonSettings & ({ dryRun: false; endpoint: string; secret: string } | { dryRun: true; endpoint?: string | undefined; secret?: string | undefined });
 
 /** One bad input: which, and what is wrong with it (with the value as given, where shown). */
 export interface InputProblem {

@@ -40,7 +40,7 @@ export interface DeliveryOptions {
   /** The longest `Retry-After` the action waits out; a longer one fails the target and says so. */
   maxRetryAfterMs?: number;
   random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: ((ms: number) => Promise<void>) | undefined;
   now?: () => number;
   /** Called as each target finishes, for live log lines. */
   onDelivery?: (delivery: Delivery) => void;
