@@ -6,7 +6,15 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'coverage/', 'test/e2e/site/.next/', 'test/e2e/site/node_modules/', 'test/e2e/site/next-env.d.ts', 'test/e2e/site/next.config.mjs']),
+  globalIgnores([
+    'dist/',
+    'node_modules/',
+    'coverage/',
+    'test/e2e/site/.next/',
+    'test/e2e/site/node_modules/',
+    'test/e2e/site/next-env.d.ts',
+    'test/e2e/site/next.config.mjs',
+  ]),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -65,7 +65,11 @@ async function receiver(maxConnections) {
   if (maxConnections !== undefined) server.maxConnections = maxConnections;
   server.on('drop', () => (dropped += 1));
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  return { url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/revalidate`, dropped: () => dropped, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/revalidate`,
+    dropped: () => dropped,
+    close: () => server.close(),
+  };
 }
 
 // --- one run of the action, as the runner starts it ---

@@ -85,7 +85,14 @@ if (RUNTIMES.length === 0) throw new Error('no Node runtime found: run `npm ci` 
 // --- the one clean environment every timed process starts from ---
 const WORK = mkdtempSync(join(tmpdir(), 'isr-bench-'));
 const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: WORK, LANG: 'C.UTF-8' };
-const GIT_ENV = { ...CLEAN_ENV, GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  ...CLEAN_ENV,
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 function git(cwd, ...args) {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
@@ -155,7 +162,9 @@ async function startReceiver() {
           return;
         }
         received.push(`${body.type} ${body.value}`);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ revalidated: true, type: body.type, value: body.value, timestamp: Date.now() }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ revalidated: true, type: body.type, value: body.value, timestamp: Date.now() }));
       }, LATENCY);
     });
   });
@@ -298,7 +307,9 @@ async function runBaseline(push, receiver) {
 function check(variant, got, expected) {
   if (got.length !== expected.length || got.some((t, i) => t !== expected[i])) {
     const missing = expected.filter((t) => !got.includes(t)).slice(0, 3);
-    throw new Error(`${variant} delivered ${got.length} targets, expected ${expected.length}${missing.length ? ` (missing e.g. ${missing.join(', ')})` : ' (duplicates)'}`);
+    throw new Error(
+      `${variant} delivered ${got.length} targets, expected ${expected.length}${missing.length ? ` (missing e.g. ${missing.join(', ')})` : ' (duplicates)'}`,
+    );
   }
 }
 
@@ -318,7 +329,10 @@ const ADVERSARIAL_MAPPING = `
 `;
 function adversarialNames(count) {
   // 1,000 characters each: dashes and slashes where the patterns expect a dash between captures.
-  const shapes = [(i) => `posts/${'-'.repeat(990)}${String(i).padStart(4, '0')}`, (i) => `${'-/'.repeat(497)}${String(i).padStart(6, '0')}`];
+  const shapes = [
+    (i) => `posts/${'-'.repeat(990)}${String(i).padStart(4, '0')}`,
+    (i) => `${'-/'.repeat(497)}${String(i).padStart(6, '0')}`,
+  ];
   return Array.from({ length: count }, (_, i) => shapes[i % shapes.length](i));
 }
 const ordinaryNames = (count) => Array.from({ length: count }, (_, i) => `posts/2024-01-02-en-${slug(i)}-1.md`);
@@ -353,7 +367,9 @@ const REPO = buildRepo();
 const MINIMAL = buildMinimalAction();
 const receiver = await startReceiver();
 const targets = REPO.content.expected.length;
-console.error(`bench: ${FILES} files, push changing ${CHANGED} → ${targets} targets; latency ${LATENCY} ms; ${RUNS} run(s); concurrency ${CONCURRENCY.join(', ')}`);
+console.error(
+  `bench: ${FILES} files, push changing ${CHANGED} → ${targets} targets; latency ${LATENCY} ms; ${RUNS} run(s); concurrency ${CONCURRENCY.join(', ')}`,
+);
 console.error(`bench: runtimes ${RUNTIMES.map((r) => `${r.version} (${r.path})`).join(', ')}; work dir ${WORK}`);
 
 if (flags.profile) {
@@ -386,7 +402,8 @@ try {
     }
   }
   const gitDiff = [];
-  for (let r = 0; r < STARTUP_RUNS; r++) gitDiff.push(await timed('git', ['diff', '--name-only', REPO.content.base, REPO.content.head], { cwd: REPO.repo, env: CLEAN_ENV }));
+  for (let r = 0; r < STARTUP_RUNS; r++)
+    gitDiff.push(await timed('git', ['diff', '--name-only', REPO.content.base, REPO.content.head], { cwd: REPO.repo, env: CLEAN_ENV }));
 
   // The content push: every variant once per round, rounds alternating.
   const times = { baseline: [] };
@@ -394,7 +411,8 @@ try {
   for (let r = 0; r < Math.max(RUNS, BASELINE_RUNS); r++) {
     if (r < BASELINE_RUNS) times.baseline.push(await runBaseline(REPO.content, receiver));
     if (r < RUNS) {
-      for (const [k, rt] of RUNTIMES.entries()) for (const c of CONCURRENCY) times[`${k}:${c}`].push((await runAction(rt.path, REPO.content, c, receiver)).ms);
+      for (const [k, rt] of RUNTIMES.entries())
+        for (const c of CONCURRENCY) times[`${k}:${c}`].push((await runAction(rt.path, REPO.content, c, receiver)).ms);
     }
     console.error(`bench: round ${r + 1} done`);
   }
@@ -411,17 +429,25 @@ try {
 
   const memory = [];
   if (!flags['no-memory']) {
-    for (const rt of RUNTIMES) memory.push((await runAction(rt.path, REPO.everything, Math.max(...CONCURRENCY), receiver, { memory: true })).peakKb);
+    for (const rt of RUNTIMES)
+      memory.push((await runAction(rt.path, REPO.everything, Math.max(...CONCURRENCY), receiver, { memory: true })).peakKb);
   }
 
   // --- the report ---
   const diffMs = median(gitDiff);
   const baselineMs = times.baseline.length ? median(times.baseline) : undefined;
   const lines = [];
-  lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${LOAD_AT_START.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end.`, '');
-  lines.push(`${FILES} files, a push changing ${CHANGED} (→ ${targets} targets: ${targets - 1} paths + 1 tag), receiver latency ${LATENCY} ms, medians of ${RUNS} alternating runs (baseline: ${BASELINE_RUNS}).`, '');
+  lines.push(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${LOAD_AT_START.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end.`,
+    '',
+  );
+  lines.push(
+    `${FILES} files, a push changing ${CHANGED} (→ ${targets} targets: ${targets - 1} paths + 1 tag), receiver latency ${LATENCY} ms, medians of ${RUNS} alternating runs (baseline: ${BASELINE_RUNS}).`,
+    '',
+  );
   lines.push('| variant | Node | median | lower bound | ÷ bound | baseline ÷ this |', '| --- | --- | ---: | ---: | ---: | ---: |');
-  if (baselineMs !== undefined) lines.push(`| baseline: git diff \\| sed \\| while read; curl -X POST (one at a time) | – | ${fmt(baselineMs)} | | | 1.0× |`);
+  if (baselineMs !== undefined)
+    lines.push(`| baseline: git diff \\| sed \\| while read; curl -X POST (one at a time) | – | ${fmt(baselineMs)} | | | 1.0× |`);
   const verdicts = [];
   for (const [k, rt] of RUNTIMES.entries()) {
     const nodeStart = median(startup[k].bare);
@@ -429,12 +455,22 @@ try {
       const ms = median(times[`${k}:${c}`]);
       const bound = diffMs + nodeStart + Math.ceil(targets / c) * LATENCY;
       const ratio = ms / bound;
-      lines.push(`| action, concurrency ${c} | ${rt.version} | ${fmt(ms)} | ${fmt(bound)} | ${ratio.toFixed(2)}× | ${baselineMs !== undefined ? `${(baselineMs / ms).toFixed(1)}×` : '–'} |`);
-      verdicts.push({ what: `within 1.2× of the bound at concurrency ${c} (${rt.version})`, ok: ratio <= 1.2, value: `${ratio.toFixed(2)}×` });
+      lines.push(
+        `| action, concurrency ${c} | ${rt.version} | ${fmt(ms)} | ${fmt(bound)} | ${ratio.toFixed(2)}× | ${baselineMs !== undefined ? `${(baselineMs / ms).toFixed(1)}×` : '–'} |`,
+      );
+      verdicts.push({
+        what: `within 1.2× of the bound at concurrency ${c} (${rt.version})`,
+        ok: ratio <= 1.2,
+        value: `${ratio.toFixed(2)}×`,
+      });
     }
   }
   const meanHold = receiver.holds.reduce((a, b) => a + b, 0) / Math.max(1, receiver.holds.length);
-  lines.push('', `Lower bound = git diff (${fmt(diffMs)}) + \`node -e 0\` + ceil(targets ÷ concurrency) × ${LATENCY} ms. The receiver's real hold per request averaged ${meanHold.toFixed(2)} ms (timers fire late), which no client can beat.`, '');
+  lines.push(
+    '',
+    `Lower bound = git diff (${fmt(diffMs)}) + \`node -e 0\` + ceil(targets ÷ concurrency) × ${LATENCY} ms. The receiver's real hold per request averaged ${meanHold.toFixed(2)} ms (timers fire late), which no client can beat.`,
+    '',
+  );
   lines.push(
     '| start-up, push changing no content file | Node | `node -e 0` | minimal @actions/core action | action | over the minimal action |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
@@ -443,8 +479,14 @@ try {
     const bare = median(startup[k].bare);
     const minimal = median(startup[k].minimal);
     const action = median(startup[k].action);
-    lines.push(`| medians of ${STARTUP_RUNS} | ${rt.version} | ${fmt(bare)} | ${fmt(minimal)} | ${fmt(action)} | ${fmt(action - minimal)} |`);
-    verdicts.push({ what: `start-up at most 60 ms over the minimal @actions/core action (${rt.version})`, ok: action - minimal <= 60, value: fmt(action - minimal) });
+    lines.push(
+      `| medians of ${STARTUP_RUNS} | ${rt.version} | ${fmt(bare)} | ${fmt(minimal)} | ${fmt(action)} | ${fmt(action - minimal)} |`,
+    );
+    verdicts.push({
+      what: `start-up at most 60 ms over the minimal @actions/core action (${rt.version})`,
+      ok: action - minimal <= 60,
+      value: fmt(action - minimal),
+    });
   }
   if (ADVERSARIAL_RUNS > 0 && ADVERSARIAL_FILES > 0) {
     lines.push(
@@ -454,15 +496,29 @@ try {
     );
     for (const [k, rt] of RUNTIMES.entries()) {
       const [none, ordinary, hostile] = ['none', 'ordinary', 'hostile'].map((key) => median(adversarial[k][key]));
-      lines.push(`| medians of ${ADVERSARIAL_RUNS} | ${rt.version} | ${fmt(none)} | ${fmt(ordinary)} | ${fmt(hostile)} | ${fmt(hostile - ordinary)} |`);
-      verdicts.push({ what: `an adversarial push maps within 1 s of an ordinary one (${rt.version})`, ok: hostile - ordinary < 1000, value: fmt(hostile - ordinary) });
+      lines.push(
+        `| medians of ${ADVERSARIAL_RUNS} | ${rt.version} | ${fmt(none)} | ${fmt(ordinary)} | ${fmt(hostile)} | ${fmt(hostile - ordinary)} |`,
+      );
+      verdicts.push({
+        what: `an adversarial push maps within 1 s of an ordinary one (${rt.version})`,
+        ok: hostile - ordinary < 1000,
+        value: fmt(hostile - ordinary),
+      });
     }
   }
   if (memory.length) {
-    lines.push('', `| peak memory, push changing all ${FILES} files (${FILES + 1} targets, concurrency ${Math.max(...CONCURRENCY)}) | Node | max RSS |`, '| --- | --- | ---: |');
+    lines.push(
+      '',
+      `| peak memory, push changing all ${FILES} files (${FILES + 1} targets, concurrency ${Math.max(...CONCURRENCY)}) | Node | max RSS |`,
+      '| --- | --- | ---: |',
+    );
     for (const [k, rt] of RUNTIMES.entries()) {
       lines.push(`| action | ${rt.version} | ${(memory[k] / 1024).toFixed(0)} MB |`);
-      verdicts.push({ what: `peak memory under 150 MB (${rt.version})`, ok: memory[k] / 1024 < 150, value: `${(memory[k] / 1024).toFixed(0)} MB` });
+      verdicts.push({
+        what: `peak memory under 150 MB (${rt.version})`,
+        ok: memory[k] / 1024 < 150,
+        value: `${(memory[k] / 1024).toFixed(0)} MB`,
+      });
     }
   }
   lines.push('', 'Every variant delivered exactly the expected targets (checked on every run).', '');
@@ -472,4 +528,3 @@ try {
   await receiver.close();
   rmSync(WORK, { recursive: true, force: true });
 }
-

@@ -41023,7 +41023,10 @@ function markdownCode(text) {
 function markdownText(text) {
     return text
         .split('\n')
-        .map((line) => line.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part))).join(''))
+        .map((line) => line
+        .split(/`([^`]+)`/)
+        .map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part)))
+        .join(''))
         .join('<br>');
 }
 /** At most `limit` characters, with `\u2026` where the rest was cut. */
@@ -42198,7 +42201,10 @@ const wholeNumber = (fallback, min, max) => optionalText.pipe(schemas_string()
 /** Newline- or comma-separated list; blank entries dropped. */
 const list = schemas_string()
     .optional()
-    .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
+    .transform((v) => (v ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== ''));
 const commit = optionalText.pipe(schemas_string()
     .regex(/^[^-\s][^\s]*$/, 'must be a commit SHA or ref name (no spaces, not starting with "-")')
     .optional());
@@ -42207,7 +42213,18 @@ const commit = optionalText.pipe(schemas_string()
  * clobbers the request: `content-length` drops the secret (node:http sets its own), and
  * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
  */
-const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+const PROTOCOL_HEADERS = [
+    'content-type',
+    'content-length',
+    'transfer-encoding',
+    'host',
+    'connection',
+    'expect',
+    'upgrade',
+    'te',
+    'trailer',
+    'keep-alive',
+];
 function isProtocolHeader(name) {
     const lower = name.toLowerCase();
     return PROTOCOL_HEADERS.includes(lower) || lower.startsWith('proxy-');
@@ -42218,19 +42235,25 @@ const schema = object({
         .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
         .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use {short:secret}')
         .optional()),
-    secret: schemas_string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+    secret: schemas_string()
+        .optional()
+        .transform((v) => (v === undefined || v === '' ? undefined : v)),
     'secret-header': optionalText.pipe(schemas_string()
         .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
         .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
         .optional()
         .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase())),
-    mapping: schemas_string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    mapping: schemas_string()
+        .optional()
+        .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
     'mapping-file': optionalText,
     paths: list.pipe(array(schemas_string().startsWith('/', 'every entry must be a site path starting with "/"'))),
     tags: list,
     base: commit,
     head: commit,
-    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto')),
+    'diff-source': optionalText.pipe(schemas_enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' })
+        .optional()
+        .transform((v) => v ?? 'auto')),
     'github-token': optionalText,
     concurrency: wholeNumber(4, 1, 64),
     retries: wholeNumber(3, 0, 10),
@@ -42258,7 +42281,11 @@ const schema = object({
     if (secretIssue)
         ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
     if ((s.base === undefined) !== (s.head === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both {short:base} and {short:head}, or neither' });
+        ctx.addIssue({
+            code: 'custom',
+            path: [s.base === undefined ? 'base' : 'head'],
+            message: 'is needed too: set both {short:base} and {short:head}, or neither',
+        });
     }
 });
 function parseSettings(raw, names = ACTION_NAMES) {
@@ -42357,7 +42384,11 @@ async function attempt(request) {
         if (timer.fired)
             return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
         const refused = error instanceof RefusedConnection;
-        return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
+        return {
+            kind: 'network',
+            message: request.redact(describeNetworkError(refused ? error.reason : error)),
+            ...(refused ? { refused: true } : {}),
+        };
     }
     finally {
         clearTimeout(timer.handle);
@@ -42508,11 +42539,17 @@ function judgeOutcome(outcome, context) {
     if (outcome.kind === 'network')
         return { action: 'retry', reason: `network error: ${outcome.message}` };
     if (outcome.kind === 'timeout')
-        return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})` };
+        return {
+            action: 'retry',
+            reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})`,
+        };
     if (outcome.kind === 'deadline')
         return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
     if (outcome.kind === 'cancelled') {
-        return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+        return {
+            action: 'fail',
+            reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)`,
+        };
     }
     const { status } = outcome;
     const redact = context.redact ?? ((t) => t);
@@ -42527,7 +42564,10 @@ function judgeOutcome(outcome, context) {
         const reply = parseJsonReply(outcome.body, outcome.contentType);
         // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
         if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
-            return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+            return {
+                action: 'fail',
+                reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}`,
+            };
         }
         if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
             return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
@@ -42547,7 +42587,10 @@ function judgeOutcome(outcome, context) {
             : status === 307 || status === 308
                 ? 'to another origin, not followed with the secret'
                 : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
-        return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
+        return {
+            action: 'fail',
+            reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL`,
+        };
     }
     if (RETRYABLE_STATUS.has(status)) {
         const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
@@ -42649,8 +42692,11 @@ function serverMessage(body, contentType, redact = (t) => t) {
 function oneLine(text, redact, limit) {
     // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
     // characters go (and with them any workflow-command or terminal-escape injection).
-    // eslint-disable-next-line no-control-regex
-    const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const clean = redact(text)
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return policy_clip(clean, limit);
 }
 function policy_clip(text, limit) {
@@ -42787,7 +42833,12 @@ class Slots {
  */
 async function deliverRun(targets, options) {
     const names = options.names ?? ACTION_NAMES;
-    const budget = runBudgetMs({ targets: targets.length, concurrency: options.concurrency, retries: options.retries, timeoutMs: options.timeoutMs });
+    const budget = runBudgetMs({
+        targets: targets.length,
+        concurrency: options.concurrency,
+        retries: options.retries,
+        timeoutMs: options.timeoutMs,
+    });
     const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
     const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
     options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
@@ -42899,7 +42950,7 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     let retrying = '';
     /** What in the replies was not taken at its word, for the target's log line. */
     const notes = new Set();
-    const notNow = (why) => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
+    const notNow = (why) => attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`);
     const done = (status, error) => ({
         target,
         status,
@@ -42909,7 +42960,11 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         ...(error !== undefined ? { error: redact(error) } : {}),
         ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
     });
-    const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
+    const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'isr-revalidate',
+        [options.secretHeader]: headerValue(options.secret),
+    };
     const body = JSON.stringify({ type: target.type, value: target.value });
     for (;;) {
         // Hold off while the site asked everyone to (Retry-After seen by any target).
@@ -42952,7 +43007,12 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const windowNote = adjustWindow(state, outcome, sequence, options);
         state.slots.release();
         lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now(), ...(options.names ? { names: options.names } : {}) });
+        const verdict = judge(outcome, {
+            secretHeader: options.secretHeader,
+            redact,
+            now: now(),
+            ...(options.names ? { names: options.names } : {}),
+        });
         // A new connection refused while others were in flight: the endpoint turned away one
         // connection too many, not this request. It goes again once there is room (the halved
         // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
@@ -42977,8 +43037,15 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         }
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
-        const noted = [verdict.note, windowNote].filter((n) => n !== undefined).map((n) => ` (${n})`).join('');
-        const then = full ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)' : next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind;
+        const noted = [verdict.note, windowNote]
+            .filter((n) => n !== undefined)
+            .map((n) => ` (${n})`)
+            .join('');
+        const then = full
+            ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
+            : next.kind === 'retry'
+                ? `retry in ${next.waitMs} ms`
+                : next.kind;
         options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${then}${noted}`));
         if (next.kind === 'success')
             return done('revalidated');
@@ -43024,7 +43091,10 @@ function nextStep(verdict, attempts, sent, options, random, now) {
     const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
     if (attempts > options.retries) {
         const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
-        return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})` };
+        return {
+            kind: 'fail',
+            reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})`,
+        };
     }
     if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
         return {
@@ -43034,7 +43104,10 @@ function nextStep(verdict, attempts, sent, options, random, now) {
     }
     const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
     if (options.deadline !== undefined && now + waitMs >= options.deadline) {
-        return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+        return {
+            kind: 'fail',
+            reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}`,
+        };
     }
     return { kind: 'retry', reason: verdict.reason, waitMs };
 }
@@ -50084,7 +50157,9 @@ function parseNodes(items, fail) {
         pos++; // the closing `}`, which sequence() stopped at
         if (options.length === 1) {
             const inner = options[0];
-            if (inner.length > 0 && inner.every((n) => n.type === 'literal') && /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
+            if (inner.length > 0 &&
+                inner.every((n) => n.type === 'literal') &&
+                /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
                 fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
             }
             // Without a comma, braces are plain text, as in a shell.
@@ -50372,11 +50447,21 @@ function compileRule(data, number, line, where) {
     const paths = compileTemplates(data.paths, 'paths', where);
     const tags = compileTemplates(data.tags, 'tags', where);
     const templates = [...paths.compiled, ...tags.compiled];
-    const problems = [...files.problems, ...exclude.problems, ...paths.problems, ...tags.problems, ...missingCaptures(templates, files.compiled, where)];
+    const problems = [
+        ...files.problems,
+        ...exclude.problems,
+        ...paths.problems,
+        ...tags.problems,
+        ...missingCaptures(templates, files.compiled, where),
+    ];
     const warnings = literalCaptureNames(paths.compiled, tags.compiled, files.compiled, where);
     if (problems.length > 0)
         return { problems, warnings };
-    return { rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled }, problems, warnings };
+    return {
+        rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled },
+        problems,
+        warnings,
+    };
 }
 function compilePatterns(patterns, key, where) {
     const compiled = [];
@@ -50433,7 +50518,10 @@ function missingCaptures(templates, files, where) {
 function literalCaptureNames(paths, tags, files, where) {
     const captureNames = new Set(files.flatMap((f) => f.captures.map((c) => c.name)));
     const warnings = [];
-    for (const [key, list] of [['paths', paths], ['tags', tags]]) {
+    for (const [key, list] of [
+        ['paths', paths],
+        ['tags', tags],
+    ]) {
         for (const t of list) {
             const bare = t.source.replace(/^\//, '');
             if (t.names.length === 0 && captureNames.has(bare)) {
@@ -50456,7 +50544,10 @@ function describeIssue(issue, raw) {
     if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
         if (issue.path.length === 0)
             return 'a rule must be a mapping of keys such as `files:` and `paths:`';
-        const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && raw[String(issue.path[0])] === undefined;
+        const missing = issue.path.length === 1 &&
+            typeof raw === 'object' &&
+            raw !== null &&
+            raw[String(issue.path[0])] === undefined;
         if (missing && issue.path[0] === 'files')
             return '`files` is missing: say which files the rule is about';
         return `${key} must be text or a list of text`;
@@ -50646,7 +50737,7 @@ function rejectionReason(target) {
 }
 /** A stable order: paths before tags, each alphabetical (by code point, not locale). */
 function sortTargets(targets) {
-    return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return [...targets].sort((a, b) => a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -50681,7 +50772,9 @@ async function readMappingFile(workspace, input, names = ACTION_NAMES) {
         const code = e.code;
         const shown = shortPath(root, requested);
         if (code === 'ENOENT')
-            throw new MappingFileError(`${where}: cannot read ${shown} (no such file in the workspace; is the repository checked out?)`, { cause: e });
+            throw new MappingFileError(`${where}: cannot read ${shown} (no such file in the workspace; is the repository checked out?)`, {
+                cause: e,
+            });
         throw new MappingFileError(`${where}: cannot read ${shown}: ${code ?? String(e)}`, { cause: e });
     }
     if (!isInside(root, real)) {
@@ -50697,7 +50790,9 @@ async function readMappingFile(workspace, input, names = ACTION_NAMES) {
         handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW | external_node_fs_namespaceObject.constants.O_NONBLOCK);
     }
     catch (e) {
-        throw new MappingFileError(`${where}: cannot read ${shortPath(root, real)}: ${e.code ?? String(e)}`, { cause: e });
+        throw new MappingFileError(`${where}: cannot read ${shortPath(root, real)}: ${e.code ?? String(e)}`, {
+            cause: e,
+        });
     }
     try {
         // Again through the handle: the path may have been swapped since it was looked at.
@@ -50781,7 +50876,12 @@ function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
         .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-    const rejected = (report.mapping?.rejected ?? []).map((r) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}` }));
+    const rejected = (report.mapping?.rejected ?? []).map((r) => ({
+        type: r.type,
+        value: r.value,
+        status: null,
+        error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}`,
+    }));
     return [...fromDeliveries, ...rejected];
 }
 /**
@@ -50894,7 +50994,9 @@ function concludeCancelled(report, signal) {
     const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
     const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
     const known = report.mapping !== undefined;
-    const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+    const what = known
+        ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated`
+        : 'it stopped before the targets were known, and nothing was sent';
     return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
 }
 /** The summary's lines, counted in bytes as they are added, so it can stay within its budget. */
@@ -50934,7 +51036,7 @@ function addRows(page, columns, total, row, elsewhere) {
     }
     if (shown === total)
         return;
-    const why = shown < MAX_ROWS && shown < total ? ' (the summary stays under GitHub\'s 1 MiB limit)' : '';
+    const why = shown < MAX_ROWS && shown < total ? " (the summary stays under GitHub's 1 MiB limit)" : '';
     page.push(`| \u2026 ${total - shown} more not shown here${why}: ${elsewhere} |${' |'.repeat(columns - 1)}`);
 }
 /** Server messages and reasons: long enough for any real one, short enough for a table row. */
@@ -51000,7 +51102,11 @@ function renderSummary(report, options = {}) {
             page.push(`- \u2026 ${report.warnings.length - shown} more, each in the log as a warning`);
         page.push('');
     }
-    const rows = report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 })) : [];
+    const rows = report.deliveries.length > 0
+        ? report.deliveries
+        : report.dryRun
+            ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 }))
+            : [];
     if (rows.length > 0) {
         const heading = `Targets (${rows.length})`;
         const folded = rows.length > FOLD_AT;
@@ -51032,9 +51138,14 @@ function renderSummary(report, options = {}) {
             page.push('');
         }
         if (unmatched.length > 0) {
-            const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
+            const shown = unmatched
+                .slice(0, 50)
+                .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
+                .join(', ');
             const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`;
-            page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
+            page.push(page.fits(line, 0)
+                ? line
+                : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
         }
         page.push('</details>', '');
     }
@@ -51082,7 +51193,9 @@ function limited(lines, total) {
 /** The changed files, one per line. */
 function changeLines(changes) {
     const files = changes.files;
-    const lines = files.slice(0, LOG_LIST_LIMIT).map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} \u2192 ` : ''}${f.path}`);
+    const lines = files
+        .slice(0, LOG_LIST_LIMIT)
+        .map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} \u2192 ` : ''}${f.path}`);
     return [`${files.length} changed file${plural(files.length)}`, ...limited(lines, files.length)];
 }
 /** The targets the mapping produced, and every one it will not send (the summary may fold them). */
@@ -51379,7 +51492,9 @@ async function readEventPayload() {
         return JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
     }
     catch (e) {
-        throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+        });
     }
 }
 

@@ -43,7 +43,11 @@ const server = createServer((req, res) => {
   req.on('data', (c) => (body += c));
   req.on('end', () => {
     const { type, value } = JSON.parse(body);
-    const reply = (status, json) => setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)), 40 + (value.length * 7) % 90);
+    const reply = (status, json) =>
+      setTimeout(
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
+        40 + ((value.length * 7) % 90),
+      );
     if (req.headers['x-revalidation-secret'] !== secret) return reply(401, { error: 'Invalid secret' });
     if (value === '/blog/old-news') return reply(500, { error: 'Failed to revalidate' });
     // The first try on `authors` meets a busy server; the retry succeeds.
@@ -59,11 +63,28 @@ const endpoint = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} 
 
 const summaryFile = join(here, 'summary.md');
 const child = await import('node:child_process').then(({ spawn }) =>
-  spawn(process.execPath, [join(root, 'dist/cli.js'), '--base', before, '--head', after, '--mapping-file', 'revalidate.yml', '--endpoint', endpoint, '--summary-file', summaryFile, '--no-fail-on-error'], {
-    cwd: repo,
-    env: { PATH: process.env.PATH, REVALIDATION_SECRET: secret },
-    stdio: 'inherit',
-  }),
+  spawn(
+    process.execPath,
+    [
+      join(root, 'dist/cli.js'),
+      '--base',
+      before,
+      '--head',
+      after,
+      '--mapping-file',
+      'revalidate.yml',
+      '--endpoint',
+      endpoint,
+      '--summary-file',
+      summaryFile,
+      '--no-fail-on-error',
+    ],
+    {
+      cwd: repo,
+      env: { PATH: process.env.PATH, REVALIDATION_SECRET: secret },
+      stdio: 'inherit',
+    },
+  ),
 );
 await new Promise((r) => child.on('close', r));
 server.close();

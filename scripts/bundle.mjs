@@ -46,6 +46,10 @@ function asciiOnly(file) {
   const code = readFileSync(file, 'utf8');
   const nonAscii = /[\u0080-\uffff]/g; // per UTF-16 unit: an emoji becomes its two surrogates' escapes
   if (!nonAscii.test(code)) return;
-  if (/String\.raw`[^`]*[\u0080-\uffff]/.test(code)) throw new Error(`${file}: a String.raw template holds a non-ASCII character; escaping it would change its value`);
-  writeFileSync(file, code.replace(nonAscii, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (/String\.raw`[^`]*[\u0080-\uffff]/.test(code))
+    throw new Error(`${file}: a String.raw template holds a non-ASCII character; escaping it would change its value`);
+  writeFileSync(
+    file,
+    code.replace(nonAscii, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }

@@ -20,7 +20,9 @@ try {
   }
   for (const f of actual) if (!expected.includes(f)) problems.push(`dist/${f} is not produced by the build`);
   if (problems.length > 0) {
-    console.error(`dist/ is out of date (${BUNDLES.length} bundle(s) checked):\n  ${problems.join('\n  ')}\nRun \`npm run build\` and commit dist/.`);
+    console.error(
+      `dist/ is out of date (${BUNDLES.length} bundle(s) checked):\n  ${problems.join('\n  ')}\nRun \`npm run build\` and commit dist/.`,
+    );
     process.exit(1);
   }
   console.log(`dist/ matches a fresh build (${expected.length} files)`);

@@ -45,7 +45,8 @@ const latest = released.at(-1);
 if (latest && compare(parts, latest) <= 0) fail(`${tag} is not above the latest ${major} release, v${latest.join('.')}`);
 
 // Untracked files do not change the commit being tagged; changes to tracked ones would.
-if (git('status', '--porcelain', '--untracked-files=no') !== '') fail('the working tree has uncommitted changes; commit or stash them first');
+if (git('status', '--porcelain', '--untracked-files=no') !== '')
+  fail('the working tree has uncommitted changes; commit or stash them first');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 if (pkg.version !== version) fail(`package.json says version ${pkg.version}; set it to ${version} and commit`);
 const changelog = existsSync('CHANGELOG.md') ? readFileSync('CHANGELOG.md', 'utf8') : '';
@@ -60,7 +61,12 @@ const previous = tags.includes(major) ? git('rev-list', '-n', '1', major) : unde
 const steps = [
   ['tag', '--annotate', tag, '--message', `${tag}`, head],
   ['tag', '--force', '--annotate', major, '--message', `${major}: ${tag}`, head],
-  ...(push ? [['push', 'origin', `refs/tags/${tag}`], ['push', '--force', 'origin', `refs/tags/${major}`]] : []),
+  ...(push
+    ? [
+        ['push', 'origin', `refs/tags/${tag}`],
+        ['push', '--force', 'origin', `refs/tags/${major}`],
+      ]
+    : []),
 ];
 console.log(`release ${tag} at ${head.slice(0, 12)}; ${major} ${previous ? `moves from ${previous.slice(0, 12)}` : 'is created'}`);
 for (const step of steps) {
@@ -68,4 +74,5 @@ for (const step of steps) {
   if (!dryRun) git(...step);
 }
 if (dryRun) console.log('dry run: nothing changed');
-else if (!push) console.log(`tags created locally; publish them with:\n  git push origin refs/tags/${tag} && git push --force origin refs/tags/${major}`);
+else if (!push)
+  console.log(`tags created locally; publish them with:\n  git push origin refs/tags/${tag} && git push --force origin refs/tags/${major}`);

@@ -23,9 +23,16 @@ if (args[0] === '--cli') {
   deepStrictEqual(JSON.parse(process.env.TAGS ?? ''), TAGS, 'output tags');
   deepStrictEqual(process.env.REVALIDATED, String(PATHS.length + TAGS.length), 'output revalidated');
   deepStrictEqual(JSON.parse(process.env.FAILED ?? ''), [], 'output failed');
-  const received = requests.map((r) => JSON.parse(r.body)).map((b) => `${b.type} ${b.value}`).sort();
+  const received = requests
+    .map((r) => JSON.parse(r.body))
+    .map((b) => `${b.type} ${b.value}`)
+    .sort();
   const expected = [...PATHS.map((p) => `path ${p}`), ...TAGS.map((t) => `tag ${t}`)].sort();
   deepStrictEqual(received, expected, 'requests the receiver got');
-  deepStrictEqual(requests.every((r) => r.secretOk), true, 'every request carried the secret');
+  deepStrictEqual(
+    requests.every((r) => r.secretOk),
+    true,
+    'every request carried the secret',
+  );
   console.log(`the receiver got exactly the ${expected.length} expected requests`);
 }

@@ -14,7 +14,14 @@ if (!file || !secret) {
 }
 const receiver = await startReceiver({ secret, port: Number(process.env.RECEIVER_PORT ?? 8787) });
 const save = () =>
-  writeFileSync(file, `${JSON.stringify(receiver.requests.map((r) => ({ body: r.body, secretOk: r.headers['x-revalidation-secret'] === secret })), null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      receiver.requests.map((r) => ({ body: r.body, secretOk: r.headers['x-revalidation-secret'] === secret })),
+      null,
+      2,
+    )}\n`,
+  );
 save();
 // The receiver records each request before answering it: saving on each record means the file
 // is complete by the time the action has its answers.

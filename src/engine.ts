@@ -127,7 +127,14 @@ async function readChanges(settings: Settings, context: RunContext, log: Logger,
 }
 
 /** Changed files (and the explicit paths and tags) → targets. */
-function mapTargets(settings: Settings, context: RunContext, mapping: ParsedMapping, changes: ChangeSet, log: Logger, report: RunReport): MappingResult {
+function mapTargets(
+  settings: Settings,
+  context: RunContext,
+  mapping: ParsedMapping,
+  changes: ChangeSet,
+  log: Logger,
+  report: RunReport,
+): MappingResult {
   const mapped = mapChanges(mapping.rules, changes.files, {
     paths: [...settings.paths, ...changes.paths],
     tags: [...settings.tags, ...changes.tags],
@@ -136,7 +143,9 @@ function mapTargets(settings: Settings, context: RunContext, mapping: ParsedMapp
   report.mapping = mapped;
   if (mapping.rules.length === 0 && changes.files.length > 0) {
     const { input } = context.names;
-    report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);
+    report.warnings.push(
+      `no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`,
+    );
   }
   for (const line of targetLines(mapped)) log.info(line);
   return mapped;

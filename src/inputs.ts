@@ -62,7 +62,9 @@ export const ACTION_NAMES: Names = {
 
 /** Fills a message's `{input:name}`, `{short:name}` and `{enable:name}` slots. */
 export function fillNames(message: string, names: Names): string {
-  return message.replace(/\{(input|short|enable):([a-z-]+)\}/g, (_m, kind: 'input' | 'short' | 'enable', name: string) => names[kind](name as InputName));
+  return message.replace(/\{(input|short|enable):([a-z-]+)\}/g, (_m, kind: 'input' | 'short' | 'enable', name: string) =>
+    names[kind](name as InputName),
+  );
 }
 
 /** An error about one setting: `input` says which, `message` what is wrong with it. */
@@ -96,7 +98,8 @@ interface CommonSettings {
 }
 
 /** What a dry run may lack: a real run always has its endpoint and secret. */
-export type Settings = CommonSettings & ({ dryRun: false; endpoint: string; secret: string } | { dryRun: true; endpoint?: string | undefined; secret?: string | undefined });
+export type Settings = CommonSettings &
+  ({ dryRun: false; endpoint: string; secret: string } | { dryRun: true; endpoint?: string | undefined; secret?: string | undefined });
 
 /** One bad input: which, and what is wrong with it (with the value as given, where shown). */
 export interface InputProblem {
@@ -145,7 +148,12 @@ const wholeNumber = (fallback: number, min: number, max: number) =>
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ''));
+  .transform((v) =>
+    (v ?? '')
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 
 const commit = optionalText.pipe(
   z
@@ -159,7 +167,18 @@ const commit = optionalText.pipe(
  * clobbers the request: `content-length` drops the secret (node:http sets its own), and
  * `transfer-encoding` or `trailer` turn every request into a 400 or a hang.
  */
-const PROTOCOL_HEADERS = ['content-type', 'content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive'];
+const PROTOCOL_HEADERS = [
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'expect',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+];
 
 function isProtocolHeader(name: string): boolean {
   const lower = name.toLowerCase();
@@ -173,26 +192,41 @@ const schema = z
         .string()
         .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://example.com/api/revalidate')
         .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password; use {short:secret}')
+        .refine(
+          (v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''),
+          'must not carry a user name or password; use {short:secret}',
+        )
         .optional(),
     ),
-    secret: z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+    secret: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v === '' ? undefined : v)),
     'secret-header': optionalText.pipe(
       z
         .string()
         .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name such as x-revalidation-secret')
-        .refine((v) => !isProtocolHeader(v), `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`)
+        .refine(
+          (v) => !isProtocolHeader(v),
+          `must not be a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); pick your own name such as x-revalidation-secret`,
+        )
         .optional()
         .transform((v) => (v ?? 'x-revalidation-secret').toLowerCase()),
     ),
-    mapping: z.string().optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    mapping: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
     'mapping-file': optionalText,
     paths: list.pipe(z.array(z.string().startsWith('/', 'every entry must be a site path starting with "/"'))),
     tags: list,
     base: commit,
     head: commit,
     'diff-source': optionalText.pipe(
-      z.enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' }).optional().transform((v) => v ?? 'auto'),
+      z
+        .enum(['auto', 'git', 'api'], { message: 'must be auto, git or api' })
+        .optional()
+        .transform((v) => v ?? 'auto'),
     ),
     'github-token': optionalText,
     concurrency: wholeNumber(4, 1, 64),
@@ -215,13 +249,18 @@ const schema = z
     }
     if (!s['dry-run']) {
       if (s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
-      if (s.secret === undefined) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
+      if (s.secret === undefined)
+        ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
     }
     // Checked here, with the other inputs, not after all the git and API work.
     const secretIssue = s.secret === undefined ? undefined : secretProblem(s.secret, s['secret-header']);
     if (secretIssue) ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
     if ((s.base === undefined) !== (s.head === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [s.base === undefined ? 'base' : 'head'], message: 'is needed too: set both {short:base} and {short:head}, or neither' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [s.base === undefined ? 'base' : 'head'],
+        message: 'is needed too: set both {short:base} and {short:head}, or neither',
+      });
     }
   });
 

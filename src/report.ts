@@ -39,7 +39,12 @@ export function failedEntries(report: RunReport): FailedEntry[] {
   const fromDeliveries = report.deliveries
     .filter((d) => d.status === 'failed' || d.status === 'skipped')
     .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
-  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({ type: r.type, value: r.value, status: null, error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}` }));
+  const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({
+    type: r.type,
+    value: r.value,
+    status: null,
+    error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}`,
+  }));
   return [...fromDeliveries, ...rejected];
 }
 
@@ -188,7 +193,9 @@ function concludeCancelled(report: RunReport, signal: string): Verdict {
   const notSent = c.skipped + c.rejected + Math.max(0, c.targets - report.deliveries.length);
   const info = `cancelled: ${c.revalidated} revalidated, ${c.failed} failed, ${notSent} not sent`;
   const known = report.mapping !== undefined;
-  const what = known ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated` : 'it stopped before the targets were known, and nothing was sent';
+  const what = known
+    ? `${c.failed + notSent} of ${c.targets + c.rejected} target(s) were not revalidated`
+    : 'it stopped before the targets were known, and nothing was sent';
   return { exitCode: 1, info, error: `the run was cancelled (${signal}): ${what}${report.fatal ? `; ${report.fatal}` : ''}` };
 }
 
@@ -236,7 +243,7 @@ function addRows(page: Page, columns: number, total: number, row: (i: number) =>
     shown++;
   }
   if (shown === total) return;
-  const why = shown < MAX_ROWS && shown < total ? ' (the summary stays under GitHub\'s 1 MiB limit)' : '';
+  const why = shown < MAX_ROWS && shown < total ? " (the summary stays under GitHub's 1 MiB limit)" : '';
   page.push(`| … ${total - shown} more not shown here${why}: ${elsewhere} |${' |'.repeat(columns - 1)}`);
 }
 
@@ -254,7 +261,11 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
   if (report.cancelled) {
     const verdict = concludeCancelled(report, report.cancelled);
-    page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
+    page.push(
+      '> [!WARNING]',
+      `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`,
+      '',
+    );
   }
   if (report.fatal) page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, MESSAGE_LIMIT))}`, '');
 
@@ -313,7 +324,11 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   }
 
   const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms'>> =
-    report.deliveries.length > 0 ? report.deliveries : report.dryRun ? targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 })) : [];
+    report.deliveries.length > 0
+      ? report.deliveries
+      : report.dryRun
+        ? targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 }))
+        : [];
   if (rows.length > 0) {
     const heading = `Targets (${rows.length})`;
     const folded = rows.length > FOLD_AT;
@@ -361,9 +376,17 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
       page.push('');
     }
     if (unmatched.length > 0) {
-      const shown = unmatched.slice(0, 50).map((f) => markdownCode(clip(f, VALUE_LIMIT))).join(', ');
+      const shown = unmatched
+        .slice(0, 50)
+        .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
+        .join(', ');
       const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`;
-      page.push(page.fits(line, 0) ? line : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`, '');
+      page.push(
+        page.fits(line, 0)
+          ? line
+          : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`,
+        '',
+      );
     }
     page.push('</details>', '');
   }
@@ -423,7 +446,9 @@ function limited(lines: string[], total: number): string[] {
 /** The changed files, one per line. */
 export function changeLines(changes: ChangeSet): string[] {
   const files = changes.files;
-  const lines = files.slice(0, LOG_LIST_LIMIT).map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
+  const lines = files
+    .slice(0, LOG_LIST_LIMIT)
+    .map((f) => `  ${f.status.padEnd(8)} ${f.previousPath ? `${f.previousPath} → ` : ''}${f.path}`);
   return [`${files.length} changed file${plural(files.length)}`, ...limited(lines, files.length)];
 }
 

@@ -89,7 +89,12 @@ export function markdownCode(text: string): string {
 export function markdownText(text: string): string {
   return text
     .split('\n')
-    .map((line) => line.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part))).join(''))
+    .map((line) =>
+      line
+        .split(/`([^`]+)`/)
+        .map((part, i) => (i % 2 === 1 ? markdownCode(part) : markdownEscape(part)))
+        .join(''),
+    )
     .join('<br>');
 }
 

@@ -52,6 +52,8 @@ async function readEventPayload(): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as unknown;
   } catch (e) {
-    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }

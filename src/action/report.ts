@@ -20,7 +20,11 @@ export async function writeReport(report: RunReport): Promise<string | undefined
     try {
       await core.summary.addRaw(renderSummary(report), true).write();
     } catch (e) {
-      core.warning(annotation(`could not write the job summary to GITHUB_STEP_SUMMARY (${process.env.GITHUB_STEP_SUMMARY}): ${reason(e)}; the log has the results`));
+      core.warning(
+        annotation(
+          `could not write the job summary to GITHUB_STEP_SUMMARY (${process.env.GITHUB_STEP_SUMMARY}): ${reason(e)}; the log has the results`,
+        ),
+      );
     }
   }
   return outputsProblem;

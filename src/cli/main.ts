@@ -136,7 +136,9 @@ export async function main(io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) {
-    io.stderr(`error: unexpected argument ${JSON.stringify(positionals[0])}: every option is named (--base, --mapping-file, ...)\nRun \`isr-revalidate --help\` for the options.\n`);
+    io.stderr(
+      `error: unexpected argument ${JSON.stringify(positionals[0])}: every option is named (--base, --mapping-file, ...)\nRun \`isr-revalidate --help\` for the options.\n`,
+    );
     return 1;
   }
 

@@ -30,10 +30,13 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
   // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
   // silent server nor one that drips its body can outlast it.
   const timer: Timer = { fired: false, cancelled: false };
-  timer.handle = setTimeout(() => {
-    timer.fired = true;
-    timer.exchange?.destroy(new Error('timed out'));
-  }, Math.max(1, request.timeoutMs));
+  timer.handle = setTimeout(
+    () => {
+      timer.fired = true;
+      timer.exchange?.destroy(new Error('timed out'));
+    },
+    Math.max(1, request.timeoutMs),
+  );
   // A cancelled run ends the exchange the same way, once its grace is over.
   const onCancel = () => {
     timer.cancelled = true;
@@ -49,7 +52,8 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
       const rawLocation = response.headers.location;
       const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
       // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
-      const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
+      const sameOriginRepeat =
+        (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
       if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
         url = location;
         continue;
@@ -71,7 +75,11 @@ export async function attempt(request: AttemptRequest): Promise<Outcome> {
     if (timer.cancelled) return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
     if (timer.fired) return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
     const refused = error instanceof RefusedConnection;
-    return { kind: 'network', message: request.redact(describeNetworkError(refused ? error.reason : error)), ...(refused ? { refused: true } : {}) };
+    return {
+      kind: 'network',
+      message: request.redact(describeNetworkError(refused ? error.reason : error)),
+      ...(refused ? { refused: true } : {}),
+    };
   } finally {
     clearTimeout(timer.handle);
     request.cancel?.removeEventListener('abort', onCancel);
@@ -153,7 +161,8 @@ async function post(url: string, request: AttemptRequest, timer: Timer): Promise
       response.on('error', reject);
       // A connection that ends before the reply does is a network error, never a short success.
       response.on('close', () => {
-        if (!response.complete && !cut) reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+        if (!response.complete && !cut)
+          reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
       });
     });
     // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes

@@ -80,10 +80,17 @@ export function judge(outcome: Outcome, context: JudgeContext): Verdict {
 
 function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (outcome.kind === 'network') return { action: 'retry', reason: `network error: ${outcome.message}` };
-  if (outcome.kind === 'timeout') return { action: 'retry', reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})` };
+  if (outcome.kind === 'timeout')
+    return {
+      action: 'retry',
+      reason: `no complete reply within ${formatSeconds(outcome.ms)} (${(context.names ?? ACTION_NAMES).input('timeout')})`,
+    };
   if (outcome.kind === 'deadline') return { action: 'fail', reason: 'cut short: the run deadline was reached during the request' };
   if (outcome.kind === 'cancelled') {
-    return { action: 'fail', reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)` };
+    return {
+      action: 'fail',
+      reason: `cut short: the run was cancelled and no reply came within ${formatSeconds(outcome.graceMs)} (the site may still have revalidated it)`,
+    };
   }
   const { status } = outcome;
   const redact = context.redact ?? ((t: string) => t);
@@ -97,7 +104,10 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
     const reply = parseJsonReply(outcome.body, outcome.contentType);
     // Exactly `true` or absent: "false", "yes", 0 and null are not a confirmation.
     if (reply && reply.revalidated !== undefined && reply.revalidated !== true) {
-      return { action: 'fail', reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}` };
+      return {
+        action: 'fail',
+        reason: `HTTP ${status} but the endpoint says revalidated: ${oneLine(JSON.stringify(reply.revalidated), redact, 60)}${suffix}`,
+      };
     }
     if (reply && reply.error !== undefined && reply.error !== null && reply.error !== false && reply.error !== '') {
       return { action: 'fail', reason: `HTTP ${status} with an error${suffix}` };
@@ -117,7 +127,10 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
       : status === 307 || status === 308
         ? 'to another origin, not followed with the secret'
         : 'not followed (only a same-origin 307/308 keeps the POST and the secret safe)';
-    return { action: 'fail', reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL` };
+    return {
+      action: 'fail',
+      reason: `HTTP ${status} redirect ${where} (${why}): the endpoint is misconfigured; set \`endpoint\` to the final URL`,
+    };
   }
   if (RETRYABLE_STATUS.has(status)) {
     const retryAfter = readRetryAfter(outcome.retryAfter, context.now ?? Date.now());
@@ -235,8 +248,11 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
 function oneLine(text: string, redact: (text: string) => string, limit: number): string {
   // Redact before cutting, so a secret straddling the cut cannot leave a prefix behind. Control
   // characters go (and with them any workflow-command or terminal-escape injection).
-  // eslint-disable-next-line no-control-regex
-  const clean = redact(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = redact(text)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clip(clean, limit);
 }
 

@@ -62,10 +62,17 @@ export interface DeliveryOptions {
  */
 export async function deliverRun(targets: Target[], options: Omit<DeliveryOptions, 'deadline' | 'deadlineNote'>): Promise<Delivery[]> {
   const names = options.names ?? ACTION_NAMES;
-  const budget = runBudgetMs({ targets: targets.length, concurrency: options.concurrency, retries: options.retries, timeoutMs: options.timeoutMs });
+  const budget = runBudgetMs({
+    targets: targets.length,
+    concurrency: options.concurrency,
+    retries: options.retries,
+    timeoutMs: options.timeoutMs,
+  });
   const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
   const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
-  options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
+  options.notice?.(
+    `sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`,
+  );
   return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
 }
 
@@ -104,9 +111,10 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
       const index = next++;
       const target = targets[index] as Target;
       const skip = skipReason(state, options, now());
-      const delivery = skip !== undefined
-        ? { target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip }
-        : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
+      const delivery =
+        skip !== undefined
+          ? { target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip }
+          : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
       results[index] = delivery;
       options.onDelivery?.(delivery);
     }
@@ -203,7 +211,8 @@ async function deliverOne(
   let retrying = '';
   /** What in the replies was not taken at its word, for the target's log line. */
   const notes = new Set<string>();
-  const notNow = (why: string): Delivery => (attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`));
+  const notNow = (why: string): Delivery =>
+    attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`);
   const done = (status: Delivery['status'], error?: string): Delivery => ({
     target,
     status,
@@ -213,7 +222,11 @@ async function deliverOne(
     ...(error !== undefined ? { error: redact(error) } : {}),
     ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
   });
-  const headers = { 'content-type': 'application/json', 'user-agent': 'isr-revalidate', [options.secretHeader]: headerValue(options.secret) };
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'isr-revalidate',
+    [options.secretHeader]: headerValue(options.secret),
+  };
   const body = JSON.stringify({ type: target.type, value: target.value });
 
   for (;;) {
@@ -257,7 +270,12 @@ async function deliverOne(
     const windowNote = adjustWindow(state, outcome, sequence, options);
     state.slots.release();
     lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-    const verdict = judge(outcome, { secretHeader: options.secretHeader, redact, now: now(), ...(options.names ? { names: options.names } : {}) });
+    const verdict = judge(outcome, {
+      secretHeader: options.secretHeader,
+      redact,
+      now: now(),
+      ...(options.names ? { names: options.names } : {}),
+    });
     // A new connection refused while others were in flight: the endpoint turned away one
     // connection too many, not this request. It goes again once there is room (the halved
     // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
@@ -273,14 +291,22 @@ async function deliverOne(
     }
     if (verdict.note !== undefined) notes.add(verdict.note);
     // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-    if (verdict.action === 'stop-all') state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+    if (verdict.action === 'stop-all')
+      state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
     if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
       state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
     }
     afterFirstAttempt?.();
     afterFirstAttempt = undefined;
-    const noted = [verdict.note, windowNote].filter((n) => n !== undefined).map((n) => ` (${n})`).join('');
-    const then = full ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)' : next.kind === 'retry' ? `retry in ${next.waitMs} ms` : next.kind;
+    const noted = [verdict.note, windowNote]
+      .filter((n) => n !== undefined)
+      .map((n) => ` (${n})`)
+      .join('');
+    const then = full
+      ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
+      : next.kind === 'retry'
+        ? `retry in ${next.waitMs} ms`
+        : next.kind;
     options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${then}${noted}`));
 
     if (next.kind === 'success') return done('revalidated');
@@ -323,7 +349,10 @@ function nextStep(verdict: Verdict, attempts: number, sent: number, options: Del
   const maxRetryAfter = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   if (attempts > options.retries) {
     const free = sent > attempts ? `, ${sent - attempts} of them turned away by a full endpoint, which do not count` : '';
-    return { kind: 'fail', reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})` };
+    return {
+      kind: 'fail',
+      reason: `${verdict.reason} (gave up after ${sent} attempt${sent === 1 ? '' : 's'}${free}; ${(options.names ?? ACTION_NAMES).input('retries')} is ${options.retries})`,
+    };
   }
   if (verdict.retryAfterMs !== undefined && verdict.retryAfterMs > maxRetryAfter) {
     return {
@@ -333,7 +362,10 @@ function nextStep(verdict: Verdict, attempts: number, sent: number, options: Del
   }
   const waitMs = verdict.retryAfterMs ?? backoffMs(attempts, options.backoff ?? DEFAULT_BACKOFF, random);
   if (options.deadline !== undefined && now + waitMs >= options.deadline) {
-    return { kind: 'fail', reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}` };
+    return {
+      kind: 'fail',
+      reason: `${verdict.reason}; not retried: the wait of ${formatSeconds(waitMs)} would pass ${deadlineText(options)}`,
+    };
   }
   return { kind: 'retry', reason: verdict.reason, waitMs };
 }

@@ -64,7 +64,8 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   // paths and tags alike: the site derives its own routes and tags from the same names.
   const sitePath = (raw: string, where: string, source: string) => {
     const query = queryOrFragment(raw);
-    if (query) problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
+    if (query)
+      problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
     return normaliseSitePath(raw);
   };
   for (const file of files) {
@@ -135,5 +136,7 @@ function rejectionReason(target: Target): string | undefined {
 
 /** A stable order: paths before tags, each alphabetical (by code point, not locale). */
 export function sortTargets<T extends Target>(targets: T[]): T[] {
-  return [...targets].sort((a, b) => (a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...targets].sort((a, b) =>
+    a.type !== b.type ? (a.type === 'path' ? -1 : 1) : a.value < b.value ? -1 : a.value > b.value ? 1 : 0,
+  );
 }

@@ -24,11 +24,16 @@ export async function readMappingFile(workspace: string, input: string, names: N
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const shown = shortPath(root, requested);
-    if (code === 'ENOENT') throw new MappingFileError(`${where}: cannot read ${shown} (no such file in the workspace; is the repository checked out?)`, { cause: e });
+    if (code === 'ENOENT')
+      throw new MappingFileError(`${where}: cannot read ${shown} (no such file in the workspace; is the repository checked out?)`, {
+        cause: e,
+      });
     throw new MappingFileError(`${where}: cannot read ${shown}: ${code ?? String(e)}`, { cause: e });
   }
   if (!isInside(root, real)) {
-    throw new MappingFileError(`${where}: ${JSON.stringify(input)} resolves to ${real}, outside the workspace ${root}; the rules file must be in the repository (a symlink must not point out of it)`);
+    throw new MappingFileError(
+      `${where}: ${JSON.stringify(input)} resolves to ${real}, outside the workspace ${root}; the rules file must be in the repository (a symlink must not point out of it)`,
+    );
   }
   // Looked at before it is opened: opening a device can act on it, and a FIFO waits for a writer.
   const before = await stat(real);
@@ -38,14 +43,18 @@ export async function readMappingFile(workspace: string, input: string, names: N
     // O_NONBLOCK: if the path became a FIFO since realpath, open returns at once instead of waiting for a writer.
     handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    throw new MappingFileError(`${where}: cannot read ${shortPath(root, real)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new MappingFileError(`${where}: cannot read ${shortPath(root, real)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   }
   try {
     // Again through the handle: the path may have been swapped since it was looked at.
     const opened = await handle.stat();
     if (!opened.isFile()) throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${kindOf(opened)}, not a regular file`);
     if (opened.size > MAX_RULES_BYTES) {
-      throw new MappingFileError(`${where}: ${shortPath(root, real)} is ${formatBytes(opened.size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+      throw new MappingFileError(
+        `${where}: ${shortPath(root, real)} is ${formatBytes(opened.size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`,
+      );
     }
     // One byte past the limit is enough to tell a file that grew since the check.
     const buffer = Buffer.alloc(MAX_RULES_BYTES + 1);
@@ -56,7 +65,9 @@ export async function readMappingFile(workspace: string, input: string, names: N
       length += bytesRead;
     }
     if (length > MAX_RULES_BYTES) {
-      throw new MappingFileError(`${where}: ${shortPath(root, real)} is over ${formatBytes(MAX_RULES_BYTES)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`);
+      throw new MappingFileError(
+        `${where}: ${shortPath(root, real)} is over ${formatBytes(MAX_RULES_BYTES)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`,
+      );
     }
     return buffer.subarray(0, length).toString('utf8');
   } finally {
@@ -73,7 +84,13 @@ function shortPath(root: string, path: string): string {
   return isInside(root, path) ? relative(root, path) || '.' : path;
 }
 
-function kindOf(stat: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+function kindOf(stat: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}): string {
   if (stat.isDirectory()) return 'a directory';
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';

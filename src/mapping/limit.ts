@@ -10,7 +10,12 @@ import type { MappingResult } from './apply.js';
 const RULES_SHOWN = 3;
 
 /** The message when `mapped` holds more distinct targets than `max`, or undefined. */
-export function targetLimitProblem(mapped: Pick<MappingResult, 'targets' | 'perRule'>, max: number, dryRun: boolean, names: Names = ACTION_NAMES): string | undefined {
+export function targetLimitProblem(
+  mapped: Pick<MappingResult, 'targets' | 'perRule'>,
+  max: number,
+  dryRun: boolean,
+  names: Names = ACTION_NAMES,
+): string | undefined {
   const total = mapped.targets.length;
   if (total <= max) return undefined;
   const paths = mapped.targets.filter((t) => t.type === 'path').length;

@@ -178,7 +178,9 @@ function parseNodes(items: Item[], fail: (why: string) => never): Node[] {
       const { char } = item;
       if (inChoice && (char === ',' || char === '}')) return nodes;
       if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(items[pos + 1], '(')) {
-        fail(`uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`);
+        fail(
+          `uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`,
+        );
       }
       pos++;
       if (char === '/') nodes.push({ type: 'slash' });
@@ -206,7 +208,11 @@ function parseNodes(items: Item[], fail: (why: string) => never): Node[] {
     pos++; // the closing `}`, which sequence() stopped at
     if (options.length === 1) {
       const inner = options[0] as Node[];
-      if (inner.length > 0 && inner.every((n) => n.type === 'literal') && /^[^.]*\.\.[^.]*$/.test(inner.map((n) => (n as { char: string }).char).join(''))) {
+      if (
+        inner.length > 0 &&
+        inner.every((n) => n.type === 'literal') &&
+        /^[^.]*\.\.[^.]*$/.test(inner.map((n) => (n as { char: string }).char).join(''))
+      ) {
         fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
       }
       // Without a comma, braces are plain text, as in a shell.

@@ -72,7 +72,8 @@ const ruleSchema = z
  */
 export function parseMapping(text: string, origin: string): ParsedMapping {
   const size = Buffer.byteLength(text, 'utf8');
-  if (size > MAX_RULES_BYTES) throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
+  if (size > MAX_RULES_BYTES)
+    throw new MappingError([`${origin} is ${formatBytes(size)}; the rules may be at most ${formatBytes(MAX_RULES_BYTES)}`]);
   const lineCounter = new LineCounter();
   // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
   // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
@@ -162,10 +163,20 @@ function compileRule(data: z.infer<typeof ruleSchema>, number: number, line: num
   const paths = compileTemplates(data.paths, 'paths', where);
   const tags = compileTemplates(data.tags, 'tags', where);
   const templates = [...paths.compiled, ...tags.compiled];
-  const problems = [...files.problems, ...exclude.problems, ...paths.problems, ...tags.problems, ...missingCaptures(templates, files.compiled, where)];
+  const problems = [
+    ...files.problems,
+    ...exclude.problems,
+    ...paths.problems,
+    ...tags.problems,
+    ...missingCaptures(templates, files.compiled, where),
+  ];
   const warnings = literalCaptureNames(paths.compiled, tags.compiled, files.compiled, where);
   if (problems.length > 0) return { problems, warnings };
-  return { rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled }, problems, warnings };
+  return {
+    rule: { number, line, where, files: files.compiled, exclude: exclude.compiled, paths: paths.compiled, tags: tags.compiled },
+    problems,
+    warnings,
+  };
 }
 
 function compilePatterns(patterns: string[] | undefined, key: string, where: string): { compiled: CompiledPattern[]; problems: string[] } {
@@ -182,7 +193,11 @@ function compilePatterns(patterns: string[] | undefined, key: string, where: str
   return { compiled, problems };
 }
 
-function compileTemplates(sources: string[] | undefined, key: 'paths' | 'tags', where: string): { compiled: Template[]; problems: string[] } {
+function compileTemplates(
+  sources: string[] | undefined,
+  key: 'paths' | 'tags',
+  where: string,
+): { compiled: Template[]; problems: string[] } {
   const compiled: Template[] = [];
   const problems: string[] = [];
   for (const s of sources ?? []) {
@@ -193,7 +208,8 @@ function compileTemplates(sources: string[] | undefined, key: 'paths' | 'tags', 
       problems.push(`${where}: ${key}: ${e.message}`);
       continue;
     }
-    if (key === 'paths' && !s.startsWith('/')) problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
+    if (key === 'paths' && !s.startsWith('/'))
+      problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
     const query = key === 'paths' ? queryOrFragment(s) : undefined;
     if (query) problems.push(`${where}: paths: "${s}" ${query}`);
   }
@@ -219,11 +235,16 @@ function missingCaptures(templates: Template[], files: CompiledPattern[], where:
 function literalCaptureNames(paths: Template[], tags: Template[], files: CompiledPattern[], where: string): string[] {
   const captureNames = new Set(files.flatMap((f) => f.captures.map((c) => c.name)));
   const warnings: string[] = [];
-  for (const [key, list] of [['paths', paths], ['tags', tags]] as const) {
+  for (const [key, list] of [
+    ['paths', paths],
+    ['tags', tags],
+  ] as const) {
     for (const t of list) {
       const bare = t.source.replace(/^\//, '');
       if (t.names.length === 0 && captureNames.has(bare)) {
-        warnings.push(`${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`);
+        warnings.push(
+          `${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`,
+        );
       }
     }
   }
@@ -242,7 +263,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   }
   if (issue.code === 'invalid_type' || issue.code === 'invalid_union') {
     if (issue.path.length === 0) return 'a rule must be a mapping of keys such as `files:` and `paths:`';
-    const missing = issue.path.length === 1 && typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[String(issue.path[0])] === undefined;
+    const missing =
+      issue.path.length === 1 &&
+      typeof raw === 'object' &&
+      raw !== null &&
+      (raw as Record<string, unknown>)[String(issue.path[0])] === undefined;
     if (missing && issue.path[0] === 'files') return '`files` is missing: say which files the rule is about';
     return `${key} must be text or a list of text`;
   }

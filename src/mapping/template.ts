@@ -14,7 +14,6 @@ export interface Template {
 
 export class TemplateError extends Error {}
 
-
 export function parseTemplate(source: string): Template {
   const parts: Template['parts'] = [];
   const names: string[] = [];

@@ -33,7 +33,9 @@ function siteEnv(extra: Record<string, string>): Record<string, string> {
  * lockfile's install (a stamp with the lockfile's hash is written after a successful install).
  */
 export async function installSite(): Promise<void> {
-  const lockHash = createHash('sha256').update(readFileSync(join(SITE_DIR, 'package-lock.json'))).digest('hex');
+  const lockHash = createHash('sha256')
+    .update(readFileSync(join(SITE_DIR, 'package-lock.json')))
+    .digest('hex');
   if (existsSync(INSTALL_STAMP) && readFileSync(INSTALL_STAMP, 'utf8') === lockHash && existsSync(NEXT_BIN)) return;
   // --include=dev: `next build` type-checks the site with its own typescript and @types.
   const env = { ...process.env };

@@ -6,7 +6,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, type DeliveryOptions } from '../../src/delivery/send.js';
 import type { Delivery, Target } from '../../src/types.js';
-import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from '../helpers/faulty.js';
+import {
+  drip,
+  hang,
+  html,
+  json,
+  ok,
+  reset,
+  resetMidResponse,
+  startFaultServer,
+  text,
+  type FaultServer,
+  type Handler,
+} from '../helpers/faulty.js';
 
 const SECRET = 'fault-suite-secret-9f2c';
 const servers: FaultServer[] = [];
@@ -48,11 +60,14 @@ function fast(server: FaultServer, extra: Partial<DeliveryOptions> = {}) {
 }
 
 const seen = (server: FaultServer) => server.requests.map((r) => `${r.target} #${r.nth}`);
-const brief = (ds: Delivery[]) => ds.map((d) => ({ target: d.target.value, status: d.status, http: d.httpStatus ?? null, attempts: d.attempts, error: d.error ?? null }));
+const brief = (ds: Delivery[]) =>
+  ds.map((d) => ({ target: d.target.value, status: d.status, http: d.httpStatus ?? null, attempts: d.attempts, error: d.error ?? null }));
 
 describe('retries', () => {
   it('flaky 503s: retried with capped exponential backoff until they succeed', async () => {
-    const server = await serve((ex) => (ex.request.target === 'tag a' && ex.request.nth <= 2 ? json(ex, 503, { error: 'cold start' }) : ok(ex)));
+    const server = await serve((ex) =>
+      ex.request.target === 'tag a' && ex.request.nth <= 2 ? json(ex, 503, { error: 'cold start' }) : ok(ex),
+    );
     const { options, waits } = fast(server);
     const result = await deliver(tags('a', 'b'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag a #2', 'tag a #3', 'tag b #1']);
@@ -75,13 +90,21 @@ describe('retries', () => {
     const result = await deliver(tags('a'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag a #2', 'tag a #3']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: 502, attempts: 3, error: 'HTTP 502: HTML page "502 Bad Gateway" (gave up after 3 attempts; input `retries` is 2)' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: 502,
+        attempts: 3,
+        error: 'HTTP 502: HTML page "502 Bad Gateway" (gave up after 3 attempts; input `retries` is 2)',
+      },
     ]);
     expect(waits).toEqual([50, 75]);
   });
 
   it('does not retry other 4xx, and shows an HTML 404 page by its title', async () => {
-    const server = await serve((ex) => (ex.request.target === 'tag a' ? html(ex, 404, '404: This page could not be found.') : json(ex, 400, { error: 'Invalid type' })));
+    const server = await serve((ex) =>
+      ex.request.target === 'tag a' ? html(ex, 404, '404: This page could not be found.') : json(ex, 400, { error: 'Invalid type' }),
+    );
     const { options, waits } = fast(server);
     const result = await deliver(tags('a', 'b'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag b #1']);
@@ -93,7 +116,9 @@ describe('retries', () => {
   });
 
   it('429 with Retry-After in seconds: waits exactly that, and holds every other target too', async () => {
-    const server = await serve((ex) => (ex.request.target === 'tag a' && ex.request.nth === 1 ? json(ex, 429, { error: 'Too many' }, { 'retry-after': '7' }) : ok(ex)));
+    const server = await serve((ex) =>
+      ex.request.target === 'tag a' && ex.request.nth === 1 ? json(ex, 429, { error: 'Too many' }, { 'retry-after': '7' }) : ok(ex),
+    );
     const waits: number[] = [];
     // The clock stands still here, so each lane's wait shows in full (a real clock lets them overlap).
     const { options } = fast(server, { concurrency: 2, sleep: async (ms) => void waits.push(ms) });
@@ -125,7 +150,13 @@ describe('retries', () => {
     expect(seen(server)).toEqual(['tag a #1']);
     expect(waits).toEqual([]);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: 503, attempts: 1, error: 'HTTP 503: maintenance; the server asked to retry after 3600 s, longer than the 60 s the action waits' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: 503,
+        attempts: 1,
+        error: 'HTTP 503: maintenance; the server asked to retry after 3600 s, longer than the 60 s the action waits',
+      },
     ]);
   });
 
@@ -144,7 +175,13 @@ describe('retries', () => {
     const result = await deliver(tags('a'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag a #2', 'tag a #3']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: null, attempts: 3, error: 'network error: ECONNRESET (aborted) (gave up after 3 attempts; input `retries` is 2)' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: null,
+        attempts: 3,
+        error: 'network error: ECONNRESET (aborted) (gave up after 3 attempts; input `retries` is 2)',
+      },
     ]);
   });
 });
@@ -156,7 +193,13 @@ describe('timeouts and the run deadline', () => {
     const result = await deliver(tags('a'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag a #2']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: null, attempts: 2, error: 'no complete reply within 150 ms (input `timeout`) (gave up after 2 attempts; input `retries` is 1)' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: null,
+        attempts: 2,
+        error: 'no complete reply within 150 ms (input `timeout`) (gave up after 2 attempts; input `retries` is 1)',
+      },
     ]);
   });
 
@@ -166,7 +209,13 @@ describe('timeouts and the run deadline', () => {
     const result = await deliver(tags('a'), options);
     expect(seen(server)).toEqual(['tag a #1']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: null, attempts: 1, error: 'no complete reply within 200 ms (input `timeout`) (gave up after 1 attempt; input `retries` is 0)' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: null,
+        attempts: 1,
+        error: 'no complete reply within 200 ms (input `timeout`) (gave up after 1 attempt; input `retries` is 0)',
+      },
     ]);
   });
 
@@ -192,10 +241,18 @@ describe('timeouts and the run deadline', () => {
       { target: 't1', status: 'failed', http: null, attempts: 1, error: timedOut },
     ]);
     expect([
-      JSON.stringify({ target: 't2', status: 'failed', http: null, attempts: 1, error: 'cut short: the run deadline was reached during the request' }),
+      JSON.stringify({
+        target: 't2',
+        status: 'failed',
+        http: null,
+        attempts: 1,
+        error: 'cut short: the run deadline was reached during the request',
+      }),
       JSON.stringify({ target: 't2', status: 'skipped', http: null, attempts: 0, error: unreached }),
     ]).toContain(JSON.stringify(brief(result)[2]));
-    expect(brief(result).slice(3)).toEqual(values.slice(3).map((target) => ({ target, status: 'skipped', http: null, attempts: 0, error: unreached })));
+    expect(brief(result).slice(3)).toEqual(
+      values.slice(3).map((target) => ({ target, status: 'skipped', http: null, attempts: 0, error: unreached })),
+    );
     // The server saw exactly the attempts the report counts.
     expect(seen(server)).toEqual(result.filter((d) => d.attempts > 0).map((d) => `tag ${d.target.value} #1`));
   });
@@ -215,7 +272,8 @@ describe('a refused secret', () => {
         status: 'failed',
         http: 401,
         attempts: 1,
-        error: "HTTP 401: the endpoint refused the secret sent in the `x-site-token` header: Invalid secret; check the `secret` and `secret-header` inputs against the site's configuration",
+        error:
+          "HTTP 401: the endpoint refused the secret sent in the `x-site-token` header: Invalid secret; check the `secret` and `secret-header` inputs against the site's configuration",
       },
       ...['b', 'c', 'd', 'e', 'f'].map((target) => ({ target, status: 'skipped', http: null, attempts: 0, error: notSent })),
     ]);
@@ -231,20 +289,34 @@ describe('a refused secret', () => {
       ['b', 'failed', 403, 1],
       ['c', 'skipped', null, 0],
     ]);
-    expect(result[1]?.error).toContain('HTTP 403: the endpoint refused the secret sent in the `x-revalidation-secret` header: HTML page "Forbidden"');
+    expect(result[1]?.error).toContain(
+      'HTTP 403: the endpoint refused the secret sent in the `x-revalidation-secret` header: HTML page "Forbidden"',
+    );
   });
 
   it('a target waiting to retry is not retried once another one was refused', async () => {
     // a: 503 first; b (sent while a backs off) is refused; a must not try again.
     let release!: () => void;
     const bDone = new Promise<void>((r) => (release = r));
-    const server = await serve((ex) => (ex.request.target === 'tag a' ? json(ex, 503, { error: 'busy' }) : json(ex, 401, { error: 'Invalid secret' })));
+    const server = await serve((ex) =>
+      ex.request.target === 'tag a' ? json(ex, 503, { error: 'busy' }) : json(ex, 401, { error: 'Invalid secret' }),
+    );
     const { options } = fast(server, { concurrency: 2, sleep: () => bDone, onDelivery: (d) => d.target.value === 'b' && release() });
     const result = await deliver(tags('a', 'b'), options);
     expect(seen(server)).toEqual(['tag a #1', 'tag b #1']);
     expect(brief(result).map((d) => [d.target, d.status, d.attempts, d.error])).toEqual([
-      ['a', 'failed', 1, 'HTTP 503: busy; not retried: the endpoint refused the secret (HTTP 401) sent in the `x-revalidation-secret` header'],
-      ['b', 'failed', 1, expect.stringMatching(/^HTTP 401: the endpoint refused the secret sent in the `x-revalidation-secret` header: Invalid secret;/)],
+      [
+        'a',
+        'failed',
+        1,
+        'HTTP 503: busy; not retried: the endpoint refused the secret (HTTP 401) sent in the `x-revalidation-secret` header',
+      ],
+      [
+        'b',
+        'failed',
+        1,
+        expect.stringMatching(/^HTTP 401: the endpoint refused the secret sent in the `x-revalidation-secret` header: Invalid secret;/),
+      ],
     ]);
   });
 });
@@ -277,7 +349,12 @@ describe('redirects', () => {
     });
     const { options } = fast(server);
     const result = await deliver(tags('a', 'b'), options);
-    expect(server.requests.map((r) => `${r.target} ${r.url}`)).toEqual(['tag a /api/revalidate', 'tag a /api/v2/revalidate', 'tag a /api/v3/revalidate', 'tag b /api/revalidate']);
+    expect(server.requests.map((r) => `${r.target} ${r.url}`)).toEqual([
+      'tag a /api/revalidate',
+      'tag a /api/v2/revalidate',
+      'tag a /api/v3/revalidate',
+      'tag b /api/revalidate',
+    ]);
     for (const r of server.requests) {
       expect(r.method).toBe('POST');
       expect(r.headers['x-revalidation-secret']).toBe(SECRET);
@@ -330,7 +407,13 @@ describe('replies', () => {
       { target: 'text', status: 'revalidated', http: 200, attempts: 1, error: null },
       { target: 'broken-json', status: 'revalidated', http: 200, attempts: 1, error: null },
       // Sanitised (the line break is gone) and truncated to 200 characters.
-      { target: 'false', status: 'failed', http: 200, attempts: 1, error: `HTTP 200 but the endpoint says revalidated: false: Tag unknown ${'!'.repeat(188)}…` },
+      {
+        target: 'false',
+        status: 'failed',
+        http: 200,
+        attempts: 1,
+        error: `HTTP 200 but the endpoint says revalidated: false: Tag unknown ${'!'.repeat(188)}…`,
+      },
       { target: 'error', status: 'failed', http: 200, attempts: 1, error: 'HTTP 200 with an error: Failed to revalidate' },
       { target: 'fine', status: 'revalidated', http: 200, attempts: 1, error: null },
     ]);
@@ -388,7 +471,11 @@ describe('an endpoint that takes fewer connections than `concurrency`', () => {
     for (const d of turnedAway) expect(d.notes).toEqual(['turned away by a full endpoint and sent again, not counted against `retries`']);
     expect(waits).toEqual([]); // sent again when there was room, not after a backoff
     expect(debug.filter((l) => l.includes('→ sent again when there is room'))).toHaveLength(server.dropped());
-    expect(notices.at(-1)).toMatch(new RegExp(`^the endpoint refused or reset ${server.dropped()} new connections?, so fewer than \`concurrency\` \\(8\\) were sent at a time: as few as 1, [12] at the end$`));
+    expect(notices.at(-1)).toMatch(
+      new RegExp(
+        `^the endpoint refused or reset ${server.dropped()} new connections?, so fewer than \`concurrency\` \\(8\\) were sent at a time: as few as 1, [12] at the end$`,
+      ),
+    );
   });
 
   it('a refused connection with nothing else in flight counts: a closed port fails each target after its retries', async () => {
@@ -415,7 +502,8 @@ describe('the secret', () => {
       const echo = `raw ${s} json ${JSON.stringify(s)} url ${encodeURIComponent(s)} html ${s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}`;
       if (ex.request.target === 'tag body') return text(ex, 500, echo, { 'x-echo': encodeURIComponent(s) });
       if (ex.request.target === 'tag json') return json(ex, 200, { revalidated: false, error: `bad ${s}` });
-      if (ex.request.target === 'tag location') return ex.res.writeHead(302, { location: `https://elsewhere.test/?s=${encodeURIComponent(s)}` }).end();
+      if (ex.request.target === 'tag location')
+        return ex.res.writeHead(302, { location: `https://elsewhere.test/?s=${encodeURIComponent(s)}` }).end();
       if (ex.request.target === 'tag cut') return text(ex, 400, `${'x'.repeat(196)}${s}`);
       ok(ex);
     });
@@ -425,7 +513,8 @@ describe('the secret', () => {
     const everything = JSON.stringify(result) + debug.join('\n');
     expect(debug.length).toBe(5);
     expect(everything).toContain('***');
-    for (const leak of [tricky, JSON.stringify(tricky).slice(1, -1), encodeURIComponent(tricky), 's3cr/', 's3cr']) expect(everything).not.toContain(leak);
+    for (const leak of [tricky, JSON.stringify(tricky).slice(1, -1), encodeURIComponent(tricky), 's3cr/', 's3cr'])
+      expect(everything).not.toContain(leak);
     expect(result.map((d) => d.error)).toEqual([
       'HTTP 500: raw *** json "***" url *** html *** (gave up after 2 attempts; input `retries` is 1)',
       'HTTP 200 but the endpoint says revalidated: false: bad ***',
@@ -465,7 +554,13 @@ describe('cancellation', () => {
     const result = await pending;
     expect(seen(server)).toEqual(['tag a #1']);
     expect(brief(result)).toEqual([
-      { target: 'a', status: 'failed', http: null, attempts: 1, error: 'cut short: the run was cancelled and no reply came within 50 ms (the site may still have revalidated it)' },
+      {
+        target: 'a',
+        status: 'failed',
+        http: null,
+        attempts: 1,
+        error: 'cut short: the run was cancelled and no reply came within 50 ms (the site may still have revalidated it)',
+      },
       { target: 'b', status: 'skipped', http: null, attempts: 0, error: 'not sent: the run was cancelled (SIGINT)' },
       { target: 'c', status: 'skipped', http: null, attempts: 0, error: 'not sent: the run was cancelled (SIGINT)' },
     ]);
@@ -480,7 +575,15 @@ describe('cancellation', () => {
       setTimeout(() => ok(ex), 20);
     });
     // Real waits: a's retry would wait 10 s; the cancellation ends that wait at once.
-    const { options } = fast(server, { concurrency: 2, signal: controller.signal, graceMs: 2000, now: Date.now, sleep: undefined, backoff: { baseMs: 20_000, capMs: 20_000 }, random: () => 0.5 });
+    const { options } = fast(server, {
+      concurrency: 2,
+      signal: controller.signal,
+      graceMs: 2000,
+      now: Date.now,
+      sleep: undefined,
+      backoff: { baseMs: 20_000, capMs: 20_000 },
+      random: () => 0.5,
+    });
     const started = Date.now();
     const result = await deliver(tags('a', 'b', 'c'), options);
     expect(Date.now() - started).toBeLessThan(5000);

@@ -25,14 +25,25 @@ function project(options: { version?: string; changelog?: string; distOk?: boole
   repo.write({
     'package.json': JSON.stringify({ name: 'isr-revalidate', version: options.version ?? '1.1.0' }),
     'CHANGELOG.md': options.changelog ?? '# Changelog\n\n## Unreleased\n\n## 1.1.0\n\nMore.\n\n## 1.0.0\n\nFirst.\n',
-    'scripts/check-dist.mjs': options.distOk === false ? 'console.error("dist/index.js differs from a fresh build"); process.exit(1);\n' : 'process.exit(0);\n',
+    'scripts/check-dist.mjs':
+      options.distOk === false ? 'console.error("dist/index.js differs from a fresh build"); process.exit(1);\n' : 'process.exit(0);\n',
   });
   const second = repo.commit('Release 1.1.0');
   return { repo, first, second };
 }
 
 function release(repo: TestRepo, ...args: string[]) {
-  const r = spawnSync(process.execPath, [RELEASE, ...args], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const r = spawnSync(process.execPath, [RELEASE, ...args], {
+    cwd: repo.dir,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'T',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 'T',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    },
+  });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 

@@ -78,7 +78,10 @@ describe('the self-test job, run here step by step', () => {
     const received = join(dir, 'received.json');
     const env = { ...process.env, ...job?.env, RECEIVER_PORT: '0' };
     // Port 0: any free port; the script prints the URL it listens at.
-    const receiver = spawn(process.execPath, [join(ROOT, 'scripts/self-test-receiver.mjs'), received], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const receiver = spawn(process.execPath, [join(ROOT, 'scripts/self-test-receiver.mjs'), received], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -102,7 +105,13 @@ describe('the self-test job, run here step by step', () => {
       expect(run.code).toBe(0);
 
       const check = spawn(process.execPath, [join(ROOT, 'scripts/self-test-check.mjs'), received], {
-        env: { ...process.env, PATHS: run.outputs.paths, TAGS: run.outputs.tags, REVALIDATED: run.outputs.revalidated, FAILED: run.outputs.failed },
+        env: {
+          ...process.env,
+          PATHS: run.outputs.paths,
+          TAGS: run.outputs.tags,
+          REVALIDATED: run.outputs.revalidated,
+          FAILED: run.outputs.failed,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

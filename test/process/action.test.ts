@@ -33,7 +33,13 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     const repo = TestRepo.create();
     repo.write({ 'content/blog/first.md': 'one', 'content/blog/gone.md': 'bye', 'content/blog/my post é.md': 'x', 'README.md': 'hi' });
     const before = repo.commit('initial');
-    repo.write({ 'content/blog/first.md': 'one, edited', 'content/blog/gone.md': null, 'content/blog/my post é.md': 'y', 'data/authors/ada.json': '{}', 'README.md': 'hello' });
+    repo.write({
+      'content/blog/first.md': 'one, edited',
+      'content/blog/gone.md': null,
+      'content/blog/my post é.md': 'y',
+      'data/authors/ada.json': '{}',
+      'README.md': 'hello',
+    });
     const after = repo.commit('edit');
     // The runner's checkout holds only `after` (depth 1): `before` must be fetched by SHA.
     const checkout = TestRepo.shallowClone(repo.bareOrigin());
@@ -103,7 +109,12 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     const run = await runAction({
       node,
       eventName: 'workflow_dispatch',
-      inputs: { endpoint: receiver.url, secret: SECRET, tags: 'posts', mapping: '- files: content/[slug].md\n  paths: [/blog/[slug], /blog]\n' },
+      inputs: {
+        endpoint: receiver.url,
+        secret: SECRET,
+        tags: 'posts',
+        mapping: '- files: content/[slug].md\n  paths: [/blog/[slug], /blog]\n',
+      },
     });
     expect(run.code).toBe(1);
     expect(receiver.requests).toHaveLength(0);
@@ -138,7 +149,12 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     const before = repo.commit();
     repo.write({ 'content/blog/a.md': '2' });
     const after = repo.commit();
-    const run = await runAction({ node, workspace: repo.dir, event: pushEvent(before, after), inputs: { 'dry-run': 'true', mapping: MAPPING } });
+    const run = await runAction({
+      node,
+      workspace: repo.dir,
+      event: pushEvent(before, after),
+      inputs: { 'dry-run': 'true', mapping: MAPPING },
+    });
     expect(run.code).toBe(0);
     expect(receiver.requests).toHaveLength(0);
     expect(JSON.parse(run.outputs.paths ?? '')).toEqual(['/blog', '/blog/a']);
@@ -193,22 +209,31 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     });
     expect(refused.code).toBe(0);
     expect(refused.stdout).toContain('::warning::1 of 1 target(s) were not revalidated (fail-on-error is false)');
-    expect(JSON.parse(refused.outputs.failed ?? '')).toEqual([
-      expect.objectContaining({ type: 'tag', value: 'x', status: 401 }),
-    ]);
+    expect(JSON.parse(refused.outputs.failed ?? '')).toEqual([expect.objectContaining({ type: 'tag', value: 'x', status: 401 })]);
   });
 
   it('a missing mapping-file is one clear error naming the input', async () => {
     const repo = TestRepo.create();
     repo.commit();
-    const run = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: { 'dry-run': 'true', 'mapping-file': 'nope.yml' } });
+    const run = await runAction({
+      node,
+      workspace: repo.dir,
+      eventName: 'workflow_dispatch',
+      inputs: { 'dry-run': 'true', 'mapping-file': 'nope.yml' },
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('::error::input `mapping-file`: cannot read nope.yml (no such file in the workspace; is the repository checked out?)');
+    expect(run.stdout).toContain(
+      '::error::input `mapping-file`: cannot read nope.yml (no such file in the workspace; is the repository checked out?)',
+    );
     expect(run.outputs.revalidated).toBe('0');
   });
 
   it('bad inputs fail before anything is sent, naming each input', async () => {
-    const run = await runAction({ node, eventName: 'workflow_dispatch', inputs: { endpoint: receiver.url, secret: SECRET, concurrency: '0', tags: 'x' } });
+    const run = await runAction({
+      node,
+      eventName: 'workflow_dispatch',
+      inputs: { endpoint: receiver.url, secret: SECRET, concurrency: '0', tags: 'x' },
+    });
     expect(run.code).toBe(1);
     expect(receiver.requests).toHaveLength(0);
     expect(run.stdout).toContain('::error::input `concurrency` must be at least 1 (got "0")');

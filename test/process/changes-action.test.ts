@@ -31,7 +31,13 @@ afterEach(async () => {
   replay = undefined;
 });
 
-const inputs = (extra: Record<string, string> = {}) => ({ endpoint: receiver.url, secret: SECRET, mapping: MAPPING, 'github-token': TOKEN, ...extra });
+const inputs = (extra: Record<string, string> = {}) => ({
+  endpoint: receiver.url,
+  secret: SECRET,
+  mapping: MAPPING,
+  'github-token': TOKEN,
+  ...extra,
+});
 const apiEnv = (r: ApiReplay) => ({ GITHUB_REPOSITORY: 'octo-org/content', GITHUB_API_URL: r.url });
 const paths = (run: { outputs: Record<string, string> }) => JSON.parse(run.outputs.paths ?? '[]') as string[];
 
@@ -48,7 +54,13 @@ describe.each(nodeRuntimes())('under $name', ({ path: node }) => {
   it('push with no checkout: the compare API (loaded on demand) gives the change set', async () => {
     const { repo, before, after } = blogRepo();
     replay = await startApiReplay({ repo: repo.dir, token: TOKEN });
-    const run = await runAction({ node, event: pushPayload(before, after), inputs: inputs(), env: apiEnv(replay), workspace: tempDir('empty-workspace-') });
+    const run = await runAction({
+      node,
+      event: pushPayload(before, after),
+      inputs: inputs(),
+      env: apiEnv(replay),
+      workspace: tempDir('empty-workspace-'),
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/diff source: api \(auto: .* is not a git checkout/);
@@ -64,7 +76,13 @@ describe.each(nodeRuntimes())('under $name', ({ path: node }) => {
     const chunks = readdirSync(gitOnly).filter((f) => f !== 'index.js' && f.endsWith('.js'));
     expect(chunks.length).toBeGreaterThan(0);
     for (const c of chunks) rmSync(join(gitOnly, c));
-    const run = await runAction({ node, script: join(gitOnly, 'index.js'), workspace: TestRepo.shallowClone(repo.bareOrigin()).dir, event: pushPayload(before, after), inputs: inputs() });
+    const run = await runAction({
+      node,
+      script: join(gitOnly, 'index.js'),
+      workspace: TestRepo.shallowClone(repo.bareOrigin()).dir,
+      event: pushPayload(before, after),
+      inputs: inputs(),
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('diff source: git (auto:');
     expect(paths(run)).toEqual(['/blog/a', '/blog/b', '/blog/c']);
@@ -74,7 +92,10 @@ describe.each(nodeRuntimes())('under $name', ({ path: node }) => {
 
 describe('event kinds, whole process', () => {
   it('a tag push and a branch deletion: one line, nothing sent, success', async () => {
-    for (const payload of [pushPayload('a'.repeat(40), 'b'.repeat(40), { ref: 'refs/tags/v2' }), pushPayload('a'.repeat(40), '0'.repeat(40), { deleted: true })]) {
+    for (const payload of [
+      pushPayload('a'.repeat(40), 'b'.repeat(40), { ref: 'refs/tags/v2' }),
+      pushPayload('a'.repeat(40), '0'.repeat(40), { deleted: true }),
+    ]) {
       const run = await runAction({ event: payload, inputs: inputs() });
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/(push of tag v2|push deleting refs\/heads\/main): .*nothing to revalidate/);
@@ -98,8 +119,16 @@ describe('event kinds, whole process', () => {
     repo.commit();
     repo.git('merge', '--quiet', '--squash', 'pr');
     const merge = repo.commit('Squash (#5)');
-    const event = { action: 'closed', pull_request: { number: 5, merged: true, merge_commit_sha: merge, commits: 2, head: { sha: prHead } } };
-    const run = await runAction({ eventName: 'pull_request', event, workspace: TestRepo.shallowClone(repo.bareOrigin()).dir, inputs: inputs() });
+    const event = {
+      action: 'closed',
+      pull_request: { number: 5, merged: true, merge_commit_sha: merge, commits: 2, head: { sha: prHead } },
+    };
+    const run = await runAction({
+      eventName: 'pull_request',
+      event,
+      workspace: TestRepo.shallowClone(repo.bareOrigin()).dir,
+      inputs: inputs(),
+    });
     expect(run.code).toBe(0);
     expect(paths(run)).toEqual(['/blog/x', '/blog/y']);
     expect(run.summary).toContain('squash merge');
@@ -116,9 +145,15 @@ describe('event kinds, whole process', () => {
   it('a new branch: the fallback is used and warned about', async () => {
     const { repo, after } = blogRepo();
     const payload = { ...pushPayload('0'.repeat(40), after), created: true };
-    const run = await runAction({ event: payload, workspace: TestRepo.shallowClone(repo.bareOrigin()).dir, inputs: inputs({ 'dry-run': 'true' }) });
+    const run = await runAction({
+      event: payload,
+      workspace: TestRepo.shallowClone(repo.bareOrigin()).dir,
+      inputs: inputs({ 'dry-run': 'true' }),
+    });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/::warning::refs\/heads\/main is a new branch and it is the default branch: every file in [0-9a-f]{7} is treated as added/);
+    expect(run.stdout).toMatch(
+      /::warning::refs\/heads\/main is a new branch and it is the default branch: every file in [0-9a-f]{7} is treated as added/,
+    );
     expect(paths(run)).toEqual(['/blog/a', '/blog/c']);
   });
 
@@ -129,20 +164,36 @@ describe('event kinds, whole process', () => {
       inputs: inputs(),
     });
     expect(good.code).toBe(0);
-    expect(receivedTargets(receiver).map((t) => `${t.type} ${t.value}`)).toEqual(['path /', 'path /blog/from-cms', 'tag home', 'tag posts']);
+    expect(receivedTargets(receiver).map((t) => `${t.type} ${t.value}`)).toEqual([
+      'path /',
+      'path /blog/from-cms',
+      'tag home',
+      'tag posts',
+    ]);
 
     const bad = await runAction({ eventName: 'repository_dispatch', event: { client_payload: { paths: ['no-slash'] } }, inputs: inputs() });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('::error::repository_dispatch `client_payload`: `client_payload.paths.0` must be site paths starting with "/"');
+    expect(bad.stdout).toContain(
+      '::error::repository_dispatch `client_payload`: `client_payload.paths.0` must be site paths starting with "/"',
+    );
   });
 
   it('workflow_dispatch with base/head replays a range; with nothing at all it warns', async () => {
     const { repo, before, after } = blogRepo();
-    const replayRun = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, workspace: TestRepo.shallowClone(repo.bareOrigin()).dir, inputs: inputs({ base: before, head: after }) });
+    const replayRun = await runAction({
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+      workspace: TestRepo.shallowClone(repo.bareOrigin()).dir,
+      inputs: inputs({ base: before, head: after }),
+    });
     expect(replayRun.code).toBe(0);
     expect(paths(replayRun)).toEqual(['/blog/a', '/blog/b', '/blog/c']);
 
-    const empty = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: receiver.url, secret: SECRET } });
+    const empty = await runAction({
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+      inputs: { endpoint: receiver.url, secret: SECRET },
+    });
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('::warning::workflow_dispatch: this event names no commits to compare');
   });
@@ -166,7 +217,11 @@ describe('event kinds, whole process', () => {
   it('diff-source git when `before` cannot be fetched: fails naming the commit, sends nothing', async () => {
     const { repo, after } = blogRepo();
     const missing = 'c'.repeat(40);
-    const run = await runAction({ event: pushPayload(missing, after), workspace: TestRepo.shallowClone(repo.bareOrigin()).dir, inputs: inputs({ 'diff-source': 'git' }) });
+    const run = await runAction({
+      event: pushPayload(missing, after),
+      workspace: TestRepo.shallowClone(repo.bareOrigin()).dir,
+      inputs: inputs({ 'diff-source': 'git' }),
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`::error::commit ${missing} cannot be read through the git checkout`);
     expect(receiver.requests).toHaveLength(0);

@@ -28,7 +28,11 @@ interface CliRun {
 function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; node?: string } = {}): Promise<CliRun> {
   // Only PATH and HOME from this process: no GITHUB_* variables, as on another CI system.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env };
-  const child = spawn(options.node ?? process.execPath, [CLI, ...args], { cwd: options.cwd ?? tempDir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? tempDir(),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -39,7 +43,13 @@ function runCli(args: string[], options: { cwd?: string; env?: Record<string, st
 /** A content repository with one push: an edit, a delete, a draft and a README change. */
 function contentRepo() {
   const repo = TestRepo.create();
-  repo.write({ 'revalidate.yml': MAPPING, 'content/blog/a.md': '1', 'content/blog/gone.md': 'x', 'content/blog/_draft.md': 'd', 'README.md': 'r' });
+  repo.write({
+    'revalidate.yml': MAPPING,
+    'content/blog/a.md': '1',
+    'content/blog/gone.md': 'x',
+    'content/blog/_draft.md': 'd',
+    'README.md': 'r',
+  });
   const before = repo.commit('initial');
   repo.write({ 'content/blog/a.md': '2', 'content/blog/gone.md': null, 'content/blog/_draft.md': 'd2', 'README.md': 'r2' });
   const after = repo.commit('edit');
@@ -87,7 +97,9 @@ describe('isr-revalidate', () => {
   it('--dry-run previews a mapping with no endpoint or secret; --head defaults to HEAD; --json and --summary-file', async () => {
     const { repo, before } = contentRepo();
     const summary = join(tempDir(), 'summary.md');
-    const run = await runCli(['--dry-run', '--base', before, '--mapping-file', 'revalidate.yml', '--json', '--summary-file', summary], { cwd: repo.dir });
+    const run = await runCli(['--dry-run', '--base', before, '--mapping-file', 'revalidate.yml', '--json', '--summary-file', summary], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(0);
     expect(receiver.requests).toHaveLength(0);
     const outputs = JSON.parse(run.stdout) as Record<string, string>;
@@ -106,19 +118,44 @@ describe('isr-revalidate', () => {
   it('--cwd points at the repository; --paths and --tags are added and repeatable', async () => {
     const { repo, before, after } = contentRepo();
     const run = await runCli(
-      ['--cwd', repo.dir, '--base', before, '--head', after, '--mapping=- files: README.md\n  paths: /', '--paths', '/about,/team', '--tags', 'nav', '--tags', 'footer', '--endpoint', receiver.url],
+      [
+        '--cwd',
+        repo.dir,
+        '--base',
+        before,
+        '--head',
+        after,
+        '--mapping=- files: README.md\n  paths: /',
+        '--paths',
+        '/about,/team',
+        '--tags',
+        'nav',
+        '--tags',
+        'footer',
+        '--endpoint',
+        receiver.url,
+      ],
       { env: { REVALIDATION_SECRET: SECRET } },
     );
     expect(run.code).toBe(0);
-    expect(receivedTargets(receiver).map((t) => `${t.type} ${t.value}`)).toEqual(['path /', 'path /about', 'path /team', 'tag footer', 'tag nav']);
+    expect(receivedTargets(receiver).map((t) => `${t.type} ${t.value}`)).toEqual([
+      'path /',
+      'path /about',
+      'path /team',
+      'tag footer',
+      'tag nav',
+    ]);
   });
 
   it('takes the secret from the variable --secret-env names, and sends it in --secret-header', async () => {
     await receiver.close();
     receiver = await startReceiver({ secret: SECRET, header: 'x-custom-secret' });
-    const run = await runCli(['--tags', 'posts', '--endpoint', receiver.url, '--secret-env', 'SITE_SECRET', '--secret-header', 'X-Custom-Secret'], {
-      env: { SITE_SECRET: SECRET },
-    });
+    const run = await runCli(
+      ['--tags', 'posts', '--endpoint', receiver.url, '--secret-env', 'SITE_SECRET', '--secret-header', 'X-Custom-Secret'],
+      {
+        env: { SITE_SECRET: SECRET },
+      },
+    );
     expect(run.code).toBe(0);
     expect(receiver.requests[0]?.headers['x-custom-secret']).toBe(SECRET);
   });
@@ -176,19 +213,44 @@ describe('isr-revalidate', () => {
   });
 
   it('--max-targets: over it a run sends nothing and exits 1; a dry run warns and exits 0', async () => {
-    const over = await runCli(['--tags', 'a,b,c', '--endpoint', receiver.url, '--max-targets', '2'], { env: { REVALIDATION_SECRET: SECRET } });
+    const over = await runCli(['--tags', 'a,b,c', '--endpoint', receiver.url, '--max-targets', '2'], {
+      env: { REVALIDATION_SECRET: SECRET },
+    });
     expect(over.code).toBe(1);
     expect(receiver.requests).toHaveLength(0);
-    expect(over.stderr).toContain('error: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): nothing was sent. Most came from --tags: 3.');
+    expect(over.stderr).toContain(
+      'error: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): nothing was sent. Most came from --tags: 3.',
+    );
     const dry = await runCli(['--dry-run', '--tags', 'a,b,c', '--max-targets', '2']);
     expect(dry.code).toBe(0);
-    expect(dry.stderr).toContain('warning: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): dry run: a real run would send nothing and fail.');
+    expect(dry.stderr).toContain(
+      'warning: this run maps to 3 distinct targets (0 paths, 3 tags), more than the limit of 2 (--max-targets): dry run: a real run would send nothing and fail.',
+    );
   });
 
   it('--help documents every option and the exit status; --version prints the package version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--base', '--head', '--mapping-file', '--mapping', '--endpoint', '--dry-run', '--paths', '--tags', '--concurrency', '--retries', '--timeout', '--max-targets', '--secret-env', '--secret-header', '--cwd', '--json', '--summary-file', '--no-fail-on-error']) {
+    for (const option of [
+      '--base',
+      '--head',
+      '--mapping-file',
+      '--mapping',
+      '--endpoint',
+      '--dry-run',
+      '--paths',
+      '--tags',
+      '--concurrency',
+      '--retries',
+      '--timeout',
+      '--max-targets',
+      '--secret-env',
+      '--secret-header',
+      '--cwd',
+      '--json',
+      '--summary-file',
+      '--no-fail-on-error',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`\\n  (-h, )?${option}[ =]`));
     }
     expect(help.stdout).toContain('Exit status: 0');

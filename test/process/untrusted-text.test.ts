@@ -18,7 +18,14 @@ import { pushPayload } from '../helpers/changes.js';
 const SECRET = 'untrusted-text-secret';
 
 /** What an attacker would like the runner to run, in every disguise the tests use. */
-const FORGED = ['::notice title=X::forged', '::add-mask::visible', '::stop-commands::tok', '::set-output name=paths::forged', '##[error]forged', '##[add-mask]x'];
+const FORGED = [
+  '::notice title=X::forged',
+  '::add-mask::visible',
+  '::stop-commands::tok',
+  '::set-output name=paths::forged',
+  '##[error]forged',
+  '##[add-mask]x',
+];
 
 describe('printable: what a value looks like in the log', () => {
   it('shows CR, LF, TAB, ESC, NUL, DEL, C1 controls and the line separators as escapes', () => {
@@ -52,8 +59,12 @@ describe('printable: what a value looks like in the log', () => {
   });
 
   it('takes credentials out of URLs', () => {
-    expect(withoutCredentials("fatal: unable to access 'https://user:p@ss@example.com/x.git/': 403")).toBe("fatal: unable to access 'https://example.com/x.git/': 403");
-    expect(withoutCredentials('ssh://git@host/repo and http://token@127.0.0.1:3000/api')).toBe('ssh://host/repo and http://127.0.0.1:3000/api');
+    expect(withoutCredentials("fatal: unable to access 'https://user:p@ss@example.com/x.git/': 403")).toBe(
+      "fatal: unable to access 'https://example.com/x.git/': 403",
+    );
+    expect(withoutCredentials('ssh://git@host/repo and http://token@127.0.0.1:3000/api')).toBe(
+      'ssh://host/repo and http://127.0.0.1:3000/api',
+    );
     expect(withoutCredentials('no url here: a@b.c')).toBe('no url here: a@b.c');
   });
 });
@@ -94,9 +105,22 @@ describe('Markdown for the job summary: outside text renders as text', () => {
     const report: RunReport = {
       dryRun: false,
       description: 'repository_dispatch ([x](https://evil.example) <b>)',
-      deliveries: values.map((value) => ({ target: { type: 'path', value, sources: [] }, status: 'failed', httpStatus: 500, attempts: 1, ms: 1, error: `HTTP 500: ${value}` })),
+      deliveries: values.map((value) => ({
+        target: { type: 'path', value, sources: [] },
+        status: 'failed',
+        httpStatus: 500,
+        attempts: 1,
+        ms: 1,
+        error: `HTTP 500: ${value}`,
+      })),
       warnings: nasty,
-      mapping: { targets: values.map((value) => ({ type: 'path', value, sources: [] })), rejected: [], unmatched: nasty, perFile: [], perRule: [] },
+      mapping: {
+        targets: values.map((value) => ({ type: 'path', value, sources: [] })),
+        rejected: [],
+        unmatched: nasty,
+        perFile: [],
+        perRule: [],
+      },
       fatal: 'stopped: <script>alert(1)</script> [x](https://evil.example)',
     };
     const html = marked.parse(renderSummary(report), { gfm: true, async: false });
@@ -112,7 +136,12 @@ describe('Markdown for the job summary: outside text renders as text', () => {
 });
 
 function decode(html: string): string {
-  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 // ---- the bundled action as a whole process --------------------------------------------------
@@ -168,7 +197,12 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
     const after = repo.commit();
     const checkout = TestRepo.shallowClone(repo.bareOrigin());
     await serve(ok, async (server) => {
-      const run = await runAction({ node, workspace: checkout.dir, event: pushPayload(before, after), inputs: { endpoint: server.url, secret: SECRET, mapping: MAPPING } });
+      const run = await runAction({
+        node,
+        workspace: checkout.dir,
+        event: pushPayload(before, after),
+        inputs: { endpoint: server.url, secret: SECRET, mapping: MAPPING },
+      });
       expectCleanLog(run);
       expect(run.stderr).toBe('');
       // Only the clean file's targets were sent; the `##[` one holds no control character.
@@ -177,8 +211,18 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
       expect(JSON.parse(run.outputs['changed-files'] ?? '[]')).toEqual([...names].sort());
       const failed = failedOf(run);
       expect(failed).toHaveLength(10);
-      expect(failed.every((f) => f.status === null && /^not sent: (path|tag) holds a control character \(\\(n|r|x1b|u2028|x9b)\), which no site path or cache tag contains; from content\/blog\//.test(f.error))).toBe(true);
-      expect(failed.find((f) => f.value === '/blog/lf\n::notice title=X::forged')?.error).toMatch(/; from content\/blog\/lf\\n::notice title=X::forged\.md$/);
+      expect(
+        failed.every(
+          (f) =>
+            f.status === null &&
+            /^not sent: (path|tag) holds a control character \(\\(n|r|x1b|u2028|x9b)\), which no site path or cache tag contains; from content\/blog\//.test(
+              f.error,
+            ),
+        ),
+      ).toBe(true);
+      expect(failed.find((f) => f.value === '/blog/lf\n::notice title=X::forged')?.error).toMatch(
+        /; from content\/blog\/lf\\n::notice title=X::forged\.md$/,
+      );
       // Printed, escaped: a reader sees what the names hold.
       expect(run.stdout).toContain('  added    content/blog/lf\\n::notice title=X::forged.md');
       expect(run.stdout).toContain('content/blog/esc\\x1b[2J\\x1b]0;title\\x07.md');
@@ -210,7 +254,12 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
         ['cr\r::notice::forged', 'not sent: tag holds a control character (\\r), which no site path or cache tag contains'],
         ['esc\u001b[31m', 'not sent: tag holds a control character (\\x1b), which no site path or cache tag contains'],
       ]);
-      expect(failedOf(run).map((f) => f.error.replace(/.*; from /, ''))).toEqual(['input `paths`', 'input `paths`', 'input `tags`', 'input `tags`']);
+      expect(failedOf(run).map((f) => f.error.replace(/.*; from /, ''))).toEqual([
+        'input `paths`',
+        'input `paths`',
+        'input `tags`',
+        'input `tags`',
+      ]);
       expect(run.stdout).toContain('  not sent: tag cr\\r::notice::forged: ');
       expect(run.stdout).toContain('✓ tag ##\\[error]forged');
       expect(run.code).toBe(1);
@@ -233,9 +282,17 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
         inputs: { endpoint: server.url, secret: SECRET, mapping: MAPPING },
       });
       expectCleanLog(run);
-      expect(run.stdout).toContain('repository_dispatch (publish\\n::add-mask::everything\\x1b[8m##\\[stop-commands]tok): 1 file(s), 3 path(s), 3 tag(s) from client_payload');
+      expect(run.stdout).toContain(
+        'repository_dispatch (publish\\n::add-mask::everything\\x1b[8m##\\[stop-commands]tok): 1 file(s), 3 path(s), 3 tag(s) from client_payload',
+      );
       expect(server.requests.map((r) => r.target).sort()).toEqual(['path /blog/a', 'tag ##[warning]w', 'tag posts']);
-      expect(failedOf(run).map((f) => f.value)).toEqual(['/blog/b\n::notice::forged', '/blog/c\u2029::error::x', '/blog/d\r::set-output name=x::y', 'esc\u001bc', 'post:d\r::set-output name=x::y']);
+      expect(failedOf(run).map((f) => f.value)).toEqual([
+        '/blog/b\n::notice::forged',
+        '/blog/c\u2029::error::x',
+        '/blog/d\r::set-output name=x::y',
+        'esc\u001bc',
+        'post:d\r::set-output name=x::y',
+      ]);
       expect(run.summary).toContain('(publish\\\\n::add-mask::everything\\\\x1b\\[8m##\\\\\\[stop-commands\\]tok)');
       expect(run.code).toBe(1);
     });
@@ -244,22 +301,35 @@ describe.each(nodeRuntimes())('the bundled action under $name', ({ path: node })
   it('an endpoint with a user name and password: refused before anything is sent, and shown without them', async () => {
     await serve(ok, async (server) => {
       const endpoint = server.url.replace('http://', 'http://deploy:hunter2@');
-      const run = await runAction({ node, eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint, secret: SECRET, tags: 'a' } });
+      const run = await runAction({
+        node,
+        eventName: 'workflow_dispatch',
+        event: { inputs: {} },
+        inputs: { endpoint, secret: SECRET, tags: 'a' },
+      });
       expect(run.code).toBe(1);
       expect(server.requests).toEqual([]);
-      expect(run.stdout).toContain(`::error::input \`endpoint\` must not carry a user name or password; use \`secret\` (got "${server.url}")`);
+      expect(run.stdout).toContain(
+        `::error::input \`endpoint\` must not carry a user name or password; use \`secret\` (got "${server.url}")`,
+      );
       expect(run.stdout + run.stderr + run.summary).not.toMatch(/hunter2|deploy/);
     });
   });
 
   it('an endpoint whose error replies hold line breaks, escape sequences and commands', async () => {
     const handler: Handler = (ex) => {
-      if (ex.request.target === 'tag json') return json(ex, 400, { error: 'bad\n::error::forged\u001b[2J ##[add-mask]secret\u2028::notice::x' });
+      if (ex.request.target === 'tag json')
+        return json(ex, 400, { error: 'bad\n::error::forged\u001b[2J ##[add-mask]secret\u2028::notice::x' });
       if (ex.request.target === 'tag text') return text(ex, 422, 'nope\r\n::warning::forged\r\n##[set-output name=a]b\u009b');
       ok(ex);
     };
     await serve(handler, async (server) => {
-      const run = await runAction({ node, eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { endpoint: server.url, secret: SECRET, tags: 'json, text, fine', retries: '0' } });
+      const run = await runAction({
+        node,
+        eventName: 'workflow_dispatch',
+        event: { inputs: {} },
+        inputs: { endpoint: server.url, secret: SECRET, tags: 'json, text, fine', retries: '0' },
+      });
       expectCleanLog(run);
       expect(run.code).toBe(1);
       expect(run.outputs.revalidated).toBe('1');

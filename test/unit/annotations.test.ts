@@ -26,7 +26,9 @@ describe('failureAnnotations', () => {
     const lines = failureAnnotations(reportWith(2000));
     expect(lines).toHaveLength(MAX_ANNOTATIONS);
     expect(lines[MAX_ANNOTATIONS - 2]).toBe(`path /p/${MAX_ANNOTATIONS - 2}: HTTP 500`);
-    expect(lines[MAX_ANNOTATIONS - 1]).toBe(`${2000 - (MAX_ANNOTATIONS - 1)} more targets were not revalidated; the job summary counts them and the log has a line for each`);
+    expect(lines[MAX_ANNOTATIONS - 1]).toBe(
+      `${2000 - (MAX_ANNOTATIONS - 1)} more targets were not revalidated; the job summary counts them and the log has a line for each`,
+    );
   });
 
   it('no failures, no annotations', () => {

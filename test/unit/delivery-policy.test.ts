@@ -24,9 +24,18 @@ describe('judge', () => {
 
   it('retries network errors and timeouts, and fails an attempt the run deadline cut short', () => {
     expect(judge({ kind: 'network', message: 'ECONNRESET' }, ctx)).toEqual({ action: 'retry', reason: 'network error: ECONNRESET' });
-    expect(judge({ kind: 'timeout', ms: 10_000 }, ctx)).toEqual({ action: 'retry', reason: 'no complete reply within 10 s (input `timeout`)' });
-    expect(judge({ kind: 'timeout', ms: 150 }, ctx)).toEqual({ action: 'retry', reason: 'no complete reply within 150 ms (input `timeout`)' });
-    expect(judge({ kind: 'deadline' }, ctx)).toEqual({ action: 'fail', reason: 'cut short: the run deadline was reached during the request' });
+    expect(judge({ kind: 'timeout', ms: 10_000 }, ctx)).toEqual({
+      action: 'retry',
+      reason: 'no complete reply within 10 s (input `timeout`)',
+    });
+    expect(judge({ kind: 'timeout', ms: 150 }, ctx)).toEqual({
+      action: 'retry',
+      reason: 'no complete reply within 150 ms (input `timeout`)',
+    });
+    expect(judge({ kind: 'deadline' }, ctx)).toEqual({
+      action: 'fail',
+      reason: 'cut short: the run deadline was reached during the request',
+    });
   });
 
   it('stops everything on 401 and 403 and names the header', () => {
@@ -35,14 +44,33 @@ describe('judge', () => {
       reason:
         "HTTP 401: the endpoint refused the secret sent in the `x-site-token` header: Invalid secret; check the `secret` and `secret-header` inputs against the site's configuration",
     });
-    expect(judge(reply(403, '<html><title>Forbidden</title></html>', 'text/html'), ctx)).toMatchObject({ action: 'stop-all', reason: expect.stringContaining('HTTP 403: the endpoint refused the secret sent in the `x-revalidation-secret` header: HTML page "Forbidden"') });
+    expect(judge(reply(403, '<html><title>Forbidden</title></html>', 'text/html'), ctx)).toMatchObject({
+      action: 'stop-all',
+      reason: expect.stringContaining(
+        'HTTP 403: the endpoint refused the secret sent in the `x-revalidation-secret` header: HTML page "Forbidden"',
+      ),
+    });
   });
 
   it('fails a 2xx whose revalidated is anything but true, showing it short and free of the secret', () => {
-    for (const [value, shown] of [['"false"', '"false"'], ['"yes"', '"yes"'], ['0', '0'], ['null', 'null'], ['"true"', '"true"'], ['[true]', '[true]'], ['{}', '{}']]) {
-      expect(judge(reply(200, `{"revalidated":${value}}`, 'application/json'), ctx)).toEqual({ action: 'fail', reason: `HTTP 200 but the endpoint says revalidated: ${shown}` });
+    for (const [value, shown] of [
+      ['"false"', '"false"'],
+      ['"yes"', '"yes"'],
+      ['0', '0'],
+      ['null', 'null'],
+      ['"true"', '"true"'],
+      ['[true]', '[true]'],
+      ['{}', '{}'],
+    ]) {
+      expect(judge(reply(200, `{"revalidated":${value}}`, 'application/json'), ctx)).toEqual({
+        action: 'fail',
+        reason: `HTTP 200 but the endpoint says revalidated: ${shown}`,
+      });
     }
-    const long = judge(reply(200, JSON.stringify({ revalidated: `s3cr3t ${'x'.repeat(100)}` }), 'application/json'), { ...ctx, redact: (t) => t.replaceAll('s3cr3t', '***') });
+    const long = judge(reply(200, JSON.stringify({ revalidated: `s3cr3t ${'x'.repeat(100)}` }), 'application/json'), {
+      ...ctx,
+      redact: (t) => t.replaceAll('s3cr3t', '***'),
+    });
     expect(long).toEqual({ action: 'fail', reason: `HTTP 200 but the endpoint says revalidated: "*** ${'x'.repeat(55)}…` });
   });
 
@@ -71,10 +99,13 @@ describe('judge', () => {
   it('reports redirects as a misconfigured endpoint with the Location', () => {
     expect(judge(reply(307, '', '', { location: 'http://other.test/api' }), ctx)).toEqual({
       action: 'fail',
-      reason: 'HTTP 307 redirect to http://other.test/api (to another origin, not followed with the secret): the endpoint is misconfigured; set `endpoint` to the final URL',
+      reason:
+        'HTTP 307 redirect to http://other.test/api (to another origin, not followed with the secret): the endpoint is misconfigured; set `endpoint` to the final URL',
     });
     expect(judge(reply(301, '', '', { location: 'https://site.test/api/' }), ctx)).toMatchObject({
-      reason: expect.stringContaining('HTTP 301 redirect to https://site.test/api/ (not followed (only a same-origin 307/308 keeps the POST and the secret safe))'),
+      reason: expect.stringContaining(
+        'HTTP 301 redirect to https://site.test/api/ (not followed (only a same-origin 307/308 keeps the POST and the secret safe))',
+      ),
     });
     expect(judge(reply(308, '', '', { location: 'http://a.test/loop', redirects: 3, tooManyRedirects: true }), ctx)).toMatchObject({
       reason: expect.stringContaining('HTTP 308 redirect to http://a.test/loop (after 3 same-origin redirects, stopped)'),
@@ -84,18 +115,33 @@ describe('judge', () => {
 
   it('carries Retry-After with a retry', () => {
     expect(judge(reply(429, '', '', { retryAfter: '3' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 429', retryAfterMs: 3000 });
-    expect(judge(reply(503, '', '', { retryAfter: 'Thu, 01 Jan 2026 12:00:30 GMT' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 503', retryAfterMs: 30_000 });
+    expect(judge(reply(503, '', '', { retryAfter: 'Thu, 01 Jan 2026 12:00:30 GMT' }), ctx)).toEqual({
+      action: 'retry',
+      reason: 'HTTP 503',
+      retryAfterMs: 30_000,
+    });
   });
 
   it('retries without a Retry-After it cannot use, and notes it, quoted, short, on one line and free of the secret', () => {
-    expect(judge(reply(503, '', '', { retryAfter: '-5' }), ctx)).toEqual({ action: 'retry', reason: 'HTTP 503', note: 'Retry-After "-5" ignored (not delay-seconds or an HTTP date)' });
+    expect(judge(reply(503, '', '', { retryAfter: '-5' }), ctx)).toEqual({
+      action: 'retry',
+      reason: 'HTTP 503',
+      note: 'Retry-After "-5" ignored (not delay-seconds or an HTTP date)',
+    });
     expect(judge(reply(429, '', '', { retryAfter: '9'.repeat(50) }), ctx)).toEqual({
       action: 'retry',
       reason: 'HTTP 429',
       note: `Retry-After "${'9'.repeat(40)}…" ignored (more than a day away)`,
     });
-    const hostile = judge(reply(503, '', '', { retryAfter: 'x\u009b31m::error::s3cr3t' }), { ...ctx, redact: (t) => t.replaceAll('s3cr3t', '***') });
-    expect(hostile).toEqual({ action: 'retry', reason: 'HTTP 503', note: 'Retry-After "x 31m::error::***" ignored (not delay-seconds or an HTTP date)' });
+    const hostile = judge(reply(503, '', '', { retryAfter: 'x\u009b31m::error::s3cr3t' }), {
+      ...ctx,
+      redact: (t) => t.replaceAll('s3cr3t', '***'),
+    });
+    expect(hostile).toEqual({
+      action: 'retry',
+      reason: 'HTTP 503',
+      note: 'Retry-After "x 31m::error::***" ignored (not delay-seconds or an HTTP date)',
+    });
   });
 });
 
@@ -115,7 +161,8 @@ describe('readRetryAfter', () => {
     for (const v of ['-5', '1.5', 'soon', '2026-01-01T12:00:10Z', 'Thu, 99 Foo 2026 99:00:00 GMT', '+5', '0x10']) {
       expect(readRetryAfter(v, now)).toEqual({ ignored: 'not delay-seconds or an HTTP date' });
     }
-    for (const v of ['86401', '1'.repeat(40), '9'.repeat(400), 'Fri, 01 Jan 2100 00:00:00 GMT']) expect(readRetryAfter(v, now)).toEqual({ ignored: 'more than a day away' });
+    for (const v of ['86401', '1'.repeat(40), '9'.repeat(400), 'Fri, 01 Jan 2100 00:00:00 GMT'])
+      expect(readRetryAfter(v, now)).toEqual({ ignored: 'more than a day away' });
   });
 });
 
@@ -188,7 +235,9 @@ describe('secretProblem', () => {
     expect(secretProblem('good-secret\n', 'x-h')).toBeUndefined();
     expect(secretProblem('  \n', 'x-h')).toBe('is blank (only whitespace)');
     const problem = secretProblem('first-line\nsecond-line', 'x-h');
-    expect(problem).toBe('contains a line break or a control character, which cannot travel in the `x-h` header; re-save the repository secret as one line');
+    expect(problem).toBe(
+      'contains a line break or a control character, which cannot travel in the `x-h` header; re-save the repository secret as one line',
+    );
     expect(secretProblem('emoji-🔑', 'x-h')).toContain('outside Latin-1');
   });
 });

@@ -55,7 +55,8 @@ function interfaceProblems(text: string): string[] {
     const ids = new Set(ours.map((s) => s.id).filter(Boolean));
     const jobText = JSON.stringify(job);
     for (const m of jobText.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
-      if (ids.has(m[1]) && !(m[2]! in ACTION.outputs)) problems.push(`job ${jobId}: steps.${m[1]}.outputs.${m[2]} is not an output of action.yml`);
+      if (ids.has(m[1]) && !(m[2]! in ACTION.outputs))
+        problems.push(`job ${jobId}: steps.${m[1]}.outputs.${m[2]} is not an output of action.yml`);
     }
   }
   return problems;
@@ -72,12 +73,11 @@ describe('action.yml, as GitHub parses it', () => {
   });
 
   it('the parser does reject a manifest naming `secrets` in a description (so the check above can fail)', () => {
-    const broken = ACTION_TEXT.replace(
-      /( {2}secret:\n {4}description: ')/,
-      '$1e.g. $${{ secrets.REVALIDATION_SECRET }}. ',
-    );
+    const broken = ACTION_TEXT.replace(/( {2}secret:\n {4}description: ')/, '$1e.g. $${{ secrets.REVALIDATION_SECRET }}. ');
     expect(broken).not.toBe(ACTION_TEXT);
-    expect(actionErrors('action.yml', broken)).toEqual([expect.stringMatching(/^action\.yml \(Line: \d+, Col: \d+\): Unrecognized named-value: 'secrets'$/)]);
+    expect(actionErrors('action.yml', broken)).toEqual([
+      expect.stringMatching(/^action\.yml \(Line: \d+, Col: \d+\): Unrecognized named-value: 'secrets'$/),
+    ]);
   });
 
   it('the parser rejects an unknown runtime and a missing main', () => {
@@ -96,12 +96,16 @@ describe('every workflow we ship or document, as GitHub parses it', () => {
     expect(workflowErrors(workflow.name, workflow.text)).toEqual([]);
   });
 
-  it.each(workflows.map((w) => [w.name, w] as const))('%s passes only declared inputs and reads only declared outputs', (_name, workflow) => {
-    expect(interfaceProblems(workflow.text)).toEqual([]);
-  });
+  it.each(workflows.map((w) => [w.name, w] as const))(
+    '%s passes only declared inputs and reads only declared outputs',
+    (_name, workflow) => {
+      expect(interfaceProblems(workflow.text)).toEqual([]);
+    },
+  );
 
   it('a broken workflow and a wrong input or output are caught (so the checks above can fail)', () => {
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n        shell: nope: x\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n        shell: nope: x\n';
     expect(workflowErrors('broken.yml', broken).length).toBeGreaterThan(0);
     const wrong = [
       'on: push',

@@ -40,7 +40,9 @@ describe('parseSettings', () => {
   it('max-targets is a whole number from 1', () => {
     expect(parseSettings({ ...base, 'max-targets': '20000' }).maxTargets).toBe(20_000);
     expect(() => parseSettings({ ...base, 'max-targets': '0' })).toThrow('input `max-targets` must be at least 1 (got "0")');
-    expect(() => parseSettings({ ...base, 'max-targets': 'lots' })).toThrow('input `max-targets` must be a whole number from 1 to 1000000 (got "lots")');
+    expect(() => parseSettings({ ...base, 'max-targets': 'lots' })).toThrow(
+      'input `max-targets` must be a whole number from 1 to 1000000 (got "lots")',
+    );
   });
 
   it('treats empty strings (how the runner passes unset inputs) as unset', () => {
@@ -120,12 +122,29 @@ describe('parseSettings', () => {
   });
 
   it('refuses non-http URLs and credentials in the URL', () => {
-    expect(problemsOf({ ...base, endpoint: 'ftp://example.com/x' })).toEqual(['input `endpoint` must be an http:// or https:// URL (got "ftp://example.com/x")']);
-    expect(problemsOf({ ...base, endpoint: 'https://u:p@example.com/x' })[0]).toMatch(/^input `endpoint` must not carry a user name or password/);
+    expect(problemsOf({ ...base, endpoint: 'ftp://example.com/x' })).toEqual([
+      'input `endpoint` must be an http:// or https:// URL (got "ftp://example.com/x")',
+    ]);
+    expect(problemsOf({ ...base, endpoint: 'https://u:p@example.com/x' })[0]).toMatch(
+      /^input `endpoint` must not carry a user name or password/,
+    );
   });
 
   it('refuses a secret-header that HTTP itself uses, in any case, and keeps any other name', () => {
-    for (const header of ['content-type', 'Content-Length', 'TRANSFER-ENCODING', 'host', 'connection', 'expect', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-authorization', 'Proxy-Connection']) {
+    for (const header of [
+      'content-type',
+      'Content-Length',
+      'TRANSFER-ENCODING',
+      'host',
+      'connection',
+      'expect',
+      'upgrade',
+      'te',
+      'trailer',
+      'keep-alive',
+      'proxy-authorization',
+      'Proxy-Connection',
+    ]) {
       expect(problemsOf({ ...base, 'secret-header': header })).toEqual([
         `input \`secret-header\` must not be a header HTTP itself uses (content-type, content-length, transfer-encoding, host, connection, expect, upgrade, te, trailer, keep-alive, proxy-*); pick your own name such as x-revalidation-secret (got "${header}")`,
       ]);
@@ -136,15 +155,23 @@ describe('parseSettings', () => {
   });
 
   it('a URL with credentials is refused and shown without them', () => {
-    for (const endpoint of ['https://deploy:hunter2@example.com/api/revalidate', 'https://hunter2@example.com/api/revalidate', 'https://deploy:hun@ter2@example.com/api/revalidate']) {
-      expect(problemsOf({ ...base, endpoint })).toEqual(['input `endpoint` must not carry a user name or password; use `secret` (got "https://example.com/api/revalidate")']);
+    for (const endpoint of [
+      'https://deploy:hunter2@example.com/api/revalidate',
+      'https://hunter2@example.com/api/revalidate',
+      'https://deploy:hun@ter2@example.com/api/revalidate',
+    ]) {
+      expect(problemsOf({ ...base, endpoint })).toEqual([
+        'input `endpoint` must not carry a user name or password; use `secret` (got "https://example.com/api/revalidate")',
+      ]);
     }
     // Not a URL at all, but credentials all the same: still not shown.
     expect(problemsOf({ ...base, endpoint: 'http://deploy:hunter2@' })[0]).not.toMatch(/hunter2|deploy/);
   });
 
   it('values are quoted escaped: a line break or escape sequence in an input shows as such', () => {
-    expect(problemsOf({ ...base, 'diff-source': 'git\n::notice::x\u001b[2J' })).toEqual(['input `diff-source` must be auto, git or api (got "git\\n::notice::x\\x1b[2J")']);
+    expect(problemsOf({ ...base, 'diff-source': 'git\n::notice::x\u001b[2J' })).toEqual([
+      'input `diff-source` must be auto, git or api (got "git\\n::notice::x\\x1b[2J")',
+    ]);
   });
 
   it('mapping and mapping-file are exclusive; base and head go together', () => {

@@ -29,7 +29,9 @@ describe('action.yml, the settings schema and the command line agree', () => {
   });
 
   it('every default in action.yml is the schema’s own default', () => {
-    const withDefaults = Object.fromEntries(inputs.filter((i) => ACTION.inputs[i]?.default !== undefined && i !== 'github-token').map((i) => [i, ACTION.inputs[i]?.default]));
+    const withDefaults = Object.fromEntries(
+      inputs.filter((i) => ACTION.inputs[i]?.default !== undefined && i !== 'github-token').map((i) => [i, ACTION.inputs[i]?.default]),
+    );
     expect(Object.keys(withDefaults).length).toBeGreaterThan(5);
     // dry-run so that endpoint and secret may be absent; its own default is checked alone below.
     expect(parseSettings({ ...withDefaults, 'dry-run': 'true' })).toEqual(parseSettings({ 'dry-run': 'true' }));

@@ -133,10 +133,14 @@ describe('patterns: what the linear-time matcher decides where picomatch was inc
   });
 
   it('refuses what it would only guess at, naming the pattern', () => {
-    expect(() => compilePattern('!content/*.md')).toThrow(/pattern "!content\/\*\.md" starts with "!": a pattern cannot be negated; list what to leave out under `exclude`/);
+    expect(() => compilePattern('!content/*.md')).toThrow(
+      /pattern "!content\/\*\.md" starts with "!": a pattern cannot be negated; list what to leave out under `exclude`/,
+    );
     expect(() => compilePattern('content/!(draft).md')).toThrow(/uses the extglob "!\(": it is not supported/);
     expect(() => compilePattern('content/+(a|b).md')).toThrow(/extglob "\+\("/);
-    expect(() => compilePattern('x/{1..3}.md')).toThrow(/pattern "x\/\{1\.\.3\}\.md" uses a range such as \{1\.\.3\}: ranges are not supported; list the choices, as in \{1,2,3\}/);
+    expect(() => compilePattern('x/{1..3}.md')).toThrow(
+      /pattern "x\/\{1\.\.3\}\.md" uses a range such as \{1\.\.3\}: ranges are not supported; list the choices, as in \{1,2,3\}/,
+    );
     expect(() => compilePattern('x/{a,b.md')).toThrow(/unbalanced \{ or \}/);
     expect(() => compilePattern('x/a}.md')).toThrow(/unbalanced \{ or \}/);
     expect(compilePattern('x/{a}.md').match('x/{a}.md')).toEqual({});
@@ -241,7 +245,10 @@ describe('mapping rules', () => {
   });
 
   it('site-wide configuration maps to /', () => {
-    expect(targetsOf('- files: config/site.json\n  paths: /\n  tags: layout\n', modified('config/site.json'))).toEqual(['path:/', 'tag:layout']);
+    expect(targetsOf('- files: config/site.json\n  paths: /\n  tags: layout\n', modified('config/site.json'))).toEqual([
+      'path:/',
+      'tag:layout',
+    ]);
   });
 
   it('deleted files are mapped, renames map both names, copies the new one', () => {
@@ -269,7 +276,11 @@ describe('mapping rules', () => {
   });
 
   it('adds the explicit paths and tags, normalised and deduplicated', () => {
-    expect(targetsOf('', [], { paths: ['/about/', '/about', '/'], tags: ['posts', 'posts'] })).toEqual(['path:/', 'path:/about', 'tag:posts']);
+    expect(targetsOf('', [], { paths: ['/about/', '/about', '/'], tags: ['posts', 'posts'] })).toEqual([
+      'path:/',
+      'path:/about',
+      'tag:posts',
+    ]);
   });
 
   it('JSON is YAML', () => {
@@ -297,7 +308,12 @@ describe('mapping rules', () => {
     const result = mapChanges(rules, modified(`${longName}.md`));
     expect(result.targets.map((t) => t.type)).toEqual(['path']);
     expect(result.rejected).toEqual([
-      { type: 'tag', value: `post:${longName}`, sources: [`${longName}.md`], reason: `tag is ${MAX_TAG_LENGTH + 5} characters; Next.js accepts at most ${MAX_TAG_LENGTH}` },
+      {
+        type: 'tag',
+        value: `post:${longName}`,
+        sources: [`${longName}.md`],
+        reason: `tag is ${MAX_TAG_LENGTH + 5} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`,
+      },
     ]);
     const deep = `${'d/'.repeat(MAX_PATH_LENGTH / 2)}x.md`;
     const deepResult = mapChanges(parseMapping('- files: "[...p].md"\n  paths: /[...p]\n', 'm').rules, modified(deep));
@@ -334,7 +350,11 @@ describe('site paths from captured values', () => {
 
 describe('the max-targets guard', () => {
   const mapping = '- files: content/[slug].md\n  paths: ["/en/[slug]", "/de/[slug]", "/fr/[slug]"]\n- files: content/*.md\n  tags: posts\n';
-  const mapped = () => mapChanges(parseMapping(mapping, 'input `mapping`').rules, modified('content/a.md', 'content/b.md', 'content/c.md', 'content/d.md'), { paths: ['/'], tags: [] });
+  const mapped = () =>
+    mapChanges(parseMapping(mapping, 'input `mapping`').rules, modified('content/a.md', 'content/b.md', 'content/c.md', 'content/d.md'), {
+      paths: ['/'],
+      tags: [],
+    });
 
   it('counts distinct targets per rule, most first', () => {
     expect(mapped().perRule).toEqual([
@@ -351,7 +371,9 @@ describe('the max-targets guard', () => {
         'Most came from input `mapping`, rule 1 (line 1): 12; input `mapping`, rule 2 (line 3): 1; input `paths`: 1. ' +
         'If that many is right, raise input `max-targets`; otherwise revalidate a cache tag the pages share (`tags:` in the rule) instead of one path each.',
     );
-    expect(targetLimitProblem(mapped(), 2, true)).toMatch(/^this run maps to 14 distinct targets \(13 paths, 1 tag\), more than the limit of 2 \(input `max-targets`\): dry run: a real run would send nothing and fail\. Most came from/);
+    expect(targetLimitProblem(mapped(), 2, true)).toMatch(
+      /^this run maps to 14 distinct targets \(13 paths, 1 tag\), more than the limit of 2 \(input `max-targets`\): dry run: a real run would send nothing and fail\. Most came from/,
+    );
   });
 });
 
@@ -387,7 +409,9 @@ describe('configuration errors', () => {
     expect(mappingError('- files: content/*.md\n  paths: /blog/[slug]\n')).toContain(
       'rule 1 (line 1): "/blog/[slug]" uses [slug], but the pattern "content/*.md" has no capture named "slug" (it captures nothing)',
     );
-    expect(mappingError('- files: ["a/[id].md", "b/[slug].md"]\n  tags: "t:[slug]"\n')).toContain('the pattern "a/[id].md" has no capture named "slug" (it captures [id])');
+    expect(mappingError('- files: ["a/[id].md", "b/[slug].md"]\n  tags: "t:[slug]"\n')).toContain(
+      'the pattern "a/[id].md" has no capture named "slug" (it captures [id])',
+    );
   });
 
   it('a path that does not start with /', () => {
@@ -432,22 +456,39 @@ describe('configuration errors', () => {
 - <<: *docs
   files: content/guides/[slug].md
 `;
-    expect(targetsOf(mapping, modified('content/blog/a.md', 'content/guides/g.md'))).toEqual(['path:/blog', 'path:/blog/a', 'path:/docs/g', 'tag:post:a', 'tag:posts']);
-    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  paths: *pages\n')).toBe('input `mapping`, line 4: the alias *pages has no anchor &pages before it');
+    expect(targetsOf(mapping, modified('content/blog/a.md', 'content/guides/g.md'))).toEqual([
+      'path:/blog',
+      'path:/blog/a',
+      'path:/docs/g',
+      'tag:post:a',
+      'tag:posts',
+    ]);
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  paths: *pages\n')).toBe(
+      'input `mapping`, line 4: the alias *pages has no anchor &pages before it',
+    );
   });
 
   it('an alias bomb fails at once with a clear error', () => {
     const levels = ['  x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i < 10; i++) levels.push(`  x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `  x${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const bomb = `- files: a.md\n  tags: t\n${levels.join('\n')}\n`;
-    expect(mappingError(bomb)).toBe('input `mapping`: YAML aliases (*name) expand past the limit of 100, as an alias bomb does; write the values out instead of nesting aliases in aliases');
+    expect(mappingError(bomb)).toBe(
+      'input `mapping`: YAML aliases (*name) expand past the limit of 100, as an alias bomb does; write the values out instead of nesting aliases in aliases',
+    );
   });
 
   it('custom and YAML 1.1 tags are an error naming the line, not text', () => {
     expect(mappingError('- files: a.md\n  tags: !!js/function "function () {}"\n')).toBe(
       'input `mapping`, line 2: the YAML tag !!js/function is not allowed: rules are plain text, lists and maps; remove the tag',
     );
-    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  tags: !!binary aGVsbG8=\n')).toContain('line 4: the YAML tag !!binary is not allowed');
+    expect(mappingError('- files: a.md\n  tags: t\n- files: b.md\n  tags: !!binary aGVsbG8=\n')).toContain(
+      'line 4: the YAML tag !!binary is not allowed',
+    );
     expect(mappingError('- files: !include other.yml\n  tags: t\n')).toContain('line 1: the YAML tag !include is not allowed');
     expect(targetsOf('- files: a.md\n  tags: !!str 2024\n', modified('a.md'))).toEqual(['tag:2024']);
   });

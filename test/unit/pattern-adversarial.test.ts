@@ -16,7 +16,8 @@ function bounded<T>(work: () => T): T {
 }
 
 const N = 1000;
-const fill = (unit: string, prefix = '', suffix = '') => prefix + unit.repeat(Math.ceil((N - prefix.length - suffix.length) / unit.length)).slice(0, N - prefix.length - suffix.length) + suffix;
+const fill = (unit: string, prefix = '', suffix = '') =>
+  prefix + unit.repeat(Math.ceil((N - prefix.length - suffix.length) / unit.length)).slice(0, N - prefix.length - suffix.length) + suffix;
 
 const CASES: Array<{ pattern: string; names: string[] }> = [
   {
@@ -36,16 +37,36 @@ describe('adversarial names against six-capture patterns', () => {
     for (const name of names) {
       expect(name.length).toBe(N);
       // A name git can store, so that the matcher itself is what turns it away.
-      expect(name.split('/').every((s) => s !== '' && s !== '.' && s !== '..'), name.slice(0, 40)).toBe(true);
-      expect(bounded(() => compiled.match(name)), name.slice(0, 40)).toBeUndefined();
+      expect(
+        name.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+        name.slice(0, 40),
+      ).toBe(true);
+      expect(
+        bounded(() => compiled.match(name)),
+        name.slice(0, 40),
+      ).toBeUndefined();
     }
   });
 
   it('and still captures what a long name holds: each [name] as short as the rest allows', () => {
     const p = compilePattern('posts/[year]-[month]-[day]-[lang]-[slug]-[rev].md');
     const slug = 'a'.repeat(N);
-    expect(bounded(() => p.match(`posts/2024-01-02-en-${slug}-3.md`))).toEqual({ year: '2024', month: '01', day: '02', lang: 'en', slug, rev: '3' });
+    expect(bounded(() => p.match(`posts/2024-01-02-en-${slug}-3.md`))).toEqual({
+      year: '2024',
+      month: '01',
+      day: '02',
+      lang: 'en',
+      slug,
+      rev: '3',
+    });
     const dashes = '-'.repeat(N);
-    expect(bounded(() => p.match(`posts/2024-01-02-en-${dashes}.md`))).toEqual({ year: '2024', month: '01', day: '02', lang: 'en', slug: '-', rev: '-'.repeat(N - 2) });
+    expect(bounded(() => p.match(`posts/2024-01-02-en-${dashes}.md`))).toEqual({
+      year: '2024',
+      month: '01',
+      day: '02',
+      lang: 'en',
+      slug: '-',
+      rev: '-'.repeat(N - 2),
+    });
   });
 });

@@ -11,7 +11,11 @@ import { bigRun, dryRunReport, partialFailureRun, refusedSecretRun, successRun }
 function tables(markdown: string): Array<{ header: string[]; rows: string[][] }> {
   const result: Array<{ header: string[]; rows: string[][] }> = [];
   const lines = markdown.split('\n');
-  const cells = (line: string) => line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+  const cells = (line: string) =>
+    line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim());
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i]?.startsWith('|') || !/^\|[\s:|-]+\|$/.test(lines[i + 1] ?? '')) continue;
     const table = { header: cells(lines[i] ?? ''), rows: [] as string[][] };
@@ -95,13 +99,26 @@ describe('job summary: a partial failure', () => {
       ['📄 <code>/blog/old-news</code>', '500', 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)'],
       ['🏷️ <code>authors</code>', '400', 'HTTP 400: "Invalid type"'],
     ]);
-    expect(row(table(md, 'target', 'status'), '/blog/old-news')).toEqual(['📄 <code>/blog/old-news</code>', '❌ failed', '500', '4', '7.4 s']);
+    expect(row(table(md, 'target', 'status'), '/blog/old-news')).toEqual([
+      '📄 <code>/blog/old-news</code>',
+      '❌ failed',
+      '500',
+      '4',
+      '7.4 s',
+    ]);
     expectWellFormedTables(md);
   });
 
   it('fails the run, or only warns with fail-on-error off', () => {
-    expect(conclude(report, true)).toEqual({ exitCode: 1, info: '9 revalidated, 2 failed, 0 not sent', error: '2 of 11 target(s) were not revalidated' });
-    expect(conclude(report, false)).toMatchObject({ exitCode: 0, warning: '2 of 11 target(s) were not revalidated (fail-on-error is false)' });
+    expect(conclude(report, true)).toEqual({
+      exitCode: 1,
+      info: '9 revalidated, 2 failed, 0 not sent',
+      error: '2 of 11 target(s) were not revalidated',
+    });
+    expect(conclude(report, false)).toMatchObject({
+      exitCode: 0,
+      warning: '2 of 11 target(s) were not revalidated (fail-on-error is false)',
+    });
     expect(JSON.parse(buildOutputs(report).values.failed ?? '')).toEqual([
       { type: 'path', value: '/blog/old-news', status: 500, error: 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)' },
       { type: 'tag', value: 'authors', status: 400, error: 'HTTP 400: "Invalid type"' },
@@ -151,9 +168,16 @@ describe('job summary: long runs, odd names, fatal errors', () => {
   });
 
   it('a run that stopped early says why at the top and still shows what it had', () => {
-    const report: RunReport = { dryRun: false, deliveries: [], warnings: [], fatal: 'input `mapping`, line 2: YAML syntax error: <bad>\n  quote templates' };
+    const report: RunReport = {
+      dryRun: false,
+      deliveries: [],
+      warnings: [],
+      fatal: 'input `mapping`, line 2: YAML syntax error: <bad>\n  quote templates',
+    };
     const md = renderSummary(report);
-    expect(md.split('\n').slice(0, 4).join('\n')).toContain('> [!CAUTION]\n> **The run stopped:** input <code>mapping</code>, line 2: YAML syntax error: &lt;bad&gt;<br>  quote templates');
+    expect(md.split('\n').slice(0, 4).join('\n')).toContain(
+      '> [!CAUTION]\n> **The run stopped:** input <code>mapping</code>, line 2: YAML syntax error: &lt;bad&gt;<br>  quote templates',
+    );
     expect(md).not.toContain('revalidated**');
     expect(conclude(report, false)).toEqual({ exitCode: 1, error: report.fatal });
   });

@@ -26,7 +26,9 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   // Next.js parses a JSON body (content-type: application/json) into req.body.
   const { type, value } = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { type?: unknown; value?: unknown };
   if (type === 'tag') {
-    return res.status(400).json({ error: 'Tags need the App Router (revalidateTag); the Pages Router revalidates paths only: map files to paths' });
+    return res
+      .status(400)
+      .json({ error: 'Tags need the App Router (revalidateTag); the Pages Router revalidates paths only: map files to paths' });
   }
   if (type !== 'path') return res.status(400).json({ error: 'Invalid type: must be "path"' });
   if (typeof value !== 'string' || !value.startsWith('/') || value.length > MAX_PATH_LENGTH || /[?#]/.test(value)) {

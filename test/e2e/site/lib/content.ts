@@ -20,7 +20,10 @@ function blogDir(): string {
 
 export async function listSlugs(): Promise<string[]> {
   const names = await readdir(blogDir()).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -'.md'.length)).sort();
+  return names
+    .filter((n) => n.endsWith('.md'))
+    .map((n) => n.slice(0, -'.md'.length))
+    .sort();
 }
 
 export async function readPost(slug: string): Promise<Post | undefined> {
