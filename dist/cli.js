@@ -10173,13 +10173,6 @@ class GitSource {
     async diff(base, head) {
         const to = await this.resolve(head);
         const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
-        const early = this.hints.diff;
-        if (early && early.from === from && early.to === to) {
-            this.hints.diff = undefined;
-            const r = await early.result;
-            if (r?.code === 0)
-                return parseNameStatus(r.stdout);
-        }
         const r = await this.git(diffArgs(from, to));
         if (r.code !== 0)
             throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
@@ -10653,29 +10646,17 @@ function planCommits(plan) {
             return [plan.merge];
     }
 }
-/** A push's diff of two commit ids, started before the source is chosen (see chooseSource). */
-function earlyDiff(plan, workspace) {
-    if (plan.kind !== 'diff' || !COMMIT_ID.test(plan.base) || !COMMIT_ID.test(plan.head))
-        return undefined;
-    const from = plan.base.toLowerCase();
-    const to = plan.head.toLowerCase();
-    return { from, to, result: runGit(workspace, diffArgs(from, to)).catch(() => undefined) };
-}
 async function chooseSource(options, api, plan) {
     if (options.diffSource === 'api') {
         options.log('diff source: api (diff-source: api)');
         return createApiSource(api);
     }
-    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all,
-    // and a plain two-commit diff is started alongside: each git process costs a start-up, and
-    // one after the other they were most of a push's own start-up (bench/README.md). The diff's
-    // answer is only used once the checkout is known to be the repository's and to have both
-    // commits; where it is not (a shallow checkout lacking `before`), it failed and is run again.
-    const early = earlyDiff(plan, options.workspace);
+    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
+    // each git process costs a start-up (bench/README.md).
     const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, planCommits(plan));
     if (state.ok) {
         options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-        return new GitSource(state.root, options.log, { present: state.present, ...(early ? { diff: early } : {}) });
+        return new GitSource(state.root, options.log, { present: state.present });
     }
     if (options.diffSource === 'git') {
         throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);

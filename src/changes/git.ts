@@ -244,12 +244,6 @@ export class GitSource implements Source {
   async diff(base: string | null, head: string): Promise<ChangedFile[]> {
     const to = await this.resolve(head);
     const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
-    const early = this.hints.diff;
-    if (early && early.from === from && early.to === to) {
-      this.hints.diff = undefined;
-      const r = await early.result;
-      if (r?.code === 0) return parseNameStatus(r.stdout);
-    }
     const r = await this.git(diffArgs(from, to));
     if (r.code !== 0) throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
     return parseNameStatus(r.stdout);
@@ -274,18 +268,9 @@ export function diffArgs(from: string, to: string): string[] {
   return ['diff', '--name-status', '-z', '--find-renames', '--ignore-submodules=none', '--no-ext-diff', '--no-textconv', '--no-relative', '--end-of-options', from, to, '--'];
 }
 
-/** A `git diff` already started (collect.ts): used when the source diffs exactly `from` → `to`. */
-export interface EarlyDiff {
-  from: string;
-  to: string;
-  /** Undefined when git could not be run; a failed diff is simply run again. */
-  result: Promise<GitResult | undefined>;
-}
-
 export interface GitHints {
   /** Commits already known to be in the checkout (checkoutState()): not asked again. */
   present?: Iterable<string>;
-  diff?: EarlyDiff;
 }
 
 /** Parses `git cat-file commit` output. */
