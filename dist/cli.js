@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4747);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(35);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4747:
+/***/ 35:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9790,179 +9790,21 @@ function clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
 }
 
-;// CONCATENATED MODULE: ./src/changes/event.ts
-/**
- * Event resolution: from the event name, its payload and the inputs, decide what to compare.
- * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
- * Which commits the range finally resolves to (a merge base, a rebase's first commit) needs a
- * source that can read history, so those cases are described here and settled in collect.ts.
- */
-
-
-
-class EventError extends Error {
-}
-const ZERO_SHA = /^0+$/;
+;// CONCATENATED MODULE: ./src/changes/source.ts
 // SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-// The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
-const sha = lazy_lazy(() => schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
-// No git ref holds a control character (git check-ref-format): a payload whose ref does is not a real push.
-const refName = lazy_lazy(() => schemas_string()
-    .min(1)
-    .refine((v) => controlCharacter(v) === undefined, 'holds a control character, which no git ref does'));
-const pushPayload = lazy_lazy(() => object({
-    ref: refName(),
-    before: sha(),
-    after: sha(),
-    created: schemas_boolean().optional(),
-    deleted: schemas_boolean().optional(),
-    forced: schemas_boolean().optional(),
-    repository: object({ default_branch: refName().optional() }).passthrough().optional(),
-}));
-const pullRequestPayload = lazy_lazy(() => object({
-    action: schemas_string(),
-    pull_request: object({
-        number: schemas_number(),
-        merged: schemas_boolean().nullish(),
-        merge_commit_sha: sha().nullish(),
-        commits: schemas_number().int().nonnegative().optional(),
-        head: object({ sha: sha().optional() }).passthrough().optional(),
-    }),
-}));
-/** One value or a list of them: a CMS webhook often sends a single path as a string. */
-const oneOrMany = (item) => preprocess((v) => (typeof v === 'string' ? [v] : v), array(item, 'must be a string or a list of strings'));
-/** repository_dispatch's `client_payload` (a function: the schema is built on first use). */
-const dispatchPayloadSchema = lazy_lazy(() => object({
-    paths: oneOrMany(schemas_string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
-    tags: oneOrMany(schemas_string().trim().min(1, 'must not be empty')).optional(),
-    files: oneOrMany(schemas_string()
-        .trim()
-        .min(1, 'must not be empty')
-        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
-})
-    .passthrough());
-function resolvePlan(input) {
-    const { eventName, payload } = input;
-    if (input.base !== undefined && input.head !== undefined) {
-        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${event_short(input.base)} \u2192 ${event_short(input.head)}`, warnings: [] };
-    }
-    switch (eventName) {
-        case 'push':
-            return planPush(payload);
-        case 'pull_request':
-        case 'pull_request_target':
-            return planPullRequest(payload, eventName);
-        case 'repository_dispatch':
-            return planRepositoryDispatch(payload, input.hasExplicitTargets);
-        default:
-            return explicitOnly(eventName || 'this run', input.hasExplicitTargets);
-    }
-}
-function explicitOnly(what, hasExplicitTargets) {
-    return {
-        kind: 'explicit',
-        files: [],
-        paths: [],
-        tags: [],
-        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
-        warnings: hasExplicitTargets
-            ? []
-            : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
-    };
-}
-function planPush(payload) {
-    const parsed = pushPayload().safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
-    const p = parsed.data;
-    if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
-    }
-    if (p.deleted || ZERO_SHA.test(p.after)) {
-        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
-    }
-    if (p.created || ZERO_SHA.test(p.before)) {
-        return {
-            kind: 'new-branch',
-            ref: p.ref,
-            head: p.after,
-            defaultBranch: p.repository?.default_branch,
-            description: `push creating ${p.ref} at ${event_short(p.after)}`,
-            warnings: [],
-        };
-    }
-    return {
-        kind: 'diff',
-        base: p.before,
-        head: p.after,
-        description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${event_short(p.before)} \u2192 ${event_short(p.after)}`,
-        warnings: [],
-    };
-}
-function planPullRequest(payload, eventName) {
-    const parsed = pullRequestPayload().safeParse(payload);
-    if (!parsed.success)
-        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
-    const { action, pull_request: pr } = parsed.data;
-    if (action !== 'closed') {
-        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
-    }
-    if (!pr.merged) {
-        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
-    }
-    if (!pr.merge_commit_sha)
-        throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
-    return {
-        kind: 'pr-merge',
-        number: pr.number,
-        merge: pr.merge_commit_sha,
-        prHead: pr.head?.sha,
-        commits: pr.commits,
-        description: `pull request #${pr.number} merged as ${event_short(pr.merge_commit_sha)}`,
-        warnings: [],
-    };
-}
-function planRepositoryDispatch(payload, hasExplicitTargets) {
-    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).passthrough().safeParse(payload);
-    const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
-    }
-    const parsed = dispatchPayloadSchema().safeParse(raw);
-    if (!parsed.success)
-        throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
-    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
-    const paths = parsed.data.paths ?? [];
-    const tags = parsed.data.tags ?? [];
-    // The event_type is the sender's free text: shown escaped, and cut when long.
-    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${text_printable(clip(envelope.data.action, 200))})` : ''}`;
-    if (files.length + paths.length + tags.length === 0)
-        return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
-    return {
-        kind: 'explicit',
-        files,
-        paths,
-        tags,
-        description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
-        warnings: [],
-    };
-}
-function formatZod(error, prefix) {
-    return error.issues
-        .map((i) => {
-        const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
-        return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
-    })
-        .join('; ');
-}
-function event_short(commit) {
+/** A commit id as the log shows it (7 digits); anything else (a branch name) as it is. */
+function source_short(commit) {
     return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
 }
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/changes/source.ts
+/**
+ * What a rebase keeps of a commit: author, author date (to the second) and message. The same key
+ * from git's `cat-file commit` and from the API's commit reply, so the sources compare alike.
+ */
+function authoredKey(author, message) {
+    const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
+    return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
+}
 /** A commit this source cannot read. `unreachable` means the source itself could not be asked (fetch failed). */
 class UnreadableCommit extends Error {
     commit;
@@ -9982,359 +9824,14 @@ class UnreadableCommit extends Error {
 class ChangesError extends Error {
     name = 'ChangesError';
 }
-
-;// CONCATENATED MODULE: ./src/changes/git.ts
-/**
- * The local git source: tree diff of two commits in the workspace's checkout, fetching what a
- * shallow checkout (actions/checkout's default depth 1) lacks by SHA from `origin`. git runs with
- * an argument vector, never through a shell, revisions come after `--end-of-options`, and every
- * path comes from `-z` output, so any file name works.
- */
-
-
-
-
-class GitError extends Error {
-    name = 'GitError';
-}
-/**
- * Runs git in `cwd`. `safe.directory` (only honoured from the command line or global config)
- * keeps a workspace owned by another user readable, as in containers where the checkout was
- * made by the runner's user; it names just this directory, not `*`.
- */
-function runGit(cwd, args, input) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
-            cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
-            stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-        });
-        // Input for `--batch-check`. A git that exits before reading all its input (a failure) must
-        // not fail the write: its exit code says what went wrong.
-        child.stdin?.on('error', () => { }).end(input);
-        const out = [];
-        const err = [];
-        child.stdout?.on('data', (d) => out.push(d));
-        child.stderr?.on('data', (d) => err.push(d));
-        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
-        child.on('close', (code) => {
-            resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
-        });
-    });
-}
-/**
- * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
- * another repository on the same GitHub server does not count: its history is not the event's.
- * Also tells which of `commits` (full ids) the checkout already has (`present`).
- *
- * Each git process costs a start-up of its own, and on a push these questions were most of the
- * action's own start-up (bench/README.md): the origin's URL is asked alongside, and the commits in
- * the same `rev-parse` as the work tree. When a commit is missing (a shallow checkout) that
- * rev-parse fails as a whole; then the work tree and the commits are asked apart.
- */
-async function checkoutState(cwd, repository, serverUrl = 'https://github.com', commits = []) {
-    const wanted = wantedCommits(commits);
-    // The URL is only looked at once rev-parse has said this is a checkout.
-    const originQuery = repository ? runGit(cwd, ['config', '--get', 'remote.origin.url']).catch(() => undefined) : undefined;
-    const treeArgs = ['rev-parse', '--is-inside-work-tree', '--show-toplevel'];
-    let r;
-    let present = new Set();
-    try {
-        // Ids are hex (checked by wantedCommits), so none can pass for an option.
-        r = await runGit(cwd, wanted.length > 0 ? [...treeArgs, ...wanted.map((id) => `${id}^{commit}`), '--'] : treeArgs);
-        if (r.code === 0) {
-            const ids = r.stdout.split('\n').slice(2);
-            present = new Set(wanted.filter((id, i) => ids[i] === id));
-        }
-        else if (wanted.length > 0) {
-            [r, present] = await Promise.all([runGit(cwd, treeArgs), presentCommits(cwd, wanted)]);
-        }
-    }
-    catch (e) {
-        await originQuery;
-        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
-    }
-    const origin = await originQuery;
-    if (r.code !== 0)
-        return { ok: false, reason: `${cwd} is not a git checkout (${gitMessage(r.stderr) || `git exited with ${r.code}`})` };
-    const [inside, root] = r.stdout.split('\n');
-    if (inside !== 'true' || !root)
-        return { ok: false, reason: `${cwd} is not inside a git work tree` };
-    if (repository && origin) {
-        const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
-        if (other)
-            return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
-    }
-    return { ok: true, root, present };
-}
-/** Full commit ids only (a branch name is resolved later), lower case, each once. */
-function wantedCommits(ids) {
-    return [...new Set(ids.filter((id) => COMMIT_ID.test(id)).map((id) => id.toLowerCase()))];
-}
-/** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
-function otherRepository(originUrl, repository, serverUrl) {
-    let host;
-    try {
-        host = new URL(serverUrl).host.toLowerCase();
-    }
-    catch {
-        return undefined;
-    }
-    // https://host/owner/name(.git), ssh://git@host/owner/name, git@host:owner/name.git
-    const m = /^(?:[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(originUrl);
-    if (!m)
-        return undefined;
-    const urlHost = (m[1] ?? m[2] ?? '').toLowerCase();
-    const named = m[3] ?? '';
-    if (urlHost !== host)
-        return undefined;
-    return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
-}
-/**
- * Which of `ids` (full commit ids) the repository at `cwd` has as commits, in one
- * `git cat-file --batch-check` instead of one `cat-file -e` per commit. Any failure (not a
- * repository, an old git) answers "none known": the caller then checks them one by one.
- */
-async function presentCommits(cwd, ids) {
-    const wanted = wantedCommits(ids);
-    const found = new Set();
-    if (wanted.length === 0)
-        return found;
-    let r;
-    try {
-        r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], wanted.map((id) => `${id}^{commit}\n`).join(''));
-    }
-    catch {
-        return found;
-    }
-    if (r.code !== 0)
-        return found;
-    // One line per input line, in order: "<id> commit", or "<input> missing" (or ambiguous).
-    const lines = r.stdout.split('\n');
-    wanted.forEach((id, i) => {
-        if (lines[i] === `${id} commit`)
-            found.add(id);
-    });
-    return found;
-}
-/** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
-class GitSource {
-    cwd;
-    log;
-    hints;
-    name = 'git';
-    /** Commits fetched from origin, in order, for the log. */
-    fetched = [];
-    emptyTree;
-    constructor(cwd, log = () => { }, 
-    /** What collect.ts already asked git while checking the checkout: each git process costs a start-up. */
-    hints = {}) {
-        this.cwd = cwd;
-        this.log = log;
-        this.hints = hints;
-        for (const id of hints.present ?? [])
-            this.present.add(id.toLowerCase());
-    }
-    git(args) {
-        return runGit(this.cwd, args);
-    }
-    /**
-     * Commits already found in the checkout: `diff` resolves again what the range resolution just
-     * did, and each git process costs a start-up of its own (bench/README.md). Found stays found.
-     */
-    present = new Set();
-    async has(rev) {
-        if (this.present.has(rev))
-            return true;
-        const found = (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
-        if (found)
-            this.present.add(rev);
-        return found;
-    }
-    /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
-    async fetch(spec, depth, commit, extra = []) {
-        const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
-        const r = await this.git(['fetch', '--no-tags', '--no-write-fetch-head', '--quiet', '--no-recurse-submodules', ...depthArgs, 'origin', spec, ...extra]);
-        if (r.code !== 0) {
-            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${gitMessage(r.stderr) || `git exited with ${r.code}`}`, true);
-        }
-        this.fetched.push(spec);
-    }
-    async isShallow() {
-        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
-    }
-    async resolve(rev) {
-        const parent = /^(.+)\^1?$/.exec(rev);
-        if (parent?.[1])
-            return this.ancestor(await this.resolve(parent[1]), 1);
-        if (COMMIT_ID.test(rev)) {
-            const id = rev.toLowerCase();
-            if (!(await this.has(id))) {
-                await this.fetch(id, 1, id);
-                if (!(await this.has(id)))
-                    throw new UnreadableCommit(id, 'git', 'origin did not send it');
-                this.log(`fetched ${id} from origin (the checkout did not have it)`);
-            }
-            return id;
-        }
-        // A branch or tag name (inputs base/head): local, then origin's, then fetched.
-        for (const candidate of [rev, `refs/remotes/origin/${rev}`]) {
-            const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
-            if (r.code === 0)
-                return r.stdout.trim();
-        }
-        const local = `refs/isr-revalidate/${rev.replace(/[^A-Za-z0-9._/-]/g, '_')}`;
-        await this.fetch(`+${rev}:${local}`, 1, rev);
-        this.log(`fetched ${rev} from origin`);
-        const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${local}^{commit}`]);
-        if (r.code !== 0)
-            throw new UnreadableCommit(rev, 'git', 'it names no commit');
-        return r.stdout.trim();
-    }
-    async commit(id) {
-        const full = await this.resolve(id);
-        const r = await this.git(['cat-file', 'commit', full]);
-        if (r.code !== 0)
-            throw new UnreadableCommit(full, 'git', gitMessage(r.stderr));
-        return parseCommit(full, r.stdout);
-    }
-    async ancestor(id, n) {
-        const full = await this.resolve(id);
-        if (n === 0)
-            return full;
-        const walk = async () => this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${full}~${n}^{commit}`]);
-        let r = await walk();
-        if (r.code !== 0) {
-            // A shallow checkout stops history at its boundary: deepen exactly as far as needed.
-            await this.fetch(full, n + 1, `${full}~${n}`);
-            r = await walk();
-            if (r.code === 0)
-                this.log(`fetched ${n + 1} commit(s) of history up to ${full}`);
-        }
-        if (r.code !== 0)
-            throw new UnreadableCommit(`${full}~${n}`, 'git', `${full} has fewer than ${n} first-parent ancestors`);
-        return r.stdout.trim();
-    }
-    async mergeBase(branch, head) {
-        const tip = await this.resolve(head);
-        const remote = `refs/remotes/origin/${branch}`;
-        // The merge base can lie anywhere in history: a shallow checkout needs all of both lines.
-        await this.fetch(`+refs/heads/${branch}:${remote}`, 'unshallow', `${branch} (the default branch)`, [tip]);
-        this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
-        const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
-        if (r.code === 1 && r.stdout.trim() === '')
-            return undefined;
-        if (r.code !== 0)
-            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
-        return r.stdout.trim();
-    }
-    async diff(base, head) {
-        const to = await this.resolve(head);
-        const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
-        const early = this.hints.diff;
-        if (early && early.from === from && early.to === to) {
-            this.hints.diff = undefined;
-            const r = await early.result;
-            if (r?.code === 0)
-                return parseNameStatus(r.stdout);
-        }
-        const r = await this.git(diffArgs(from, to));
-        if (r.code !== 0)
-            throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
-        return parseNameStatus(r.stdout);
-    }
-    /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
-    async emptyTreeId() {
-        if (!this.emptyTree) {
-            const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
-            if (r.code !== 0)
-                throw new GitError(`cannot write the empty tree: ${gitMessage(r.stderr)}`);
-            this.emptyTree = r.stdout.trim();
-        }
-        return this.emptyTree;
-    }
-}
-/**
- * The tree diff of two commits as the git source reads it: every path from the repository's
- * root (`--no-relative`), so it is the same run from any directory of the checkout.
- */
-function diffArgs(from, to) {
-    return ['diff', '--name-status', '-z', '--find-renames', '--ignore-submodules=none', '--no-ext-diff', '--no-textconv', '--no-relative', '--end-of-options', from, to, '--'];
-}
-/** Parses `git cat-file commit` output. */
-function parseCommit(id, text) {
-    const split = text.indexOf('\n\n');
-    const header = split === -1 ? text : text.slice(0, split);
-    const message = split === -1 ? '' : text.slice(split + 2);
-    const parents = [];
-    let author = '';
-    for (const line of header.split('\n')) {
-        if (line.startsWith('parent '))
-            parents.push(line.slice(7).trim());
-        else if (line.startsWith('author '))
-            author = line.slice(7);
-    }
-    return { id, parents, authored: authoredKey(authorFromLine(author), message) };
-}
-function authorFromLine(line) {
-    // "Name <email> 1700000000 +0100"
-    const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
-    if (!m)
-        return { name: line, email: '', date: '' };
-    return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString() };
-}
-/** What a rebase keeps of a commit: author, author date (to the second) and message. */
-function authoredKey(author, message) {
-    const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
-    return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
-}
-const STATUS = {
-    A: 'added',
-    M: 'modified',
-    D: 'deleted',
-    R: 'renamed',
-    C: 'copied',
-    T: 'type-changed',
-    U: 'unmerged',
-};
-/** Parses `git diff --name-status -z`: `M\0path\0`, `R087\0old\0new\0`. */
-function parseNameStatus(output) {
-    const fields = output.split('\0');
-    const files = [];
-    let i = 0;
-    while (i < fields.length) {
-        const code = fields[i];
-        if (code === undefined || code === '')
-            break;
-        const letter = code[0] ?? '';
-        const status = STATUS[letter] ?? 'unknown';
-        if (letter === 'R' || letter === 'C') {
-            const previousPath = fields[i + 1] ?? '';
-            const path = fields[i + 2] ?? '';
-            files.push({ path, status, previousPath });
-            i += 3;
-        }
-        else {
-            files.push({ path: fields[i + 1] ?? '', status });
-            i += 2;
-        }
-    }
-    return files;
-}
-/**
- * What git said, for a message: its `fatal:` and `error:` lines, which say what went wrong (the
- * lines after them are advice for a terminal: "Please make sure you have the correct access
- * rights"), or the last line when it has none. Escaped, and any URL without its credentials.
- */
-function gitMessage(stderr) {
-    const lines = stderr
-        .split(/\r\n|\r|\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '');
-    const meaningful = lines.filter((l) => /^(fatal|error):/i.test(l));
-    const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
-    // Without git's closing full stop: the message goes on after it.
-    return chosen.map((l) => text_printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
+/** A zod error as one line of a message: each issue with the field it is about (`a.b` must \u2026). */
+function formatZod(error, prefix) {
+    return error.issues
+        .map((i) => {
+        const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
+        return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
+    })
+        .join('; ');
 }
 
 ;// CONCATENATED MODULE: ./src/changes/api.ts
@@ -10349,8 +9846,6 @@ function gitMessage(stderr) {
  *
  * @actions/github (Octokit) is imported lazily, so a run on the git source never loads it.
  */
-
-
 
 
 
@@ -10570,7 +10065,7 @@ class ApiSource {
         const tip = await this.resolve(head);
         let page;
         try {
-            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, replies().comparePage, `compare ${branch}...${event_short(tip)}`);
+            page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, replies().comparePage, `compare ${branch}...${source_short(tip)}`);
         }
         catch (e) {
             if (statusOf(e) === 404)
@@ -10591,11 +10086,11 @@ class ApiSource {
         catch (e) {
             if (e instanceof UnreadableCommit)
                 throw e;
-            this.log(`the compare API could not compare ${event_short(from)}...${event_short(to)} (${messageOf(e)}): diffing the two commits' trees instead`);
+            this.log(`the compare API could not compare ${source_short(from)}...${source_short(to)} (${messageOf(e)}): diffing the two commits' trees instead`);
             return this.treeDiff(from, to);
         }
         if (result.mergeBase.toLowerCase() !== from.toLowerCase()) {
-            this.log(`the compare API diffs from the merge base ${event_short(result.mergeBase)}, but ${event_short(from)} is not an ancestor of ${event_short(to)} (status ${result.status}, a force push or an unrelated base): diffing the two commits' trees instead`);
+            this.log(`the compare API diffs from the merge base ${source_short(result.mergeBase)}, but ${source_short(from)} is not an ancestor of ${source_short(to)} (status ${result.status}, a force push or an unrelated base): diffing the two commits' trees instead`);
             return this.treeDiff(from, to);
         }
         if (mayBeCapped(result)) {
@@ -10632,12 +10127,12 @@ class ApiSource {
     async treeDiff(from, to) {
         const [a, b] = await Promise.all([this.tree(from), this.tree(to)]);
         const files = diffTrees(a, b);
-        this.log(`trees of ${event_short(from)} and ${event_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
+        this.log(`trees of ${source_short(from)} and ${source_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
         return files;
     }
     async tree(commit) {
         const treeSha = (await this.gitCommit(commit)).tree.sha;
-        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${event_short(commit)}`);
+        const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${source_short(commit)}`);
         if (t.truncated) {
             throw new ChangesError(`the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`);
         }
@@ -10665,8 +10160,394 @@ function unreadable(id, e) {
     return new UnreadableCommit(id, 'api', messageOf(e), true);
 }
 
-;// CONCATENATED MODULE: ./src/changes/collect.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/changes/git/run.ts
+/**
+ * Running git: one process per call, with an argument vector (never through a shell), no
+ * prompts, and its stderr turned into a message fit for the log.
+ */
 
+
+class GitError extends Error {
+    name = 'GitError';
+}
+/**
+ * Runs git in `cwd`. `safe.directory` (only honoured from the command line or global config)
+ * keeps a workspace owned by another user readable, as in containers where the checkout was
+ * made by the runner's user; it names just this directory, not `*`.
+ */
+function runGit(cwd, args, input) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, '-c', 'core.quotepath=off', ...args], {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
+            stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        });
+        // Input for `--batch-check`. A git that exits before reading all its input (a failure) must
+        // not fail the write: its exit code says what went wrong.
+        child.stdin?.on('error', () => { }).end(input);
+        const out = [];
+        const err = [];
+        child.stdout?.on('data', (d) => out.push(d));
+        child.stderr?.on('data', (d) => err.push(d));
+        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
+        child.on('close', (code) => {
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8').trim() });
+        });
+    });
+}
+/**
+ * What git said, for a message: its `fatal:` and `error:` lines, which say what went wrong (the
+ * lines after them are advice for a terminal: "Please make sure you have the correct access
+ * rights"), or the last line when it has none. Escaped, and any URL without its credentials.
+ */
+function gitMessage(stderr) {
+    const lines = stderr
+        .split(/\r\n|\r|\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    const meaningful = lines.filter((l) => /^(fatal|error):/i.test(l));
+    const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
+    // Without git's closing full stop: the message goes on after it.
+    return chosen.map((l) => text_printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/changes/git/checkout.ts
+/**
+ * Whether the workspace is a checkout of the event's repository, and which of the event's
+ * commits it already has: asked before the git source is used.
+ *
+ * Each git process costs a start-up of its own, and on a push these questions were most of the
+ * action's own start-up (bench/README.md): the origin's URL is asked alongside, and the commits
+ * in the same `rev-parse` as the work tree.
+ */
+
+
+/**
+ * Whether `cwd` is a checkout of `repository` (owner/name). A checkout whose `origin` points at
+ * another repository on the same GitHub server does not count: its history is not the event's.
+ * Also tells which of `commits` (full ids) the checkout already has (`present`).
+ *
+ * When a commit is missing (a shallow checkout) the one `rev-parse` fails as a whole; then the
+ * work tree and the commits are asked apart.
+ */
+async function checkoutState(cwd, repository, serverUrl = 'https://github.com', commits = []) {
+    const wanted = wantedCommits(commits);
+    // The URL is only looked at once rev-parse has said this is a checkout.
+    const originQuery = repository ? runGit(cwd, ['config', '--get', 'remote.origin.url']).catch(() => undefined) : undefined;
+    const treeArgs = ['rev-parse', '--is-inside-work-tree', '--show-toplevel'];
+    let r;
+    let present = new Set();
+    try {
+        // Ids are hex (checked by wantedCommits), so none can pass for an option.
+        r = await runGit(cwd, wanted.length > 0 ? [...treeArgs, ...wanted.map((id) => `${id}^{commit}`), '--'] : treeArgs);
+        if (r.code === 0) {
+            const ids = r.stdout.split('\n').slice(2);
+            present = new Set(wanted.filter((id, i) => ids[i] === id));
+        }
+        else if (wanted.length > 0) {
+            [r, present] = await Promise.all([runGit(cwd, treeArgs), presentCommits(cwd, wanted)]);
+        }
+    }
+    catch (e) {
+        await originQuery;
+        return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    }
+    const origin = await originQuery;
+    if (r.code !== 0)
+        return { ok: false, reason: `${cwd} is not a git checkout (${gitMessage(r.stderr) || `git exited with ${r.code}`})` };
+    const [inside, root] = r.stdout.split('\n');
+    if (inside !== 'true' || !root)
+        return { ok: false, reason: `${cwd} is not inside a git work tree` };
+    if (repository && origin) {
+        const other = origin.code === 0 ? otherRepository(origin.stdout.trim(), repository, serverUrl) : undefined;
+        if (other)
+            return { ok: false, reason: `${cwd} is a checkout of ${other}, not of ${repository}` };
+    }
+    return { ok: true, root, present };
+}
+/** Full commit ids only (a branch name is resolved later), lower case, each once. */
+function wantedCommits(ids) {
+    return [...new Set(ids.filter((id) => COMMIT_ID.test(id)).map((id) => id.toLowerCase()))];
+}
+/** The owner/name an origin URL on the GitHub server names, when it differs from `repository`. */
+function otherRepository(originUrl, repository, serverUrl) {
+    let host;
+    try {
+        host = new URL(serverUrl).host.toLowerCase();
+    }
+    catch {
+        return undefined;
+    }
+    // https://host/owner/name(.git), ssh://git@host/owner/name, git@host:owner/name.git
+    const m = /^(?:[a-z+]+:\/\/(?:[^@/]*@)?([^/]+)\/|[^@/]+@([^:/]+):)([^/]+\/[^/]+?)(?:\.git)?\/?$/i.exec(originUrl);
+    if (!m)
+        return undefined;
+    const urlHost = (m[1] ?? m[2] ?? '').toLowerCase();
+    const named = m[3] ?? '';
+    if (urlHost !== host)
+        return undefined;
+    return named.toLowerCase() === repository.toLowerCase() ? undefined : named;
+}
+/**
+ * Which of `ids` (full commit ids) the repository at `cwd` has as commits, in one
+ * `git cat-file --batch-check` instead of one `cat-file -e` per commit. Any failure (not a
+ * repository, an old git) answers "none known": the caller then checks them one by one.
+ */
+async function presentCommits(cwd, ids) {
+    const wanted = wantedCommits(ids);
+    const found = new Set();
+    if (wanted.length === 0)
+        return found;
+    let r;
+    try {
+        r = await runGit(cwd, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], wanted.map((id) => `${id}^{commit}\n`).join(''));
+    }
+    catch {
+        return found;
+    }
+    if (r.code !== 0)
+        return found;
+    // One line per input line, in order: "<id> commit", or "<input> missing" (or ambiguous).
+    const lines = r.stdout.split('\n');
+    wanted.forEach((id, i) => {
+        if (lines[i] === `${id} commit`)
+            found.add(id);
+    });
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/changes/git/parse.ts
+
+/**
+ * The tree diff of two commits as the git source reads it: every path from the repository's
+ * root (`--no-relative`), so it is the same run from any directory of the checkout.
+ */
+function diffArgs(from, to) {
+    return [
+        'diff',
+        '--name-status',
+        '-z',
+        '--find-renames',
+        '--ignore-submodules=none',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-relative',
+        '--end-of-options',
+        from,
+        to,
+        '--',
+    ];
+}
+const STATUS = {
+    A: 'added',
+    M: 'modified',
+    D: 'deleted',
+    R: 'renamed',
+    C: 'copied',
+    T: 'type-changed',
+    U: 'unmerged',
+};
+/** Parses `git diff --name-status -z`: `M\0path\0`, `R087\0old\0new\0`. */
+function parseNameStatus(output) {
+    const fields = output.split('\0');
+    const files = [];
+    let i = 0;
+    while (i < fields.length) {
+        const code = fields[i];
+        if (code === undefined || code === '')
+            break;
+        const letter = code[0] ?? '';
+        const status = STATUS[letter] ?? 'unknown';
+        if (letter === 'R' || letter === 'C') {
+            const previousPath = fields[i + 1] ?? '';
+            const path = fields[i + 2] ?? '';
+            files.push({ path, status, previousPath });
+            i += 3;
+        }
+        else {
+            files.push({ path: fields[i + 1] ?? '', status });
+            i += 2;
+        }
+    }
+    return files;
+}
+/** Parses `git cat-file commit` output. */
+function parseCommit(id, text) {
+    const split = text.indexOf('\n\n');
+    const header = split === -1 ? text : text.slice(0, split);
+    const message = split === -1 ? '' : text.slice(split + 2);
+    const parents = [];
+    let author = '';
+    for (const line of header.split('\n')) {
+        if (line.startsWith('parent '))
+            parents.push(line.slice(7).trim());
+        else if (line.startsWith('author '))
+            author = line.slice(7);
+    }
+    return { id, parents, authored: authoredKey(authorFromLine(author), message) };
+}
+function authorFromLine(line) {
+    // "Name <email> 1700000000 +0100"
+    const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line);
+    if (!m)
+        return { name: line, email: '', date: '' };
+    return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString() };
+}
+
+;// CONCATENATED MODULE: ./src/changes/git/source.ts
+
+
+
+
+/** The workspace's checkout as a source, or why it cannot be one. */
+async function openGitSource(workspace, options) {
+    const state = await checkoutState(workspace, options.repository, options.serverUrl, options.commits);
+    if (!state.ok)
+        return state;
+    return { ok: true, source: new GitSource(state.root, options.log, state.present) };
+}
+/** The checkout as a change source. Fetches by SHA into the checkout's object store when needed. */
+class GitSource {
+    cwd;
+    log;
+    name = 'git';
+    /** Commits fetched from origin, in order, for the log. */
+    fetched = [];
+    emptyTree;
+    /**
+     * Commits already found in the checkout: `diff` resolves again what the range resolution just
+     * did, and each git process costs a start-up of its own (bench/README.md). Found stays found.
+     */
+    present = new Set();
+    constructor(cwd, log = () => { }, 
+    /** Commits checkoutState() already found in the checkout: not asked again. */
+    present = []) {
+        this.cwd = cwd;
+        this.log = log;
+        for (const id of present)
+            this.present.add(id.toLowerCase());
+    }
+    git(args) {
+        return runGit(this.cwd, args);
+    }
+    async has(rev) {
+        if (this.present.has(rev))
+            return true;
+        const found = (await this.git(['cat-file', '-e', `${rev}^{commit}`])).code === 0;
+        if (found)
+            this.present.add(rev);
+        return found;
+    }
+    /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
+    async fetch(spec, depth, commit, extra = []) {
+        const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+        const r = await this.git([
+            'fetch',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--quiet',
+            '--no-recurse-submodules',
+            ...depthArgs,
+            'origin',
+            spec,
+            ...extra,
+        ]);
+        if (r.code !== 0) {
+            throw new UnreadableCommit(commit, 'git', `it is not in the checkout and fetching it from origin failed: ${gitMessage(r.stderr) || `git exited with ${r.code}`}`, true);
+        }
+        this.fetched.push(spec);
+    }
+    async isShallow() {
+        return (await this.git(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
+    }
+    async resolve(rev) {
+        const parent = /^(.+)\^1?$/.exec(rev);
+        if (parent?.[1])
+            return this.ancestor(await this.resolve(parent[1]), 1);
+        if (COMMIT_ID.test(rev)) {
+            const id = rev.toLowerCase();
+            if (!(await this.has(id))) {
+                await this.fetch(id, 1, id);
+                if (!(await this.has(id)))
+                    throw new UnreadableCommit(id, 'git', 'origin did not send it');
+                this.log(`fetched ${id} from origin (the checkout did not have it)`);
+            }
+            return id;
+        }
+        // A branch or tag name (inputs base/head): local, then origin's, then fetched.
+        for (const candidate of [rev, `refs/remotes/origin/${rev}`]) {
+            const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+            if (r.code === 0)
+                return r.stdout.trim();
+        }
+        const local = `refs/isr-revalidate/${rev.replace(/[^A-Za-z0-9._/-]/g, '_')}`;
+        await this.fetch(`+${rev}:${local}`, 1, rev);
+        this.log(`fetched ${rev} from origin`);
+        const r = await this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${local}^{commit}`]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(rev, 'git', 'it names no commit');
+        return r.stdout.trim();
+    }
+    async commit(id) {
+        const full = await this.resolve(id);
+        const r = await this.git(['cat-file', 'commit', full]);
+        if (r.code !== 0)
+            throw new UnreadableCommit(full, 'git', gitMessage(r.stderr));
+        return parseCommit(full, r.stdout);
+    }
+    async ancestor(id, n) {
+        const full = await this.resolve(id);
+        if (n === 0)
+            return full;
+        const walk = async () => this.git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${full}~${n}^{commit}`]);
+        let r = await walk();
+        if (r.code !== 0) {
+            // A shallow checkout stops history at its boundary: deepen exactly as far as needed.
+            await this.fetch(full, n + 1, `${full}~${n}`);
+            r = await walk();
+            if (r.code === 0)
+                this.log(`fetched ${n + 1} commit(s) of history up to ${full}`);
+        }
+        if (r.code !== 0)
+            throw new UnreadableCommit(`${full}~${n}`, 'git', `${full} has fewer than ${n} first-parent ancestors`);
+        return r.stdout.trim();
+    }
+    async mergeBase(branch, head) {
+        const tip = await this.resolve(head);
+        const remote = `refs/remotes/origin/${branch}`;
+        // The merge base can lie anywhere in history: a shallow checkout needs all of both lines.
+        await this.fetch(`+refs/heads/${branch}:${remote}`, 'unshallow', `${branch} (the default branch)`, [tip]);
+        this.log(`fetched the history of ${branch} and ${tip} from origin to find their merge base`);
+        const r = await this.git(['merge-base', '--end-of-options', remote, tip]);
+        if (r.code === 1 && r.stdout.trim() === '')
+            return undefined;
+        if (r.code !== 0)
+            throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
+        return r.stdout.trim();
+    }
+    async diff(base, head) {
+        const to = await this.resolve(head);
+        const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
+        const r = await this.git(diffArgs(from, to));
+        if (r.code !== 0)
+            throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
+        return parseNameStatus(r.stdout);
+    }
+    /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
+    async emptyTreeId() {
+        if (!this.emptyTree) {
+            const r = await this.git(['hash-object', '-t', 'tree', '-w', '--stdin']);
+            if (r.code !== 0)
+                throw new GitError(`cannot write the empty tree: ${gitMessage(r.stderr)}`);
+            this.emptyTree = r.stdout.trim();
+        }
+        return this.emptyTree;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/changes/collect.ts
 
 
 
@@ -10711,38 +10592,26 @@ function planCommits(plan) {
             return [plan.merge];
     }
 }
-/** A push's diff of two commit ids, started before the source is chosen (see chooseSource). */
-function earlyDiff(plan, workspace) {
-    if (plan.kind !== 'diff' || !COMMIT_ID.test(plan.base) || !COMMIT_ID.test(plan.head))
-        return undefined;
-    const from = plan.base.toLowerCase();
-    const to = plan.head.toLowerCase();
-    return { from, to, result: runGit(workspace, diffArgs(from, to)).catch(() => undefined) };
-}
 async function chooseSource(options, api, plan) {
     if (options.diffSource === 'api') {
         options.log('diff source: api (diff-source: api)');
         return createApiSource(api);
     }
-    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all,
-    // and a plain two-commit diff is started alongside: each git process costs a start-up, and
-    // one after the other they were most of a push's own start-up (bench/README.md). The diff's
-    // answer is only used once the checkout is known to be the repository's and to have both
-    // commits; where it is not (a shallow checkout lacking `before`), it failed and is run again.
-    const early = earlyDiff(plan, options.workspace);
-    const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, planCommits(plan));
-    if (state.ok) {
+    // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
+    // each git process costs a start-up (bench/README.md).
+    const git = await openGitSource(options.workspace, { repository: options.api?.repository, serverUrl: options.api?.serverUrl, commits: planCommits(plan), log: options.log });
+    if (git.ok) {
         options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-        return new GitSource(state.root, options.log, { present: state.present, ...(early ? { diff: early } : {}) });
+        return git.source;
     }
     if (options.diffSource === 'git') {
-        throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
+        throw new ChangesError(`diff-source is git, but ${git.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
     }
     const missing = apiUnavailable(api);
     if (missing) {
-        throw new ChangesError(`no way to read the changes: ${state.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+        throw new ChangesError(`no way to read the changes: ${git.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
     }
-    options.log(`diff source: api (auto: ${state.reason})`);
+    options.log(`diff source: api (auto: ${git.reason})`);
     return createApiSource(api);
 }
 async function diffWith(source, plan, options) {
@@ -10769,13 +10638,13 @@ async function resolveRange(source, plan, options) {
             if (plan.defaultBranch && plan.defaultBranch !== branch) {
                 const base = await source.mergeBase(plan.defaultBranch, head);
                 if (base) {
-                    warn(`${plan.ref} is a new branch with no previous commit: compared with its merge base ${event_short(base)} with the default branch ${plan.defaultBranch} (what the branch adds to it)`);
+                    warn(`${plan.ref} is a new branch with no previous commit: compared with its merge base ${source_short(base)} with the default branch ${plan.defaultBranch} (what the branch adds to it)`);
                     return { base, head, note: `new branch: compared with the merge base with ${plan.defaultBranch}` };
                 }
-                warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${event_short(head)} is treated as added`);
+                warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${source_short(head)} is treated as added`);
             }
             else {
-                warn(`${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${event_short(head)} is treated as added`);
+                warn(`${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${source_short(head)} is treated as added`);
             }
             return { base: null, head, note: 'new branch: every file treated as added' };
         }
@@ -10795,7 +10664,7 @@ async function prMergeRange(source, plan, warn, log) {
         return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
     if (merge.parents.length > 1 || n <= 1) {
         const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
-        return { base: merge.parents[0], head: merge.id, note: `${kind}, compared with its first parent ${event_short(merge.parents[0])}` };
+        return { base: merge.parents[0], head: merge.id, note: `${kind}, compared with its first parent ${source_short(merge.parents[0])}` };
     }
     let rebase;
     if (plan.prHead) {
@@ -10807,19 +10676,177 @@ async function prMergeRange(source, plan, warn, log) {
         }
     }
     if (rebase === false) {
-        return { base: merge.parents[0], head: merge.id, note: `squash merge, compared with its parent ${event_short(merge.parents[0])}` };
+        return { base: merge.parents[0], head: merge.id, note: `squash merge, compared with its parent ${source_short(merge.parents[0])}` };
     }
     const base = await source.ancestor(merge.id, n);
     if (rebase === undefined) {
-        warn(`pull request #${plan.number}: cannot tell a squash from a rebase of its ${n} commits, so compared with ${event_short(merge.id)}~${n} (exact for a rebase; for a squash it also includes up to ${n - 1} earlier commits)`);
+        warn(`pull request #${plan.number}: cannot tell a squash from a rebase of its ${n} commits, so compared with ${source_short(merge.id)}~${n} (exact for a rebase; for a squash it also includes up to ${n - 1} earlier commits)`);
     }
-    return { base, head: merge.id, note: `rebase merge of ${n} commits, compared with ${event_short(base)} (${n} commits back)` };
+    return { base, head: merge.id, note: `rebase merge of ${n} commits, compared with ${source_short(base)} (${n} commits back)` };
 }
 function explain(e) {
     if (e instanceof UnreadableCommit) {
         return new ChangesError(`${e.message}. The exact range cannot be had, so nothing is revalidated rather than a guess`);
     }
     return e;
+}
+
+;// CONCATENATED MODULE: ./src/changes/event.ts
+/**
+ * Event resolution: from the event name, its payload and the inputs, decide what to compare.
+ * Pure: plain values in, a Plan out. Unknown or malformed payloads end in a clear message.
+ * Which commits the range finally resolves to (a merge base, a rebase's first commit) needs a
+ * source that can read history, so those cases are described here and settled in collect.ts.
+ */
+
+
+
+
+class EventError extends Error {
+}
+const ZERO_SHA = /^0+$/;
+// The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
+const sha = lazy_lazy(() => schemas_string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
+// No git ref holds a control character (git check-ref-format): a payload whose ref does is not a real push.
+const refName = lazy_lazy(() => schemas_string()
+    .min(1)
+    .refine((v) => controlCharacter(v) === undefined, 'holds a control character, which no git ref does'));
+const pushPayload = lazy_lazy(() => object({
+    ref: refName(),
+    before: sha(),
+    after: sha(),
+    created: schemas_boolean().optional(),
+    deleted: schemas_boolean().optional(),
+    forced: schemas_boolean().optional(),
+    repository: object({ default_branch: refName().optional() }).passthrough().optional(),
+}));
+const pullRequestPayload = lazy_lazy(() => object({
+    action: schemas_string(),
+    pull_request: object({
+        number: schemas_number(),
+        merged: schemas_boolean().nullish(),
+        merge_commit_sha: sha().nullish(),
+        commits: schemas_number().int().nonnegative().optional(),
+        head: object({ sha: sha().optional() }).passthrough().optional(),
+    }),
+}));
+/** One value or a list of them: a CMS webhook often sends a single path as a string. */
+const oneOrMany = (item) => preprocess((v) => (typeof v === 'string' ? [v] : v), array(item, 'must be a string or a list of strings'));
+/** repository_dispatch's `client_payload` (a function: the schema is built on first use). */
+const dispatchPayloadSchema = lazy_lazy(() => object({
+    paths: oneOrMany(schemas_string().trim().startsWith('/', 'must be site paths starting with "/"')).optional(),
+    tags: oneOrMany(schemas_string().trim().min(1, 'must not be empty')).optional(),
+    files: oneOrMany(schemas_string()
+        .trim()
+        .min(1, 'must not be empty')
+        .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
+})
+    .passthrough());
+function resolvePlan(input) {
+    const { eventName, payload } = input;
+    if (input.base !== undefined && input.head !== undefined) {
+        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${source_short(input.base)} \u2192 ${source_short(input.head)}`, warnings: [] };
+    }
+    switch (eventName) {
+        case 'push':
+            return planPush(payload);
+        case 'pull_request':
+        case 'pull_request_target':
+            return planPullRequest(payload, eventName);
+        case 'repository_dispatch':
+            return planRepositoryDispatch(payload, input.hasExplicitTargets);
+        default:
+            return explicitOnly(eventName || 'this run', input.hasExplicitTargets);
+    }
+}
+function explicitOnly(what, hasExplicitTargets) {
+    return {
+        kind: 'explicit',
+        files: [],
+        paths: [],
+        tags: [],
+        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+        warnings: hasExplicitTargets
+            ? []
+            : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+    };
+}
+function planPush(payload) {
+    const parsed = pushPayload().safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
+    const p = parsed.data;
+    if (p.ref.startsWith('refs/tags/')) {
+        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+    }
+    if (p.deleted || ZERO_SHA.test(p.after)) {
+        return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
+    }
+    if (p.created || ZERO_SHA.test(p.before)) {
+        return {
+            kind: 'new-branch',
+            ref: p.ref,
+            head: p.after,
+            defaultBranch: p.repository?.default_branch,
+            description: `push creating ${p.ref} at ${source_short(p.after)}`,
+            warnings: [],
+        };
+    }
+    return {
+        kind: 'diff',
+        base: p.before,
+        head: p.after,
+        description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${source_short(p.before)} \u2192 ${source_short(p.after)}`,
+        warnings: [],
+    };
+}
+function planPullRequest(payload, eventName) {
+    const parsed = pullRequestPayload().safeParse(payload);
+    if (!parsed.success)
+        throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
+    const { action, pull_request: pr } = parsed.data;
+    if (action !== 'closed') {
+        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merged) {
+        return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
+    }
+    if (!pr.merge_commit_sha)
+        throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
+    return {
+        kind: 'pr-merge',
+        number: pr.number,
+        merge: pr.merge_commit_sha,
+        prHead: pr.head?.sha,
+        commits: pr.commits,
+        description: `pull request #${pr.number} merged as ${source_short(pr.merge_commit_sha)}`,
+        warnings: [],
+    };
+}
+function planRepositoryDispatch(payload, hasExplicitTargets) {
+    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).passthrough().safeParse(payload);
+    const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
+    }
+    const parsed = dispatchPayloadSchema().safeParse(raw);
+    if (!parsed.success)
+        throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
+    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+    const paths = parsed.data.paths ?? [];
+    const tags = parsed.data.tags ?? [];
+    // The event_type is the sender's free text: shown escaped, and cut when long.
+    const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${text_printable(clip(envelope.data.action, 200))})` : ''}`;
+    if (files.length + paths.length + tags.length === 0)
+        return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
+    return {
+        kind: 'explicit',
+        files,
+        paths,
+        tags,
+        description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
+        warnings: [],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts

@@ -13,9 +13,7 @@ import { z } from 'zod';
 import { lazy } from '../lazy.js';
 import { withoutCredentials } from '../text.js';
 import type { ChangedFile, FileStatus } from '../types.js';
-import { COMMIT_ID, formatZod, short } from './event.js';
-import { authoredKey } from './git.js';
-import { ChangesError, UnreadableCommit, type CommitInfo, type Source } from './source.js';
+import { authoredKey, ChangesError, COMMIT_ID, formatZod, short, UnreadableCommit, type CommitInfo, type Source } from './source.js';
 
 export interface ApiOptions {
   token?: string;

@@ -1,13 +1,15 @@
 /**
  * Turns a Plan into a ChangeSet: explicit files as given, or a tree diff from the chosen source.
  * The source is picked once (and said in the log); the range logic below is shared by both,
- * so git and the API answer the same question the same way.
+ * so git and the API answer the same question the same way. Nothing here starts a process or
+ * asks the network itself: it only asks a `Source` (source.ts) its questions, so the range rules
+ * are tested on an in-memory history too (test/changes-range.test.ts).
  */
 import type { ChangeSet, ChangedFile } from '../types.js';
 import { apiUnavailable, createApiSource, type ApiOptions } from './api.js';
-import { COMMIT_ID, short, type Plan } from './event.js';
-import { checkoutState, diffArgs, GitSource, runGit, type EarlyDiff } from './git.js';
-import { ChangesError, UnreadableCommit, type Source } from './source.js';
+import type { Plan } from './event.js';
+import { openGitSource } from './git/source.js';
+import { ChangesError, short, UnreadableCommit, type Source } from './source.js';
 
 export { ChangesError } from './source.js';
 
@@ -62,38 +64,26 @@ function planCommits(plan: DiffPlan): string[] {
   }
 }
 
-/** A push's diff of two commit ids, started before the source is chosen (see chooseSource). */
-function earlyDiff(plan: DiffPlan, workspace: string): EarlyDiff | undefined {
-  if (plan.kind !== 'diff' || !COMMIT_ID.test(plan.base) || !COMMIT_ID.test(plan.head)) return undefined;
-  const from = plan.base.toLowerCase();
-  const to = plan.head.toLowerCase();
-  return { from, to, result: runGit(workspace, diffArgs(from, to)).catch(() => undefined) };
-}
-
 async function chooseSource(options: CollectOptions, api: ApiOptions, plan: DiffPlan): Promise<Source> {
   if (options.diffSource === 'api') {
     options.log('diff source: api (diff-source: api)');
     return createApiSource(api);
   }
-  // Whether the checkout has the plan's commits is asked with whether it is a checkout at all,
-  // and a plain two-commit diff is started alongside: each git process costs a start-up, and
-  // one after the other they were most of a push's own start-up (bench/README.md). The diff's
-  // answer is only used once the checkout is known to be the repository's and to have both
-  // commits; where it is not (a shallow checkout lacking `before`), it failed and is run again.
-  const early = earlyDiff(plan, options.workspace);
-  const state = await checkoutState(options.workspace, options.api?.repository, options.api?.serverUrl, planCommits(plan));
-  if (state.ok) {
+  // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
+  // each git process costs a start-up (bench/README.md).
+  const git = await openGitSource(options.workspace, { repository: options.api?.repository, serverUrl: options.api?.serverUrl, commits: planCommits(plan), log: options.log });
+  if (git.ok) {
     options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
-    return new GitSource(state.root, options.log, { present: state.present, ...(early ? { diff: early } : {}) });
+    return git.source;
   }
   if (options.diffSource === 'git') {
-    throw new ChangesError(`diff-source is git, but ${state.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
+    throw new ChangesError(`diff-source is git, but ${git.reason}: add actions/checkout before this step, or use diff-source: auto or api`);
   }
   const missing = apiUnavailable(api);
   if (missing) {
-    throw new ChangesError(`no way to read the changes: ${state.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+    throw new ChangesError(`no way to read the changes: ${git.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
   }
-  options.log(`diff source: api (auto: ${state.reason})`);
+  options.log(`diff source: api (auto: ${git.reason})`);
   return createApiSource(api);
 }
 

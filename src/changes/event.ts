@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { lazy } from '../lazy.js';
 import { clip, controlCharacter, printable } from '../text.js';
 import type { ChangedFile } from '../types.js';
+import { COMMIT_ID, formatZod, short } from './source.js';
 
 export type Plan =
   /** Tree diff of two commits. `base` may be `<sha>^1` (first parent). */
@@ -31,8 +32,6 @@ export interface PlanInput {
 export class EventError extends Error {}
 
 const ZERO_SHA = /^0+$/;
-// SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
-export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 // The payload schemas are built on first use (lazy.ts): a run needs only its own event's.
 const sha = lazy(() => z.string().regex(COMMIT_ID, 'is not a commit id (40 or 64 hex digits)'));
 
@@ -193,17 +192,4 @@ function planRepositoryDispatch(payload: unknown, hasExplicitTargets: boolean): 
     description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
     warnings: [],
   };
-}
-
-export function formatZod(error: z.ZodError, prefix?: string): string {
-  return error.issues
-    .map((i) => {
-      const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
-      return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
-    })
-    .join('; ');
-}
-
-export function short(commit: string): string {
-  return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
 }

@@ -1,15 +1,35 @@
 /**
  * What collect.ts needs from a place that knows the repository's history: the local checkout
- * (git.ts) or the GitHub API (api.ts). Both answer the same questions, so the range logic is
- * written once and both sources give the same change set.
+ * (git/) or the GitHub API (api.ts). Both answer the same questions, so the range logic is
+ * written once and both sources give the same change set. Also what both sources (and the event
+ * stage, which names the commits) share: commit ids, how a commit is shown, what a rebase keeps
+ * of a commit, and how a rejected outside value reads in a message.
  */
+import type { z } from 'zod';
 import type { ChangedFile } from '../types.js';
+
+// SHA-1 (40 hex) or SHA-256 (64 hex) object ids.
+export const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+
+/** A commit id as the log shows it (7 digits); anything else (a branch name) as it is. */
+export function short(commit: string): string {
+  return COMMIT_ID.test(commit) ? commit.slice(0, 7) : commit;
+}
 
 export interface CommitInfo {
   id: string;
   parents: string[];
   /** Author (name, email, date) and message: a rebased commit keeps them, a squash commit does not. */
   authored: string;
+}
+
+/**
+ * What a rebase keeps of a commit: author, author date (to the second) and message. The same key
+ * from git's `cat-file commit` and from the API's commit reply, so the sources compare alike.
+ */
+export function authoredKey(author: { name: string; email: string; date: string }, message: string): string {
+  const date = Number.isNaN(Date.parse(author.date)) ? author.date : new Date(Date.parse(author.date)).toISOString();
+  return JSON.stringify([author.name, author.email.toLowerCase(), date, message.replace(/\s+$/, '')]);
 }
 
 export interface Source {
@@ -41,4 +61,14 @@ export class UnreadableCommit extends Error {
 /** The change set cannot be had exactly: never answered by a narrower diff. */
 export class ChangesError extends Error {
   override name = 'ChangesError';
+}
+
+/** A zod error as one line of a message: each issue with the field it is about (`a.b` must …). */
+export function formatZod(error: z.ZodError, prefix?: string): string {
+  return error.issues
+    .map((i) => {
+      const path = [...(prefix ? [prefix] : []), ...i.path.map(String)];
+      return `${path.length ? `\`${path.join('.')}\` ` : ''}${i.message}`;
+    })
+    .join('; ');
 }
