@@ -41114,30 +41114,30 @@ const replies = lazy_lazy(() => {
         status: schemas_string(),
         previous_filename: schemas_string().min(1).optional(),
     })
-        .passthrough();
+        .loose();
     const comparePage = object({
         status: schemas_string(),
         total_commits: schemas_number().int().nonnegative(),
-        base_commit: object({ sha: schemas_string() }).passthrough(),
-        merge_base_commit: object({ sha: schemas_string() }).passthrough(),
+        base_commit: object({ sha: schemas_string() }).loose(),
+        merge_base_commit: object({ sha: schemas_string() }).loose(),
         files: array(diffEntry).optional(),
     })
-        .passthrough();
+        .loose();
     const gitCommit = object({
         sha: schemas_string(),
-        tree: object({ sha: schemas_string() }).passthrough(),
-        parents: array(object({ sha: schemas_string() }).passthrough()),
-        author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).passthrough(),
+        tree: object({ sha: schemas_string() }).loose(),
+        parents: array(object({ sha: schemas_string() }).loose()),
+        author: object({ name: schemas_string(), email: schemas_string(), date: schemas_string() }).loose(),
         message: schemas_string(),
     })
-        .passthrough();
-    const refCommit = object({ sha: schemas_string() }).passthrough();
+        .loose();
+    const refCommit = object({ sha: schemas_string() }).loose();
     const gitTree = object({
         sha: schemas_string(),
         truncated: schemas_boolean(),
-        tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).passthrough()),
+        tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).loose()),
     })
-        .passthrough();
+        .loose();
     return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
 });
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
@@ -41172,7 +41172,14 @@ function foldComparePages(pages) {
                 unchanged.push(entry.filename);
         }
     }
-    return { status: first.status, mergeBase: first.merge_base_commit.sha, totalCommits: first.total_commits, files, filesPerPage, unchanged };
+    return {
+        status: first.status,
+        mergeBase: first.merge_base_commit.sha,
+        totalCommits: first.total_commits,
+        files,
+        filesPerPage,
+        unchanged,
+    };
 }
 /**
  * Whether the compare list may have been cut short: it reached the 3,000 cap, or the last page
@@ -41843,7 +41850,12 @@ async function chooseSource(options, api, plan) {
     }
     // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
     // each git process costs a start-up (bench/README.md).
-    const git = await openGitSource(options.workspace, { repository: options.api?.repository, serverUrl: options.api?.serverUrl, commits: planCommits(plan), log: options.log });
+    const git = await openGitSource(options.workspace, {
+        repository: options.api?.repository,
+        serverUrl: options.api?.serverUrl,
+        commits: planCommits(plan),
+        log: options.log,
+    });
     if (git.ok) {
         options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
         return git.source;
@@ -41908,7 +41920,11 @@ async function prMergeRange(source, plan, warn, log) {
         return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
     if (merge.parents.length > 1 || n <= 1) {
         const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
-        return { base: merge.parents[0], head: merge.id, note: `${kind}, compared with its first parent ${source_short(merge.parents[0])}` };
+        return {
+            base: merge.parents[0],
+            head: merge.id,
+            note: `${kind}, compared with its first parent ${source_short(merge.parents[0])}`,
+        };
     }
     let rebase;
     if (plan.prHead) {
@@ -41920,7 +41936,11 @@ async function prMergeRange(source, plan, warn, log) {
         }
     }
     if (rebase === false) {
-        return { base: merge.parents[0], head: merge.id, note: `squash merge, compared with its parent ${source_short(merge.parents[0])}` };
+        return {
+            base: merge.parents[0],
+            head: merge.id,
+            note: `squash merge, compared with its parent ${source_short(merge.parents[0])}`,
+        };
     }
     const base = await source.ancestor(merge.id, n);
     if (rebase === undefined) {
@@ -41962,7 +41982,7 @@ const pushPayload = lazy_lazy(() => object({
     created: schemas_boolean().optional(),
     deleted: schemas_boolean().optional(),
     forced: schemas_boolean().optional(),
-    repository: object({ default_branch: refName().optional() }).passthrough().optional(),
+    repository: object({ default_branch: refName().optional() }).loose().optional(),
 }));
 const pullRequestPayload = lazy_lazy(() => object({
     action: schemas_string(),
@@ -41971,7 +41991,7 @@ const pullRequestPayload = lazy_lazy(() => object({
         merged: schemas_boolean().nullish(),
         merge_commit_sha: sha().nullish(),
         commits: schemas_number().int().nonnegative().optional(),
-        head: object({ sha: sha().optional() }).passthrough().optional(),
+        head: object({ sha: sha().optional() }).loose().optional(),
     }),
 }));
 /** One value or a list of them: a CMS webhook often sends a single path as a string. */
@@ -41985,11 +42005,17 @@ const dispatchPayloadSchema = lazy_lazy(() => object({
         .min(1, 'must not be empty')
         .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")')).optional(),
 })
-    .passthrough());
+    .loose());
 function resolvePlan(input) {
     const { eventName, payload } = input;
     if (input.base !== undefined && input.head !== undefined) {
-        return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${source_short(input.base)} \u2192 ${source_short(input.head)}`, warnings: [] };
+        return {
+            kind: 'diff',
+            base: input.base,
+            head: input.head,
+            description: `inputs base/head: ${source_short(input.base)} \u2192 ${source_short(input.head)}`,
+            warnings: [],
+        };
     }
     switch (eventName) {
         case 'push':
@@ -42009,10 +42035,14 @@ function explicitOnly(what, hasExplicitTargets) {
         files: [],
         paths: [],
         tags: [],
-        description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+        description: hasExplicitTargets
+            ? `${what}: explicit paths/tags only`
+            : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
         warnings: hasExplicitTargets
             ? []
-            : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+            : [
+                `${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`,
+            ],
     };
 }
 function planPush(payload) {
@@ -42021,7 +42051,11 @@ function planPush(payload) {
         throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
     const p = parsed.data;
     if (p.ref.startsWith('refs/tags/')) {
-        return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+        return {
+            kind: 'nothing',
+            description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`,
+            warnings: [],
+        };
     }
     if (p.deleted || ZERO_SHA.test(p.after)) {
         return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
@@ -42050,7 +42084,11 @@ function planPullRequest(payload, eventName) {
         throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
     const { action, pull_request: pr } = parsed.data;
     if (action !== 'closed') {
-        return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
+        return {
+            kind: 'nothing',
+            description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`,
+            warnings: [],
+        };
     }
     if (!pr.merged) {
         return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
@@ -42068,7 +42106,7 @@ function planPullRequest(payload, eventName) {
     };
 }
 function planRepositoryDispatch(payload, hasExplicitTargets) {
-    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).passthrough().safeParse(payload);
+    const envelope = object({ action: schemas_string().optional(), client_payload: unknown().optional() }).loose().safeParse(payload);
     const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
@@ -42076,7 +42114,10 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     const parsed = dispatchPayloadSchema().safeParse(raw);
     if (!parsed.success)
         throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
-    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+    const files = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({
+        path,
+        status: 'modified',
+    }));
     const paths = parsed.data.paths ?? [];
     const tags = parsed.data.tags ?? [];
     // The event_type is the sender's free text: shown escaped, and cut when long.

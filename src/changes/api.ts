@@ -16,11 +16,11 @@ import type { ChangedFile, FileStatus } from '../types.js';
 import { authoredKey, ChangesError, COMMIT_ID, formatZod, short, UnreadableCommit, type CommitInfo, type Source } from './source.js';
 
 export interface ApiOptions {
-  token?: string;
+  token?: string | undefined;
   /** owner/name (GITHUB_REPOSITORY). */
-  repository?: string;
+  repository?: string | undefined;
   /** GITHUB_API_URL; Octokit's default (https://api.github.com) when unset. */
-  apiUrl?: string;
+  apiUrl?: string | undefined;
   /** Longest wait for one API reply (default 30 s): a stalled API must not hold the job. */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -47,33 +47,33 @@ const replies = lazy(() => {
       status: z.string(),
       previous_filename: z.string().min(1).optional(),
     })
-    .passthrough();
+    .loose();
   const comparePage = z
     .object({
       status: z.string(),
       total_commits: z.number().int().nonnegative(),
-      base_commit: z.object({ sha: z.string() }).passthrough(),
-      merge_base_commit: z.object({ sha: z.string() }).passthrough(),
+      base_commit: z.object({ sha: z.string() }).loose(),
+      merge_base_commit: z.object({ sha: z.string() }).loose(),
       files: z.array(diffEntry).optional(),
     })
-    .passthrough();
+    .loose();
   const gitCommit = z
     .object({
       sha: z.string(),
-      tree: z.object({ sha: z.string() }).passthrough(),
-      parents: z.array(z.object({ sha: z.string() }).passthrough()),
-      author: z.object({ name: z.string(), email: z.string(), date: z.string() }).passthrough(),
+      tree: z.object({ sha: z.string() }).loose(),
+      parents: z.array(z.object({ sha: z.string() }).loose()),
+      author: z.object({ name: z.string(), email: z.string(), date: z.string() }).loose(),
       message: z.string(),
     })
-    .passthrough();
-  const refCommit = z.object({ sha: z.string() }).passthrough();
+    .loose();
+  const refCommit = z.object({ sha: z.string() }).loose();
   const gitTree = z
     .object({
       sha: z.string(),
       truncated: z.boolean(),
-      tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() }).passthrough()),
+      tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() }).loose()),
     })
-    .passthrough();
+    .loose();
   return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
 });
 type Replies = ReturnType<typeof replies>;
@@ -101,7 +101,8 @@ export interface CompareResult {
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
 export function parseComparePage(data: unknown, page = 1): ComparePage {
   const parsed = replies().comparePage.safeParse(data);
-  if (!parsed.success) throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
+  if (!parsed.success)
+    throw new ChangesError(`the compare API's reply (page ${page}) is not what it documents: ${formatZod(parsed.error)}`);
   return parsed.data;
 }
 
@@ -125,7 +126,14 @@ export function foldComparePages(pages: ComparePage[]): CompareResult {
       else unchanged.push(entry.filename);
     }
   }
-  return { status: first.status, mergeBase: first.merge_base_commit.sha, totalCommits: first.total_commits, files, filesPerPage, unchanged };
+  return {
+    status: first.status,
+    mergeBase: first.merge_base_commit.sha,
+    totalCommits: first.total_commits,
+    files,
+    filesPerPage,
+    unchanged,
+  };
 }
 
 /**
@@ -182,7 +190,12 @@ function kind(mode: string): string {
 }
 
 interface Octokit {
-  hook: { wrap(name: 'request', wrapper: (request: (o: { request?: object }) => Promise<unknown>, options: { request?: object }) => Promise<unknown>): void };
+  hook: {
+    wrap(
+      name: 'request',
+      wrapper: (request: (o: { request?: object }) => Promise<unknown>, options: { request?: object }) => Promise<unknown>,
+    ): void;
+  };
   request(route: string, params: Record<string, unknown>): Promise<{ data: unknown }>;
   paginate: {
     iterator(route: string, params: Record<string, unknown>): AsyncIterable<{ data: unknown }>;
@@ -193,7 +206,10 @@ export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
   const missing = apiUnavailable(options);
   if (missing) throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(options.token as string, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {}) as unknown as Octokit;
+  const octokit = getOctokit(
+    options.token as string,
+    options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {},
+  ) as unknown as Octokit;
   const timeoutMs = options.timeoutMs ?? 30_000;
   // Every request, pages of a paginated one included, gets its own deadline; the client's
   // own request options (proxy-aware fetch) are kept.
@@ -227,7 +243,12 @@ export class ApiSource implements Source {
     const cached = this.commits.get(id.toLowerCase());
     if (cached) return cached;
     try {
-      const c = await this.get('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { commit_sha: id }, replies().gitCommit, `commit ${id}`);
+      const c = await this.get(
+        'GET /repos/{owner}/{repo}/git/commits/{commit_sha}',
+        { commit_sha: id },
+        replies().gitCommit,
+        `commit ${id}`,
+      );
       this.commits.set(id.toLowerCase(), c);
       return c;
     } catch (e) {
@@ -265,7 +286,12 @@ export class ApiSource implements Source {
     const tip = await this.resolve(head);
     let page: ComparePage;
     try {
-      page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${branch}...${tip}`, per_page: 1 }, replies().comparePage, `compare ${branch}...${short(tip)}`);
+      page = await this.get(
+        'GET /repos/{owner}/{repo}/compare/{basehead}',
+        { basehead: `${branch}...${tip}`, per_page: 1 },
+        replies().comparePage,
+        `compare ${branch}...${short(tip)}`,
+      );
     } catch (e) {
       if (statusOf(e) === 404) return undefined; // no common history (or no such branch)
       throw e;
@@ -297,8 +323,13 @@ export class ApiSource implements Source {
       );
       return this.treeDiff(from, to);
     }
-    if (result.unchanged.length > 0) this.log(`the compare API listed ${result.unchanged.length} file(s) as unchanged; not counted: ${result.unchanged.slice(0, 5).join(', ')}`);
-    this.log(`compare API: ${result.totalCommits} commit(s), ${result.files.length} changed file(s) in ${result.filesPerPage.length || 1} page(s) with files`);
+    if (result.unchanged.length > 0)
+      this.log(
+        `the compare API listed ${result.unchanged.length} file(s) as unchanged; not counted: ${result.unchanged.slice(0, 5).join(', ')}`,
+      );
+    this.log(
+      `compare API: ${result.totalCommits} commit(s), ${result.files.length} changed file(s) in ${result.filesPerPage.length || 1} page(s) with files`,
+    );
     return result.files;
   }
 
@@ -327,13 +358,20 @@ export class ApiSource implements Source {
   private async treeDiff(from: string, to: string): Promise<ChangedFile[]> {
     const [a, b] = await Promise.all([this.tree(from), this.tree(to)]);
     const files = diffTrees(a, b);
-    this.log(`trees of ${short(from)} and ${short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
+    this.log(
+      `trees of ${short(from)} and ${short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`,
+    );
     return files;
   }
 
   private async tree(commit: string): Promise<TreeEntry[]> {
     const treeSha = (await this.gitCommit(commit)).tree.sha;
-    const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${short(commit)}`);
+    const t = await this.get(
+      'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+      { tree_sha: treeSha, recursive: '1' },
+      replies().gitTree,
+      `the tree of ${short(commit)}`,
+    );
     if (t.truncated) {
       throw new ChangesError(
         `the exact file list cannot be had through the GitHub API: the tree of commit ${commit} is too large for one trees API reply (truncated). Add actions/checkout before this step so the git source can diff it`,
@@ -358,7 +396,8 @@ function messageOf(e: unknown): string {
 
 function unreadable(id: string, e: unknown): Error {
   const status = statusOf(e);
-  if (status === 404 || status === 422) return new UnreadableCommit(id, 'api', `the API answered ${status} (${e instanceof Error ? e.message : ''})`);
+  if (status === 404 || status === 422)
+    return new UnreadableCommit(id, 'api', `the API answered ${status} (${e instanceof Error ? e.message : ''})`);
   if (e instanceof ChangesError || e instanceof UnreadableCommit) return e;
   return new UnreadableCommit(id, 'api', messageOf(e), true);
 }

@@ -19,14 +19,15 @@ export interface CollectOptions {
   log: (line: string) => void;
   /** A warning for the summary and the log (which fallback was used). */
   warn?: (line: string) => void;
-  api?: Omit<ApiOptions, 'log'> & { serverUrl?: string };
+  api?: (Omit<ApiOptions, 'log'> & { serverUrl?: string | undefined }) | undefined;
 }
 
 type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 
 export async function collectChanges(plan: Plan, options: CollectOptions): Promise<ChangeSet> {
   if (plan.kind === 'nothing') return { files: [], paths: [], tags: [], source: 'none', description: plan.description };
-  if (plan.kind === 'explicit') return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
+  if (plan.kind === 'explicit')
+    return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
 
   const api = { ...options.api, log: options.log };
   const source = await chooseSource(options, api, plan);
@@ -71,7 +72,12 @@ async function chooseSource(options: CollectOptions, api: ApiOptions, plan: Diff
   }
   // Whether the checkout has the plan's commits is asked with whether it is a checkout at all:
   // each git process costs a start-up (bench/README.md).
-  const git = await openGitSource(options.workspace, { repository: options.api?.repository, serverUrl: options.api?.serverUrl, commits: planCommits(plan), log: options.log });
+  const git = await openGitSource(options.workspace, {
+    repository: options.api?.repository,
+    serverUrl: options.api?.serverUrl,
+    commits: planCommits(plan),
+    log: options.log,
+  });
   if (git.ok) {
     options.log(`diff source: git (${options.diffSource === 'auto' ? 'auto: ' : ''}${options.workspace} is a checkout of the repository)`);
     return git.source;
@@ -81,7 +87,9 @@ async function chooseSource(options: CollectOptions, api: ApiOptions, plan: Diff
   }
   const missing = apiUnavailable(api);
   if (missing) {
-    throw new ChangesError(`no way to read the changes: ${git.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``);
+    throw new ChangesError(
+      `no way to read the changes: ${git.reason}, and the GitHub API source needs a token (${missing}). Add actions/checkout before this step, or give \`github-token\``,
+    );
   }
   options.log(`diff source: api (auto: ${git.reason})`);
   return createApiSource(api);
@@ -123,7 +131,9 @@ export async function resolveRange(source: Source, plan: DiffPlan, options: Pick
           );
           return { base, head, note: `new branch: compared with the merge base with ${plan.defaultBranch}` };
         }
-        warn(`${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${short(head)} is treated as added`);
+        warn(
+          `${plan.ref} is a new branch that shares no history with ${plan.defaultBranch}: every file in ${short(head)} is treated as added`,
+        );
       } else {
         warn(
           `${plan.ref} is a new branch${plan.defaultBranch ? ' and it is the default branch' : ' and the payload names no default branch'}: every file in ${short(head)} is treated as added`,
@@ -141,13 +151,22 @@ export async function resolveRange(source: Source, plan: DiffPlan, options: Pick
  * n commits: n first-parent steps back. Squash and rebase both leave one parent; a rebased
  * commit keeps the pull request's last commit's author, date and message, a squash does not.
  */
-async function prMergeRange(source: Source, plan: Extract<Plan, { kind: 'pr-merge' }>, warn: (l: string) => void, log: (l: string) => void): Promise<Range> {
+async function prMergeRange(
+  source: Source,
+  plan: Extract<Plan, { kind: 'pr-merge' }>,
+  warn: (l: string) => void,
+  log: (l: string) => void,
+): Promise<Range> {
   const merge = await source.commit(plan.merge);
   const n = plan.commits ?? 1;
   if (merge.parents.length === 0) return { base: null, head: merge.id, note: 'a root commit: every file treated as added' };
   if (merge.parents.length > 1 || n <= 1) {
     const kind = merge.parents.length > 1 ? 'merge commit' : 'single commit';
-    return { base: merge.parents[0] as string, head: merge.id, note: `${kind}, compared with its first parent ${short(merge.parents[0] as string)}` };
+    return {
+      base: merge.parents[0] as string,
+      head: merge.id,
+      note: `${kind}, compared with its first parent ${short(merge.parents[0] as string)}`,
+    };
   }
   let rebase: boolean | undefined;
   if (plan.prHead) {
@@ -158,7 +177,11 @@ async function prMergeRange(source: Source, plan: Extract<Plan, { kind: 'pr-merg
     }
   }
   if (rebase === false) {
-    return { base: merge.parents[0] as string, head: merge.id, note: `squash merge, compared with its parent ${short(merge.parents[0] as string)}` };
+    return {
+      base: merge.parents[0] as string,
+      head: merge.id,
+      note: `squash merge, compared with its parent ${short(merge.parents[0] as string)}`,
+    };
   }
   const base = await source.ancestor(merge.id, n);
   if (rebase === undefined) {

@@ -14,17 +14,25 @@ export type Plan =
   /** Tree diff of two commits. `base` may be `<sha>^1` (first parent). */
   | { kind: 'diff'; base: string; head: string; description: string; warnings: string[] }
   /** A push that created a branch: no previous commit; collect.ts picks the documented fallback. */
-  | { kind: 'new-branch'; ref: string; head: string; defaultBranch?: string; description: string; warnings: string[] }
+  | { kind: 'new-branch'; ref: string; head: string; defaultBranch?: string | undefined; description: string; warnings: string[] }
   /** A merged pull request: the merge commit against the base branch as it was before the merge. */
-  | { kind: 'pr-merge'; number: number; merge: string; prHead?: string; commits?: number; description: string; warnings: string[] }
+  | {
+      kind: 'pr-merge';
+      number: number;
+      merge: string;
+      prHead?: string | undefined;
+      commits?: number | undefined;
+      description: string;
+      warnings: string[];
+    }
   | { kind: 'explicit'; files: ChangedFile[]; paths: string[]; tags: string[]; description: string; warnings: string[] }
   | { kind: 'nothing'; description: string; warnings: string[] };
 
 export interface PlanInput {
   eventName: string;
   payload: unknown;
-  base?: string;
-  head?: string;
+  base?: string | undefined;
+  head?: string | undefined;
   /** Whether the inputs name any explicit paths or tags (so "no files" is still work). */
   hasExplicitTargets: boolean;
 }
@@ -51,7 +59,7 @@ const pushPayload = lazy(() =>
     created: z.boolean().optional(),
     deleted: z.boolean().optional(),
     forced: z.boolean().optional(),
-    repository: z.object({ default_branch: refName().optional() }).passthrough().optional(),
+    repository: z.object({ default_branch: refName().optional() }).loose().optional(),
   }),
 );
 
@@ -63,13 +71,14 @@ const pullRequestPayload = lazy(() =>
       merged: z.boolean().nullish(),
       merge_commit_sha: sha().nullish(),
       commits: z.number().int().nonnegative().optional(),
-      head: z.object({ sha: sha().optional() }).passthrough().optional(),
+      head: z.object({ sha: sha().optional() }).loose().optional(),
     }),
   }),
 );
 
 /** One value or a list of them: a CMS webhook often sends a single path as a string. */
-const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, 'must be a string or a list of strings'));
+const oneOrMany = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, 'must be a string or a list of strings'));
 
 /** repository_dispatch's `client_payload` (a function: the schema is built on first use). */
 export const dispatchPayloadSchema = lazy(() =>
@@ -85,13 +94,19 @@ export const dispatchPayloadSchema = lazy(() =>
           .refine((f) => !f.startsWith('/'), 'must be paths relative to the repository root (no leading "/")'),
       ).optional(),
     })
-    .passthrough(),
+    .loose(),
 );
 
 export function resolvePlan(input: PlanInput): Plan {
   const { eventName, payload } = input;
   if (input.base !== undefined && input.head !== undefined) {
-    return { kind: 'diff', base: input.base, head: input.head, description: `inputs base/head: ${short(input.base)} → ${short(input.head)}`, warnings: [] };
+    return {
+      kind: 'diff',
+      base: input.base,
+      head: input.head,
+      description: `inputs base/head: ${short(input.base)} → ${short(input.head)}`,
+      warnings: [],
+    };
   }
   switch (eventName) {
     case 'push':
@@ -112,10 +127,14 @@ function explicitOnly(what: string, hasExplicitTargets: boolean): Plan {
     files: [],
     paths: [],
     tags: [],
-    description: hasExplicitTargets ? `${what}: explicit paths/tags only` : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
+    description: hasExplicitTargets
+      ? `${what}: explicit paths/tags only`
+      : `${what}: no changed files to compare for this event, and no \`paths\` or \`tags\` given`,
     warnings: hasExplicitTargets
       ? []
-      : [`${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`],
+      : [
+          `${what}: this event names no commits to compare and no \`paths\`, \`tags\` or \`base\`/\`head\` were given, so there is nothing to revalidate`,
+        ],
   };
 }
 
@@ -124,7 +143,11 @@ function planPush(payload: unknown): Plan {
   if (!parsed.success) throw new EventError(`the push event payload is not usable: ${formatZod(parsed.error)}`);
   const p = parsed.data;
   if (p.ref.startsWith('refs/tags/')) {
-    return { kind: 'nothing', description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`, warnings: [] };
+    return {
+      kind: 'nothing',
+      description: `push of tag ${p.ref.slice('refs/tags/'.length)}: tags do not change content, nothing to revalidate`,
+      warnings: [],
+    };
   }
   if (p.deleted || ZERO_SHA.test(p.after)) {
     return { kind: 'nothing', description: `push deleting ${p.ref}: nothing to revalidate`, warnings: [] };
@@ -153,12 +176,19 @@ function planPullRequest(payload: unknown, eventName: string): Plan {
   if (!parsed.success) throw new EventError(`the ${eventName} event payload is not usable: ${formatZod(parsed.error)}`);
   const { action, pull_request: pr } = parsed.data;
   if (action !== 'closed') {
-    return { kind: 'nothing', description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`, warnings: [] };
+    return {
+      kind: 'nothing',
+      description: `pull request #${pr.number} ${action}: only a merged pull request changes the site, nothing to revalidate`,
+      warnings: [],
+    };
   }
   if (!pr.merged) {
     return { kind: 'nothing', description: `pull request #${pr.number} closed without merging: nothing to revalidate`, warnings: [] };
   }
-  if (!pr.merge_commit_sha) throw new EventError(`the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`);
+  if (!pr.merge_commit_sha)
+    throw new EventError(
+      `the ${eventName} event payload is not usable: \`pull_request.merge_commit_sha\` is missing on a merged pull request`,
+    );
   return {
     kind: 'pr-merge',
     number: pr.number,
@@ -171,19 +201,25 @@ function planPullRequest(payload: unknown, eventName: string): Plan {
 }
 
 function planRepositoryDispatch(payload: unknown, hasExplicitTargets: boolean): Plan {
-  const envelope = z.object({ action: z.string().optional(), client_payload: z.unknown().optional() }).passthrough().safeParse(payload);
+  const envelope = z.object({ action: z.string().optional(), client_payload: z.unknown().optional() }).loose().safeParse(payload);
   const raw = envelope.success ? (envelope.data.client_payload ?? {}) : {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new EventError('repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}');
+    throw new EventError(
+      'repository_dispatch `client_payload` must be an object such as {"paths": ["/blog"], "tags": ["posts"], "files": ["content/blog/a.md"]}',
+    );
   }
   const parsed = dispatchPayloadSchema().safeParse(raw);
   if (!parsed.success) throw new EventError(`repository_dispatch \`client_payload\`: ${formatZod(parsed.error, 'client_payload')}`);
-  const files: ChangedFile[] = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({ path, status: 'modified' }));
+  const files: ChangedFile[] = [...new Set((parsed.data.files ?? []).map((path) => path.replace(/^(\.\/)+/, '')))].map((path) => ({
+    path,
+    status: 'modified',
+  }));
   const paths = parsed.data.paths ?? [];
   const tags = parsed.data.tags ?? [];
   // The event_type is the sender's free text: shown escaped, and cut when long.
   const what = `repository_dispatch${envelope.success && envelope.data.action ? ` (${printable(clip(envelope.data.action, 200))})` : ''}`;
-  if (files.length + paths.length + tags.length === 0) return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
+  if (files.length + paths.length + tags.length === 0)
+    return explicitOnly(`${what} with no paths, tags or files in client_payload`, hasExplicitTargets);
   return {
     kind: 'explicit',
     files,

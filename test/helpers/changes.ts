@@ -15,7 +15,13 @@ export async function collectFor(
 ): Promise<Collected> {
   const log: string[] = [];
   const warnings: string[] = [];
-  const plan = resolvePlan({ eventName: event.name, payload: event.payload, base: event.base, head: event.head, hasExplicitTargets: false });
+  const plan = resolvePlan({
+    eventName: event.name,
+    payload: event.payload,
+    base: event.base,
+    head: event.head,
+    hasExplicitTargets: false,
+  });
   const changes = await collectChanges(plan, {
     workspace: options.workspace,
     diffSource: options.diffSource ?? 'git',
@@ -27,7 +33,16 @@ export async function collectFor(
 }
 
 export function pushPayload(before: string, after: string, extra: Record<string, unknown> = {}) {
-  return { ref: 'refs/heads/main', before, after, created: false, deleted: false, forced: false, repository: { default_branch: 'main' }, ...extra };
+  return {
+    ref: 'refs/heads/main',
+    before,
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    repository: { default_branch: 'main' },
+    ...extra,
+  };
 }
 
 /** `status path` lines, sorted: easy to read in a failing assertion. */

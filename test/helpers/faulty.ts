@@ -144,7 +144,9 @@ export function text(ex: Exchange, status: number, body: string, headers: Record
 
 export function html(ex: Exchange, status: number, title: string, headers: Record<string, string> = {}): void {
   ex.res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
-  ex.res.end(`<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>${'lorem ipsum '.repeat(50)}</p></body></html>`);
+  ex.res.end(
+    `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>${'lorem ipsum '.repeat(50)}</p></body></html>`,
+  );
 }
 
 /** The contract's success reply. */

@@ -17,7 +17,12 @@ const GIT_ENV = {
 };
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 export function tempDir(prefix = 'isr-test-'): string {
@@ -81,14 +86,22 @@ export class TestRepo {
    * `extraHeader` the credentials it persists in the local config (persist-credentials: true).
    * Asynchronous, so that a server in this same process can answer it.
    */
-  static async checkout(url: string, options: { branch?: string; depth?: number; extraHeader?: string; persistCredentials?: boolean } = {}): Promise<TestRepo> {
+  static async checkout(
+    url: string,
+    options: { branch?: string; depth?: number; extraHeader?: string; persistCredentials?: boolean } = {},
+  ): Promise<TestRepo> {
     const dir = join(tempDir(), 'checkout');
     const auth = options.extraHeader ? ['-c', `http.extraheader=AUTHORIZATION: ${options.extraHeader}`] : [];
-    await promisify(execFile)('git', [...auth, 'clone', '--quiet', `--depth=${options.depth ?? 1}`, '--no-tags', `--branch=${options.branch ?? 'main'}`, url, dir], {
-      cwd: dirname(dir),
-      env: { ...process.env, ...GIT_ENV, GIT_TERMINAL_PROMPT: '0' },
-    });
-    if (options.extraHeader && options.persistCredentials !== false) git(dir, 'config', `http.${url}.extraheader`, `AUTHORIZATION: ${options.extraHeader}`);
+    await promisify(execFile)(
+      'git',
+      [...auth, 'clone', '--quiet', `--depth=${options.depth ?? 1}`, '--no-tags', `--branch=${options.branch ?? 'main'}`, url, dir],
+      {
+        cwd: dirname(dir),
+        env: { ...process.env, ...GIT_ENV, GIT_TERMINAL_PROMPT: '0' },
+      },
+    );
+    if (options.extraHeader && options.persistCredentials !== false)
+      git(dir, 'config', `http.${url}.extraheader`, `AUTHORIZATION: ${options.extraHeader}`);
     return new TestRepo(dir);
   }
 

@@ -63,7 +63,10 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
 
   const git = (...args: string[]): { ok: boolean; out: string } => {
     try {
-      return { ok: true, out: execFileSync('git', args, { cwd: options.repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }) };
+      return {
+        ok: true,
+        out: execFileSync('git', args, { cwd: options.repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 }),
+      };
     } catch (e) {
       const err = e as { status?: number; stdout?: string };
       return { ok: false, out: err.stdout ?? '' };
@@ -78,7 +81,11 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
     const split = text.indexOf('\n\n');
     const header = text.slice(0, split);
     const message = text.slice(split + 2);
-    const field = (k: string) => header.split('\n').filter((l) => l.startsWith(`${k} `)).map((l) => l.slice(k.length + 1));
+    const field = (k: string) =>
+      header
+        .split('\n')
+        .filter((l) => l.startsWith(`${k} `))
+        .map((l) => l.slice(k.length + 1));
     const person = (line: string) => {
       const m = /^(.*?) <([^>]*)> (\d+) ([+-]\d{4})$/.exec(line) ?? [];
       return { name: m[1] ?? '', email: m[2] ?? '', date: new Date(Number(m[3]) * 1000).toISOString().replace('.000Z', 'Z') };
@@ -92,7 +99,11 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
       committer: person(field('committer')[0] ?? ''),
       tree: { sha: field('tree')[0] ?? '', url: `${base}/repos/${owner}/${name}/git/trees/${field('tree')[0] ?? ''}` },
       message: message.replace(/\n$/, ''),
-      parents: field('parent').map((p) => ({ sha: p, url: `${base}/repos/${owner}/${name}/git/commits/${p}`, html_url: `https://github.com/${owner}/${name}/commit/${p}` })),
+      parents: field('parent').map((p) => ({
+        sha: p,
+        url: `${base}/repos/${owner}/${name}/git/commits/${p}`,
+        html_url: `https://github.com/${owner}/${name}/commit/${p}`,
+      })),
       verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     };
   };
@@ -102,7 +113,15 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
     return {
       sha,
       node_id: c.node_id,
-      commit: { author: c.author, committer: c.committer, message: c.message, tree: c.tree, url: c.url, comment_count: 0, verification: c.verification },
+      commit: {
+        author: c.author,
+        committer: c.committer,
+        message: c.message,
+        tree: c.tree,
+        url: c.url,
+        comment_count: 0,
+        verification: c.verification,
+      },
       url: `${base}/repos/${owner}/${name}/commits/${sha}`,
       html_url: c.html_url,
       comments_url: `${base}/repos/${owner}/${name}/commits/${sha}/comments`,
@@ -113,10 +132,12 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
   };
   /** `files[]` of a compare: git's own rename detection, in GitHub's vocabulary. */
   const diffEntries = (from: string, to: string) => {
-    const fields = git('diff', '--raw', '-z', '--find-renames', '--ignore-submodules=none', '--end-of-options', from, to, '--').out.split('\0');
+    const fields = git('diff', '--raw', '-z', '--find-renames', '--ignore-submodules=none', '--end-of-options', from, to, '--').out.split(
+      '\0',
+    );
     const entries: Array<Record<string, unknown>> = [];
     const status: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
-    for (let i = 0; i < fields.length && fields[i]; ) {
+    for (let i = 0; i < fields.length && fields[i];) {
       const [, , , newSha, code = ''] = (fields[i] ?? '').slice(1).split(' ');
       const letter = code[0] ?? 'M';
       const twoPaths = letter === 'R' || letter === 'C';
@@ -168,7 +189,11 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
 
   function compare(res: ServerResponse, url: URL, baseRev: string, headRev: string): void {
     if (options.compareStatus) {
-      send(res, options.compareStatus, { message: 'Server Error: Sorry, this diff is taking too long to generate.', documentation_url: DOCS, status: String(options.compareStatus) });
+      send(res, options.compareStatus, {
+        message: 'Server Error: Sorry, this diff is taking too long to generate.',
+        documentation_url: DOCS,
+        status: String(options.compareStatus),
+      });
       return;
     }
     const from = resolveRev(baseRev);
@@ -191,7 +216,8 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
     const capped = files.slice(0, options.filesMode === 'paged' ? filesMax : filesPerPage);
     const filePages = options.filesMode === 'paged' ? Math.ceil(capped.length / filesPerPage) : 1;
     const lastPage = paging ? Math.max(Math.ceil(commits.length / perPage), filePages, 1) : 1;
-    const pageFiles = options.filesMode === 'paged' ? capped.slice((page - 1) * filesPerPage, page * filesPerPage) : page === 1 ? capped : [];
+    const pageFiles =
+      options.filesMode === 'paged' ? capped.slice((page - 1) * filesPerPage, page * filesPerPage) : page === 1 ? capped : [];
 
     const headers: Record<string, string> = {};
     if (paging && lastPage > 1) {

@@ -28,7 +28,12 @@ function envLine(name: string, value: string): string {
   return `${name}='${value}'`;
 }
 
-export async function runLocalAction(options: { inputs: Record<string, string>; eventName: string; event: unknown; workspace: string }): Promise<LocalActionRun> {
+export async function runLocalAction(options: {
+  inputs: Record<string, string>;
+  eventName: string;
+  event: unknown;
+  workspace: string;
+}): Promise<LocalActionRun> {
   if (!existsSync(join(NODE24_BIN, 'node'))) throw new Error('node_modules/node is missing: run npm ci');
   const dir = tempDir('isr-local-action-');
   const eventPath = join(dir, 'event.json');

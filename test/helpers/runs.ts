@@ -55,7 +55,14 @@ export function partialFailureRun(): RunReport {
   const report = base();
   report.deliveries = report.mapping!.targets.map((t, i): Delivery => {
     if (t.value === '/blog/old-news') {
-      return { target: t, status: 'failed', httpStatus: 500, attempts: 4, ms: 7391, error: 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)' };
+      return {
+        target: t,
+        status: 'failed',
+        httpStatus: 500,
+        attempts: 4,
+        ms: 7391,
+        error: 'HTTP 500: "Failed to revalidate" (gave up after 4 attempts)',
+      };
     }
     if (t.value === 'authors') {
       return { target: t, status: 'failed', httpStatus: 400, attempts: 1, ms: 64, error: 'HTTP 400: "Invalid type"' };
@@ -74,7 +81,15 @@ export function refusedSecretRun(): RunReport {
   const report = base();
   report.deliveries = report.mapping!.targets.map((t, i): Delivery =>
     i === 0
-      ? { target: t, status: 'failed', httpStatus: 401, attempts: 1, ms: 41, error: 'HTTP 401: "Invalid secret": the endpoint refused the secret; check the `secret` input and the `x-revalidation-secret` header' }
+      ? {
+          target: t,
+          status: 'failed',
+          httpStatus: 401,
+          attempts: 1,
+          ms: 41,
+          error:
+            'HTTP 401: "Invalid secret": the endpoint refused the secret; check the `secret` input and the `x-revalidation-secret` header',
+        }
       : { target: t, status: 'skipped', attempts: 0, ms: 0, error: 'not sent: the endpoint refused the secret (HTTP 401)' },
   );
   return report;
@@ -82,7 +97,10 @@ export function refusedSecretRun(): RunReport {
 
 /** A big push: many files and targets, which the summary folds. */
 export function bigRun(files = 80): RunReport {
-  const changed: ChangedFile[] = Array.from({ length: files }, (_, i) => ({ path: `content/blog/post-${String(i).padStart(3, '0')}.md`, status: 'modified' }));
+  const changed: ChangedFile[] = Array.from({ length: files }, (_, i) => ({
+    path: `content/blog/post-${String(i).padStart(3, '0')}.md`,
+    status: 'modified',
+  }));
   const report = base(changed);
   report.deliveries = report.mapping!.targets.map(ok);
   return report;

@@ -62,7 +62,14 @@ describe('compare replies (recorded shape)', () => {
   });
 
   it('tells a possibly capped file list from a complete one', () => {
-    const r = (filesPerPage: number[]): CompareResult => ({ status: 'ahead', mergeBase: 'x', totalCommits: 1, files: [], filesPerPage, unchanged: [] });
+    const r = (filesPerPage: number[]): CompareResult => ({
+      status: 'ahead',
+      mergeBase: 'x',
+      totalCommits: 1,
+      files: [],
+      filesPerPage,
+      unchanged: [],
+    });
     expect(mayBeCapped(r([]))).toBe(false);
     expect(mayBeCapped(r([299]))).toBe(false);
     expect(mayBeCapped(r([300]))).toBe(true);
@@ -73,8 +80,23 @@ describe('compare replies (recorded shape)', () => {
 
   it('diffs recursive trees: adds, deletes, edits, mode and type changes, submodules; directories skipped', () => {
     const e = (path: string, sha: string, mode = '100644', type = 'blob') => ({ path, mode, type, sha });
-    const before = [e('a', '1'), e('b', '2'), e('c', '3'), e('d', '4'), e('sub', 's1', '160000', 'commit'), e('dir', 't1', '040000', 'tree')];
-    const after = [e('a', '1'), e('b', '2b'), e('c', '3', '100755'), e('d', '4', '120000'), e('sub', 's2', '160000', 'commit'), e('e', '5'), e('dir', 't2', '040000', 'tree')];
+    const before = [
+      e('a', '1'),
+      e('b', '2'),
+      e('c', '3'),
+      e('d', '4'),
+      e('sub', 's1', '160000', 'commit'),
+      e('dir', 't1', '040000', 'tree'),
+    ];
+    const after = [
+      e('a', '1'),
+      e('b', '2b'),
+      e('c', '3', '100755'),
+      e('d', '4', '120000'),
+      e('sub', 's2', '160000', 'commit'),
+      e('e', '5'),
+      e('dir', 't2', '040000', 'tree'),
+    ];
     expect(lines(diffTrees(before, after))).toEqual(['added e', 'modified b', 'modified c', 'modified sub', 'type-changed d']);
     expect(lines(diffTrees(after, []))).toEqual(['deleted a', 'deleted b', 'deleted c', 'deleted d', 'deleted e', 'deleted sub']);
   });
@@ -102,7 +124,9 @@ describe('api source', () => {
     expect(compares.map((q) => new URL(q.url, r.url).searchParams.get('page') ?? '1')).toEqual(['1', '2', '3']);
     expect(r.requests.every((q) => q.authorization === `token ${TOKEN}`)).toBe(true);
     expect(r.requests.some((q) => q.url.includes('/git/trees/'))).toBe(false);
-    expect(touched(changes.files)).toEqual(touched((await viaGit(repo, { name: 'push', payload: pushPayload(before, after) })).changes.files));
+    expect(touched(changes.files)).toEqual(
+      touched((await viaGit(repo, { name: 'push', payload: pushPayload(before, after) })).changes.files),
+    );
   });
 
   it('a force push: the three-dot compare is not used; the trees give the exact diff', async () => {
@@ -126,20 +150,23 @@ describe('api source', () => {
     { filesMode: 'first-page' as const, files: 320, fallback: true },
     { filesMode: 'paged' as const, files: 450, fallback: false },
     { filesMode: 'paged' as const, files: 600, fallback: true },
-  ])('file list capped GitHub-style ($filesMode, $files files): complete either way (trees used: $fallback)', async ({ filesMode, files, fallback }) => {
-    const repo = TestRepo.create();
-    repo.write({ 'README.md': 'r' });
-    const before = repo.commit();
-    repo.write(Object.fromEntries(Array.from({ length: files }, (_, i) => [`content/f${i}.md`, String(i)])));
-    const after = repo.commit();
-    const r = await replay({ repo: repo.dir, filesMode });
+  ])(
+    'file list capped GitHub-style ($filesMode, $files files): complete either way (trees used: $fallback)',
+    async ({ filesMode, files, fallback }) => {
+      const repo = TestRepo.create();
+      repo.write({ 'README.md': 'r' });
+      const before = repo.commit();
+      repo.write(Object.fromEntries(Array.from({ length: files }, (_, i) => [`content/f${i}.md`, String(i)])));
+      const after = repo.commit();
+      const r = await replay({ repo: repo.dir, filesMode });
 
-    const { changes, log } = await viaApi(r, { name: 'push', payload: pushPayload(before, after) });
+      const { changes, log } = await viaApi(r, { name: 'push', payload: pushPayload(before, after) });
 
-    expect(changes.files).toHaveLength(files);
-    expect(r.requests.some((q) => q.url.includes('/git/trees/'))).toBe(fallback);
-    if (fallback) expect(log.join('\n')).toContain('may be capped');
-  });
+      expect(changes.files).toHaveLength(files);
+      expect(r.requests.some((q) => q.url.includes('/git/trees/'))).toBe(fallback);
+      if (fallback) expect(log.join('\n')).toContain('may be capped');
+    },
+  );
 
   it('fails loudly, naming the commit, when even the trees are truncated', async () => {
     const repo = TestRepo.create();
@@ -148,7 +175,9 @@ describe('api source', () => {
     repo.write(Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`content/f${i}.md`, String(i)])));
     const after = repo.commit();
     const r = await replay({ repo: repo.dir, treeLimit: 100 });
-    await expect(viaApi(r, { name: 'push', payload: pushPayload(before, after) })).rejects.toThrow(/tree of commit [0-9a-f]{40} is too large .*truncated/);
+    await expect(viaApi(r, { name: 'push', payload: pushPayload(before, after) })).rejects.toThrow(
+      /tree of commit [0-9a-f]{40} is too large .*truncated/,
+    );
   });
 
   it('falls back to the trees when the compare endpoint errors (diff too large to generate)', async () => {
@@ -171,9 +200,9 @@ describe('api source', () => {
     const after = repo.commit();
     const r = await replay({ repo: repo.dir, stallOn: '/git/commits/' });
     const event = { name: 'push', payload: pushPayload(before, after) };
-    await expect(collectFor(event, { workspace: tempDir(), diffSource: 'api', api: { ...apiSettings(r), timeoutMs: 300 } })).rejects.toThrow(
-      new RegExp(`commit ${after} cannot be read through the GitHub API: the GitHub API did not answer in time`),
-    );
+    await expect(
+      collectFor(event, { workspace: tempDir(), diffSource: 'api', api: { ...apiSettings(r), timeoutMs: 300 } }),
+    ).rejects.toThrow(new RegExp(`commit ${after} cannot be read through the GitHub API: the GitHub API did not answer in time`));
   });
 
   it('names the commit GitHub does not have, and a refused token', async () => {
@@ -182,7 +211,9 @@ describe('api source', () => {
     const after = repo.commit();
     const missing = 'e'.repeat(40);
     const r = await replay({ repo: repo.dir });
-    await expect(viaApi(r, { name: 'push', payload: pushPayload(missing, after) })).rejects.toThrow(`commit ${missing} cannot be read through the GitHub API: the API answered 404`);
+    await expect(viaApi(r, { name: 'push', payload: pushPayload(missing, after) })).rejects.toThrow(
+      `commit ${missing} cannot be read through the GitHub API: the API answered 404`,
+    );
     const wrong = await collectFor(
       { name: 'push', payload: pushPayload(after, after) },
       { workspace: tempDir(), diffSource: 'api', api: { ...apiSettings(r), token: 'ghs_wrong' } },
@@ -193,7 +224,10 @@ describe('api source', () => {
 
   it('without a checkout or a token: one clear message', async () => {
     await expect(
-      collectFor({ name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) }, { workspace: tempDir(), diffSource: 'auto', api: { repository: REPOSITORY } }),
+      collectFor(
+        { name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) },
+        { workspace: tempDir(), diffSource: 'auto', api: { repository: REPOSITORY } },
+      ),
     ).rejects.toThrow(/is not a git checkout.*the GitHub API source needs a token \(the `github-token` input is empty\)/);
   });
 
@@ -207,7 +241,10 @@ describe('api source', () => {
     try {
       const checkout = await TestRepo.checkout(remote.url, { extraHeader: remote.authorization, persistCredentials: false });
       const r = await replay({ repo: repo.dir });
-      const { changes, log, warnings } = await collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: checkout.dir, diffSource: 'auto', api: apiSettings(r) });
+      const { changes, log, warnings } = await collectFor(
+        { name: 'push', payload: pushPayload(before, after) },
+        { workspace: checkout.dir, diffSource: 'auto', api: apiSettings(r) },
+      );
       expect(changes.source).toBe('api');
       expect(lines(changes.files)).toEqual(['added content/b.md', 'modified content/a.md']);
       expect(log[0]).toContain('diff source: git');
@@ -220,14 +257,22 @@ describe('api source', () => {
 });
 
 /** Scenarios: the same commits through both sources must give the same change set. */
-const scenarios: Array<{ name: string; build: () => { repo: TestRepo; event: { name: string; payload: unknown; base?: string; head?: string }; branch?: string } }> = [
+const scenarios: Array<{
+  name: string;
+  build: () => { repo: TestRepo; event: { name: string; payload: unknown; base?: string; head?: string }; branch?: string };
+}> = [
   {
     name: 'plain push with a rename and odd names',
     build: () => {
       const repo = TestRepo.create();
       repo.write({ 'content/old.md': 'body long enough to be a rename\n'.repeat(4), 'content/x.md': '1' });
       const before = repo.commit();
-      repo.write({ 'content/old.md': null, 'content/new.md': 'body long enough to be a rename\n'.repeat(4), 'content/-dash é.md': 'd', 'content/x.md': '2' });
+      repo.write({
+        'content/old.md': null,
+        'content/new.md': 'body long enough to be a rename\n'.repeat(4),
+        'content/-dash é.md': 'd',
+        'content/x.md': '2',
+      });
       return { repo, event: { name: 'push', payload: pushPayload(before, repo.commit()) } };
     },
   },
@@ -273,7 +318,11 @@ const scenarios: Array<{ name: string; build: () => { repo: TestRepo; event: { n
       repo.git('checkout', '--quiet', 'main');
       repo.write({ 'content/m.md': 'm' });
       repo.commit();
-      return { repo, branch: 'feature', event: { name: 'push', payload: { ...pushPayload('0'.repeat(40), head), ref: 'refs/heads/feature', created: true } } };
+      return {
+        repo,
+        branch: 'feature',
+        event: { name: 'push', payload: { ...pushPayload('0'.repeat(40), head), ref: 'refs/heads/feature', created: true } },
+      };
     },
   },
   ...(['merge', 'squash', 'rebase'] as const).map((how) => ({
@@ -302,7 +351,10 @@ const scenarios: Array<{ name: string; build: () => { repo: TestRepo; event: { n
         repo.git('checkout', '--quiet', 'main');
         repo.git('merge', '--quiet', '--ff-only', 'pr');
       }
-      const payload = { action: 'closed', pull_request: { number: 3, merged: true, merge_commit_sha: repo.head(), commits: 2, head: { sha: prHead } } };
+      const payload = {
+        action: 'closed',
+        pull_request: { number: 3, merged: true, merge_commit_sha: repo.head(), commits: 2, head: { sha: prHead } },
+      };
       return { repo, event: { name: 'pull_request', payload } };
     },
   })),

@@ -31,10 +31,27 @@ function lacks(checkout: TestRepo, commit: string): boolean {
 describe('push', () => {
   it('diffs before → after in a depth-1 checkout, fetching `before` by SHA; any file name works', async () => {
     const repo = TestRepo.create();
-    const odd = ['content/with space.md', 'content/ünï 日本.md', 'content/-leading-dash.md', 'content/tab\there.md', 'content/new\nline.md', 'content/"quoted".md'];
-    repo.write({ 'content/keep.md': 'k', 'content/edit.md': 'e1', 'content/gone.md': 'g', 'content/old-name.md': 'a long enough body to be found as a rename\n'.repeat(5) });
+    const odd = [
+      'content/with space.md',
+      'content/ünï 日本.md',
+      'content/-leading-dash.md',
+      'content/tab\there.md',
+      'content/new\nline.md',
+      'content/"quoted".md',
+    ];
+    repo.write({
+      'content/keep.md': 'k',
+      'content/edit.md': 'e1',
+      'content/gone.md': 'g',
+      'content/old-name.md': 'a long enough body to be found as a rename\n'.repeat(5),
+    });
     const before = repo.commit('before');
-    repo.write({ 'content/edit.md': 'e2', 'content/gone.md': null, 'content/old-name.md': null, 'content/new-name.md': 'a long enough body to be found as a rename\n'.repeat(5) });
+    repo.write({
+      'content/edit.md': 'e2',
+      'content/gone.md': null,
+      'content/old-name.md': null,
+      'content/new-name.md': 'a long enough body to be found as a rename\n'.repeat(5),
+    });
     repo.write(Object.fromEntries(odd.map((f) => [f, f])));
     const after = repo.commit('after');
     const { checkout } = shallowOf(repo);
@@ -71,7 +88,10 @@ describe('push', () => {
     expect(repo.git('merge-base', before, after)).toBe(root);
     const checkout = TestRepo.shallowClone(origin);
 
-    const { changes } = await collectFor({ name: 'push', payload: pushPayload(before, after, { forced: true }) }, { workspace: checkout.dir });
+    const { changes } = await collectFor(
+      { name: 'push', payload: pushPayload(before, after, { forced: true }) },
+      { workspace: checkout.dir },
+    );
 
     // The live site was built from `before`: a.md goes back, only-before.md disappears, b.md changed.
     expect(lines(changes.files)).toEqual(['deleted content/only-before.md', 'modified content/a.md', 'modified content/b.md']);
@@ -178,7 +198,9 @@ describe('push', () => {
     const { checkout } = shallowOf(repo);
     checkout.git('remote', 'remove', 'origin');
     // git says: fatal: 'origin' does not appear…, fatal: Could not read…, then two lines of advice.
-    const error = await collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: checkout.dir }).catch((e: unknown) => e);
+    const error = await collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: checkout.dir }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(
       `commit ${before} cannot be read through the git checkout: it is not in the checkout and fetching it from origin failed: ` +
@@ -249,7 +271,10 @@ describe('pull_request closed', () => {
   });
 
   it('closed without merging: nothing, and no git at all', async () => {
-    const { changes } = await collectFor({ name: 'pull_request', payload: closed('a'.repeat(40), 'b'.repeat(40), false) }, { workspace: '/nonexistent' });
+    const { changes } = await collectFor(
+      { name: 'pull_request', payload: closed('a'.repeat(40), 'b'.repeat(40), false) },
+      { workspace: '/nonexistent' },
+    );
     expect(changes.source).toBe('none');
     expect(changes.files).toEqual([]);
     expect(changes.description).toBe('pull request #7 closed without merging: nothing to revalidate');
@@ -305,7 +330,9 @@ describe('git source details', () => {
     chownTree(checkout.dir, 65534, 65534);
     expect(statSync(checkout.dir).uid).toBe(65534);
     // Plain git refuses this checkout…
-    expect(() => execFileSync('git', ['status'], { cwd: checkout.dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } })).toThrow(/dubious ownership/);
+    expect(() =>
+      execFileSync('git', ['status'], { cwd: checkout.dir, stdio: 'pipe', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }),
+    ).toThrow(/dubious ownership/);
     // …the git source still reads it and fetches into it.
     const { changes } = await collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: checkout.dir });
     expect(lines(changes.files)).toEqual(['modified content/a.md']);
@@ -326,8 +353,12 @@ describe('git source details', () => {
 
       const notPersisted = await TestRepo.checkout(remote.url, { extraHeader: remote.authorization, persistCredentials: false });
       const refusedBefore = remote.refused;
-      await expect(collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: notPersisted.dir, diffSource: 'git' })).rejects.toThrow(
-        new RegExp(`commit ${before} cannot be read through the git checkout: it is not in the checkout and fetching it from origin failed: .*(Username|Authentication|401)`),
+      await expect(
+        collectFor({ name: 'push', payload: pushPayload(before, after) }, { workspace: notPersisted.dir, diffSource: 'git' }),
+      ).rejects.toThrow(
+        new RegExp(
+          `commit ${before} cannot be read through the git checkout: it is not in the checkout and fetching it from origin failed: .*(Username|Authentication|401)`,
+        ),
       );
       expect(remote.refused).toBeGreaterThan(refusedBefore);
     } finally {
@@ -335,11 +366,13 @@ describe('git source details', () => {
     }
   });
 
-  it('auto: a checkout of another repository on the same server is not the event\'s checkout', async () => {
+  it("auto: a checkout of another repository on the same server is not the event's checkout", async () => {
     expect(otherRepository('https://github.com/octo-org/site.git', 'octo-org/content', 'https://github.com')).toBe('octo-org/site');
     expect(otherRepository('git@github.com:octo-org/site.git', 'octo-org/content', 'https://github.com')).toBe('octo-org/site');
     expect(otherRepository('https://github.com/Octo-Org/Content', 'octo-org/content', 'https://github.com')).toBeUndefined();
-    expect(otherRepository('https://x-access-token@github.com/octo-org/content.git', 'octo-org/content', 'https://github.com')).toBeUndefined();
+    expect(
+      otherRepository('https://x-access-token@github.com/octo-org/content.git', 'octo-org/content', 'https://github.com'),
+    ).toBeUndefined();
     expect(otherRepository('https://ghe.example.com/octo-org/site', 'octo-org/content', 'https://github.com')).toBeUndefined();
     expect(otherRepository('file:///tmp/origin.git', 'octo-org/content', 'https://github.com')).toBeUndefined();
 
@@ -348,15 +381,18 @@ describe('git source details', () => {
     repo.commit();
     repo.git('remote', 'add', 'origin', 'https://github.com/octo-org/site.git');
     await expect(
-      collectFor({ name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) }, { workspace: repo.dir, diffSource: 'auto', api: { repository: 'octo-org/content' } }),
+      collectFor(
+        { name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) },
+        { workspace: repo.dir, diffSource: 'auto', api: { repository: 'octo-org/content' } },
+      ),
     ).rejects.toThrow(`is a checkout of octo-org/site, not of octo-org/content, and the GitHub API source needs a token`);
   });
 
   it('diff-source git without a checkout fails with what to do', async () => {
     const dir = TestRepo.create().dir + '/../';
-    await expect(collectFor({ name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) }, { workspace: dir, diffSource: 'git' })).rejects.toThrow(
-      /diff-source is git, but .* is not a git checkout .*add actions\/checkout before this step/,
-    );
+    await expect(
+      collectFor({ name: 'push', payload: pushPayload('a'.repeat(40), 'b'.repeat(40)) }, { workspace: dir, diffSource: 'git' }),
+    ).rejects.toThrow(/diff-source is git, but .* is not a git checkout .*add actions\/checkout before this step/);
   });
 
   it('base/head inputs override the event, and may be branch names', async () => {
@@ -386,9 +422,11 @@ function chownTree(dir: string, uid: number, gid: number): void {
 
 describe('gitMessage: what git said, for a message', () => {
   it('its fatal: and error: lines, escaped, with URLs free of credentials; else its last line', () => {
-    expect(gitMessage("warning: redirecting\nerror: RPC failed; HTTP 403\nfatal: unable to access 'https://x-access-token:ghs_abc@github.com/o/r/': 403\n\nhint: check it\n")).toBe(
-      "error: RPC failed; HTTP 403; fatal: unable to access 'https://github.com/o/r/': 403",
-    );
+    expect(
+      gitMessage(
+        "warning: redirecting\nerror: RPC failed; HTTP 403\nfatal: unable to access 'https://x-access-token:ghs_abc@github.com/o/r/': 403\n\nhint: check it\n",
+      ),
+    ).toBe("error: RPC failed; HTTP 403; fatal: unable to access 'https://github.com/o/r/': 403");
     expect(gitMessage('remote: Counting objects\rremote: done\nsomething odd\n')).toBe('something odd');
     expect(gitMessage("fatal: bad object 'x\u001b[31m'")).toBe("fatal: bad object 'x\\x1b[31m'");
     expect(gitMessage('')).toBe('');
