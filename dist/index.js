@@ -41805,9 +41805,13 @@ class GitSource {
 
 async function collectChanges(plan, options) {
     if (plan.kind === 'nothing')
-        return { files: [], paths: [], tags: [], source: 'none', description: plan.description };
-    if (plan.kind === 'explicit')
-        return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
+        return { changes: { files: [], paths: [], tags: [], source: 'none', description: plan.description }, warnings: [] };
+    if (plan.kind === 'explicit') {
+        return {
+            changes: { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description },
+            warnings: [],
+        };
+    }
     const api = { ...options.api, log: options.log };
     const source = await chooseSource(options, api, plan);
     try {
@@ -41823,9 +41827,9 @@ async function collectChanges(plan, options) {
         }
         const line = `git cannot fetch from origin in this checkout (${e.reason}; for example persist-credentials: false on a private repository): using the GitHub API instead`;
         options.log(line);
-        options.warn?.(line);
         try {
-            return await diffWith(await createApiSource(api), plan, options);
+            const viaApi = await diffWith(await createApiSource(api), plan, options);
+            return { ...viaApi, warnings: [line, ...viaApi.warnings] };
         }
         catch (e2) {
             throw explain(e2);
@@ -41871,17 +41875,27 @@ async function chooseSource(options, api, plan) {
     return createApiSource(api);
 }
 async function diffWith(source, plan, options) {
-    const range = await resolveRange(source, plan, options);
+    const { range, warnings } = await resolveRange(source, plan, options.log);
     const files = await source.diff(range.base, range.head);
     const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
-    return { ...(range.base ? { base: range.base } : {}), head: range.head, files, paths: [], tags: [], source: source.name, description };
-}
-/** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
-async function resolveRange(source, plan, options) {
-    const warn = (line) => {
-        options.log(`warning: ${line}`);
-        options.warn?.(line);
+    const changes = {
+        ...(range.base ? { base: range.base } : {}),
+        head: range.head,
+        files,
+        paths: [],
+        tags: [],
+        source: source.name,
+        description,
     };
+    return { changes, warnings };
+}
+/** The exact two trees to compare for a plan, and why it is wider than the event, when it is. Never narrower. */
+async function resolveRange(source, plan, log) {
+    const warnings = [];
+    const range = await rangeFor(source, plan, (line) => warnings.push(line), log);
+    return { range, warnings };
+}
+async function rangeFor(source, plan, warn, log) {
     switch (plan.kind) {
         case 'diff': {
             const head = await source.resolve(plan.head);
@@ -41905,7 +41919,7 @@ async function resolveRange(source, plan, options) {
             return { base: null, head, note: 'new branch: every file treated as added' };
         }
         case 'pr-merge':
-            return prMergeRange(source, plan, warn, options.log);
+            return prMergeRange(source, plan, warn, log);
     }
 }
 /**
@@ -51378,13 +51392,13 @@ async function readChanges(settings, context, log, report) {
     report.description = plan.description;
     log.info(plan.description);
     report.warnings.push(...plan.warnings);
-    const changes = await collectChanges(plan, {
+    const { changes, warnings } = await collectChanges(plan, {
         workspace: context.workspace,
         diffSource: settings.diffSource,
         log: (l) => log.info(l),
-        warn: (w) => report.warnings.push(w),
         api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
     });
+    report.warnings.push(...warnings);
     report.changes = changes;
     report.description = changes.description;
     for (const line of changeLines(changes))

@@ -113,13 +113,13 @@ async function readChanges(settings: Settings, context: RunContext, log: Logger,
   report.description = plan.description;
   log.info(plan.description);
   report.warnings.push(...plan.warnings);
-  const changes = await collectChanges(plan, {
+  const { changes, warnings } = await collectChanges(plan, {
     workspace: context.workspace,
     diffSource: settings.diffSource,
     log: (l) => log.info(l),
-    warn: (w) => report.warnings.push(w),
     api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
   });
+  report.warnings.push(...warnings);
   report.changes = changes;
   report.description = changes.description;
   for (const line of changeLines(changes)) log.info(line);

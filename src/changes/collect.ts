@@ -17,17 +17,26 @@ export interface CollectOptions {
   workspace: string;
   diffSource: 'auto' | 'git' | 'api';
   log: (line: string) => void;
-  /** A warning for the summary and the log (which fallback was used). */
-  warn?: (line: string) => void;
   api?: (Omit<ApiOptions, 'log'> & { serverUrl?: string | undefined }) | undefined;
 }
 
 type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 
-export async function collectChanges(plan: Plan, options: CollectOptions): Promise<ChangeSet> {
-  if (plan.kind === 'nothing') return { files: [], paths: [], tags: [], source: 'none', description: plan.description };
-  if (plan.kind === 'explicit')
-    return { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description };
+/** The change set, and the warnings for the summary (which fallback was used, and why). */
+export interface Collected {
+  changes: ChangeSet;
+  warnings: string[];
+}
+
+export async function collectChanges(plan: Plan, options: CollectOptions): Promise<Collected> {
+  if (plan.kind === 'nothing')
+    return { changes: { files: [], paths: [], tags: [], source: 'none', description: plan.description }, warnings: [] };
+  if (plan.kind === 'explicit') {
+    return {
+      changes: { files: plan.files, paths: plan.paths, tags: plan.tags, source: 'explicit', description: plan.description },
+      warnings: [],
+    };
+  }
 
   const api = { ...options.api, log: options.log };
   const source = await chooseSource(options, api, plan);
@@ -44,9 +53,9 @@ export async function collectChanges(plan: Plan, options: CollectOptions): Promi
     }
     const line = `git cannot fetch from origin in this checkout (${e.reason}; for example persist-credentials: false on a private repository): using the GitHub API instead`;
     options.log(line);
-    options.warn?.(line);
     try {
-      return await diffWith(await createApiSource(api), plan, options);
+      const viaApi = await diffWith(await createApiSource(api), plan, options);
+      return { ...viaApi, warnings: [line, ...viaApi.warnings] };
     } catch (e2) {
       throw explain(e2);
     }
@@ -95,11 +104,20 @@ async function chooseSource(options: CollectOptions, api: ApiOptions, plan: Diff
   return createApiSource(api);
 }
 
-async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions): Promise<ChangeSet> {
-  const range = await resolveRange(source, plan, options);
+async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions): Promise<Collected> {
+  const { range, warnings } = await resolveRange(source, plan, options.log);
   const files: ChangedFile[] = await source.diff(range.base, range.head);
   const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
-  return { ...(range.base ? { base: range.base } : {}), head: range.head, files, paths: [], tags: [], source: source.name, description };
+  const changes: ChangeSet = {
+    ...(range.base ? { base: range.base } : {}),
+    head: range.head,
+    files,
+    paths: [],
+    tags: [],
+    source: source.name,
+    description,
+  };
+  return { changes, warnings };
 }
 
 interface Range {
@@ -108,12 +126,18 @@ interface Range {
   note?: string;
 }
 
-/** The exact two trees to compare for a plan. Never narrower than the event: wider when in doubt. */
-export async function resolveRange(source: Source, plan: DiffPlan, options: Pick<CollectOptions, 'log' | 'warn'>): Promise<Range> {
-  const warn = (line: string) => {
-    options.log(`warning: ${line}`);
-    options.warn?.(line);
-  };
+/** The exact two trees to compare for a plan, and why it is wider than the event, when it is. Never narrower. */
+export async function resolveRange(
+  source: Source,
+  plan: DiffPlan,
+  log: (line: string) => void,
+): Promise<{ range: Range; warnings: string[] }> {
+  const warnings: string[] = [];
+  const range = await rangeFor(source, plan, (line) => warnings.push(line), log);
+  return { range, warnings };
+}
+
+async function rangeFor(source: Source, plan: DiffPlan, warn: (line: string) => void, log: (line: string) => void): Promise<Range> {
   switch (plan.kind) {
     case 'diff': {
       const head = await source.resolve(plan.head);
@@ -142,7 +166,7 @@ export async function resolveRange(source: Source, plan: DiffPlan, options: Pick
       return { base: null, head, note: 'new branch: every file treated as added' };
     }
     case 'pr-merge':
-      return prMergeRange(source, plan, warn, options.log);
+      return prMergeRange(source, plan, warn, log);
   }
 }
 

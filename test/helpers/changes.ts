@@ -14,7 +14,6 @@ export async function collectFor(
   options: { workspace: string; diffSource?: CollectOptions['diffSource']; api?: CollectOptions['api'] },
 ): Promise<Collected> {
   const log: string[] = [];
-  const warnings: string[] = [];
   const plan = resolvePlan({
     eventName: event.name,
     payload: event.payload,
@@ -22,11 +21,10 @@ export async function collectFor(
     head: event.head,
     hasExplicitTargets: false,
   });
-  const changes = await collectChanges(plan, {
+  const { changes, warnings } = await collectChanges(plan, {
     workspace: options.workspace,
     diffSource: options.diffSource ?? 'git',
     log: (l) => log.push(l),
-    warn: (w) => warnings.push(w),
     api: options.api,
   });
   return { changes, log, warnings };

@@ -14,8 +14,7 @@ type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 
 async function range(source: MemorySource, plan: DiffPlan) {
   const log: string[] = [];
-  const warnings: string[] = [];
-  const r = await resolveRange(source, plan, { log: (l) => log.push(l), warn: (w) => warnings.push(w) });
+  const { range: r, warnings } = await resolveRange(source, plan, (l) => log.push(l));
   const files = lines(await source.diff(r.base, r.head));
   return { ...r, files, log, warnings };
 }
