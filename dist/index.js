@@ -50710,6 +50710,12 @@ function splitFlowItems(inner) {
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 const MAX_TAG_LENGTH = 256;
 const MAX_PATH_LENGTH = 1024;
+/** A target's type and value, without its sources. */
+function refOf(entry) {
+    if (!entry)
+        throw new Error('a key with no target: a bug in mapChanges');
+    return { type: entry.type, value: entry.value };
+}
 function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const found = new Map();
     const add = (type, value, source) => {
@@ -50764,7 +50770,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         if (keys.size === 0)
             unmatched.push(file.path);
         else
-            perFile.push({ file: file.path, status: file.status, targets: [...keys] });
+            perFile.push({ file: file.path, status: file.status, targets: [...keys].map((key) => refOf(found.get(key))) });
     }
     for (const p of extra.paths) {
         const query = queryOrFragment(p);
@@ -51213,7 +51219,10 @@ function renderSummary(report, options = {}) {
                 const f = perFile[i];
                 const from = previous.get(f.file);
                 const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
-                const produced = f.targets.slice(0, TARGETS_PER_FILE).map(targetKey).join(', ');
+                const produced = f.targets
+                    .slice(0, TARGETS_PER_FILE)
+                    .map((t) => targetCell(t.type, t.value))
+                    .join(', ');
                 const more = f.targets.length > TARGETS_PER_FILE ? `, \u2026 ${f.targets.length - TARGETS_PER_FILE} more` : '';
                 return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
             }, 'the `changed-files` output lists them (up to GitHub\u2019s 1 MB per output)');
@@ -51252,12 +51261,6 @@ function formatMs(ms) {
 }
 function targetCell(type, value) {
     return `${type === 'path' ? '\ud83d\udcc4' : '\ud83c\udff7\ufe0f'} ${markdownCode(clip(value, VALUE_LIMIT))}`;
-}
-/** `path:/blog/x` \u2192 the same icon and code as the targets table. */
-function targetKey(key) {
-    const i = key.indexOf(':');
-    const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
-    return targetCell(type, key.slice(i + 1));
 }
 /** Full commit ids are noise in a summary line; seven characters name a commit as GitHub shows it. */
 function shortenCommits(text) {

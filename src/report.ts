@@ -367,7 +367,10 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
           const f = perFile[i] as (typeof perFile)[number];
           const from = previous.get(f.file);
           const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
-          const produced = f.targets.slice(0, TARGETS_PER_FILE).map(targetKey).join(', ');
+          const produced = f.targets
+            .slice(0, TARGETS_PER_FILE)
+            .map((t) => targetCell(t.type, t.value))
+            .join(', ');
           const more = f.targets.length > TARGETS_PER_FILE ? `, … ${f.targets.length - TARGETS_PER_FILE} more` : '';
           return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
         },
@@ -416,13 +419,6 @@ function formatMs(ms: number): string {
 
 function targetCell(type: Target['type'], value: string): string {
   return `${type === 'path' ? '📄' : '🏷️'} ${markdownCode(clip(value, VALUE_LIMIT))}`;
-}
-
-/** `path:/blog/x` → the same icon and code as the targets table. */
-function targetKey(key: string): string {
-  const i = key.indexOf(':');
-  const type = key.slice(0, i) === 'tag' ? 'tag' : 'path';
-  return targetCell(type, key.slice(i + 1));
 }
 
 /** Full commit ids are noise in a summary line; seven characters name a commit as GitHub shows it. */

@@ -27,6 +27,12 @@ export interface ChangeSet {
 
 export type TargetType = 'path' | 'tag';
 
+/** Which target, without where it came from. */
+export interface TargetRef {
+  type: TargetType;
+  value: string;
+}
+
 export interface Target {
   type: TargetType;
   value: string;

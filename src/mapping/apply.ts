@@ -4,7 +4,7 @@
  */
 import { ACTION_NAMES, type Names } from '../inputs.js';
 import { controlCharacter } from '../text.js';
-import type { ChangedFile, RejectedTarget, Target, TargetType } from '../types.js';
+import type { ChangedFile, RejectedTarget, Target, TargetRef, TargetType } from '../types.js';
 import { MappingError, type Rule } from './rules.js';
 import { normaliseSitePath, queryOrFragment, renderTemplate } from './template.js';
 
@@ -15,8 +15,8 @@ export const MAX_PATH_LENGTH = 1024;
 export interface FileTargets {
   file: string;
   status: ChangedFile['status'];
-  /** `path:/blog/x` / `tag:posts` keys of what this file produced. */
-  targets: string[];
+  /** What this file produced, in the order its rules produced it. */
+  targets: TargetRef[];
 }
 
 export interface MappingResult {
@@ -34,6 +34,12 @@ export interface ExtraTargets {
   tags: string[];
   /** How the edge names the `paths` and `tags` inputs, for the targets' sources and messages. */
   names?: Names;
+}
+
+/** A target's type and value, without its sources. */
+function refOf(entry: { type: TargetType; value: string } | undefined): TargetRef {
+  if (!entry) throw new Error('a key with no target: a bug in mapChanges');
+  return { type: entry.type, value: entry.value };
 }
 
 export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTargets = { paths: [], tags: [] }): MappingResult {
@@ -84,7 +90,7 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
       }
     }
     if (keys.size === 0) unmatched.push(file.path);
-    else perFile.push({ file: file.path, status: file.status, targets: [...keys] });
+    else perFile.push({ file: file.path, status: file.status, targets: [...keys].map((key) => refOf(found.get(key))) });
   }
   for (const p of extra.paths) {
     const query = queryOrFragment(p);

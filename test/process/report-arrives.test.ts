@@ -127,7 +127,7 @@ describe('the job summary stays under 1 MiB', () => {
         perFile: Array.from({ length: 40 }, (_, i) => ({
           file: `f${i}${huge}`,
           status: 'modified' as const,
-          targets: Array.from({ length: 100 }, (_, j) => `tag:${j}${huge}`),
+          targets: Array.from({ length: 100 }, (_, j) => ({ type: 'tag' as const, value: `${j}${huge}` })),
         })),
         perRule: [],
       },

@@ -25,6 +25,9 @@ function mappingError(mapping: string): string {
   throw new Error('expected a MappingError');
 }
 
+const path = (value: string) => ({ type: 'path', value });
+const tag = (value: string) => ({ type: 'tag', value });
+
 describe('patterns', () => {
   it('[name] captures exactly one segment', () => {
     const p = compilePattern('content/blog/[slug].md');
@@ -195,8 +198,8 @@ describe('mapping rules', () => {
     const result = mapChanges(rules, modified('content/blog/b.md', 'content/blog/a.md'));
     expect(result.targets.find((t) => t.value === '/blog')?.sources).toEqual(['content/blog/a.md', 'content/blog/b.md']);
     expect(result.perFile).toEqual([
-      { file: 'content/blog/b.md', status: 'modified', targets: ['path:/blog/b', 'path:/blog', 'tag:posts', 'tag:post:b'] },
-      { file: 'content/blog/a.md', status: 'modified', targets: ['path:/blog/a', 'path:/blog', 'tag:posts', 'tag:post:a'] },
+      { file: 'content/blog/b.md', status: 'modified', targets: [path('/blog/b'), path('/blog'), tag('posts'), tag('post:b')] },
+      { file: 'content/blog/a.md', status: 'modified', targets: [path('/blog/a'), path('/blog'), tag('posts'), tag('post:a')] },
     ]);
   });
 
