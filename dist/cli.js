@@ -11728,23 +11728,16 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     const sleep = cancelled.sleep;
     const started = now();
     const label = `${target.type} ${target.value}`;
-    let attempts = 0;
-    /** Attempts turned away by a full endpoint, which do not count against `retries`. */
-    let turnedAway = 0;
-    let lastStatus;
-    /** Why the last attempt is being retried, for when the retry never happens. */
-    let retrying = '';
-    /** What in the replies was not taken at its word, for the target's log line. */
-    const notes = new Set();
-    const notNow = (why) => attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`);
+    const tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
+    const notNow = (why) => tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
     const done = (status, error) => ({
         target,
         status,
-        attempts,
+        attempts: tally.attempts,
         ms: Math.max(0, now() - started),
-        ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
+        ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
         ...(error !== undefined ? { error: redact(error) } : {}),
-        ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
+        ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
     });
     const headers = {
         'content-type': 'application/json',
@@ -11753,16 +11746,64 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     };
     const body = JSON.stringify({ type: target.type, value: target.value });
     for (;;) {
+        const turn = await waitForTurn(state, options, now, sleep);
+        if ('why' in turn)
+            return notNow(turn.why);
+        tally.attempts += 1;
+        const sentAt = now();
+        const sequence = state.slots.window.start();
+        const crowded = state.slots.busy > 1;
+        const outcome = await attempt({
+            url: options.endpoint,
+            headers,
+            body,
+            timeoutMs: turn.timeoutMs,
+            clippedByDeadline: turn.timeoutMs < options.timeoutMs,
+            redact,
+            cancel: cancelled.inFlight,
+            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
+        });
+        const windowNote = adjustWindow(state, outcome, sequence, options);
+        state.slots.release();
+        tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
+        const verdict = judge(outcome, {
+            secretHeader: options.secretHeader,
+            redact,
+            now: now(),
+            ...(options.names ? { names: options.names } : {}),
+        });
+        const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
+        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
+        shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+        afterFirstAttempt?.();
+        afterFirstAttempt = undefined;
+        options.debug?.(redact(`${label}: attempt ${tally.attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${thenText(next, full)}${notedText(verdict.note, windowNote)}`));
+        if (next.kind === 'success')
+            return done('revalidated');
+        if (next.kind === 'fail')
+            return done('failed', next.reason);
+        tally.retrying = next.reason;
+        // A Retry-After wait happens through the shared pause at the top of the loop.
+        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+            await sleep(next.waitMs);
+    }
+}
+/**
+ * Waits until this target may send: no pause the site asked for, no stop, a free slot and time
+ * left. With a timeout it returns holding the slot; with a reason, the target is not sent (again).
+ */
+async function waitForTurn(state, options, now, sleep) {
+    for (;;) {
         // Hold off while the site asked everyone to (Retry-After seen by any target).
         const pause = state.pauseUntil - now();
         if (pause > 0) {
             if (options.deadline !== undefined && now() + pause >= options.deadline) {
-                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+                return { why: `the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}` };
             }
             await sleep(pause);
         }
         if (state.stopReason !== undefined)
-            return notNow(state.stopReason);
+            return { why: state.stopReason };
         const pauseSeen = state.pauseUntil;
         await state.slots.acquire();
         // While this one waited for a slot, another may have stopped the run or been told to pause.
@@ -11773,75 +11814,54 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
         if (remaining <= 0) {
             state.slots.release();
-            return notNow(`${deadlineText(options)} was reached first`);
+            return { why: `${deadlineText(options)} was reached first` };
         }
-        const timeoutMs = Math.min(options.timeoutMs, remaining);
-        attempts += 1;
-        const sentAt = now();
-        const sequence = state.slots.window.start();
-        const crowded = state.slots.busy > 1;
-        const outcome = await attempt({
-            url: options.endpoint,
-            headers,
-            body,
-            timeoutMs,
-            clippedByDeadline: timeoutMs < options.timeoutMs,
-            redact,
-            cancel: cancelled.inFlight,
-            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
-        });
-        const windowNote = adjustWindow(state, outcome, sequence, options);
-        state.slots.release();
-        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, {
-            secretHeader: options.secretHeader,
-            redact,
-            now: now(),
-            ...(options.names ? { names: options.names } : {}),
-        });
-        // A new connection refused while others were in flight: the endpoint turned away one
-        // connection too many, not this request. It goes again once there is room (the halved
-        // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
-        // bounds the free ones, since the window only grows back through replies.
-        const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
-        let next;
-        if (full) {
-            turnedAway += 1;
-            notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
-            next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
-        }
-        else {
-            next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
-        }
-        if (verdict.note !== undefined)
-            notes.add(verdict.note);
-        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-        if (verdict.action === 'stop-all')
-            state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
-        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
-            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-        }
-        afterFirstAttempt?.();
-        afterFirstAttempt = undefined;
-        const noted = [verdict.note, windowNote]
-            .filter((n) => n !== undefined)
-            .map((n) => ` (${n})`)
-            .join('');
-        const then = full
-            ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
-            : next.kind === 'retry'
-                ? `retry in ${next.waitMs} ms`
-                : next.kind;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${then}${noted}`));
-        if (next.kind === 'success')
-            return done('revalidated');
-        if (next.kind === 'fail')
-            return done('failed', next.reason);
-        retrying = next.reason;
-        // A Retry-After wait happens through the shared pause at the top of the loop.
-        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
-            await sleep(next.waitMs);
+        return { timeoutMs: Math.min(options.timeoutMs, remaining) };
     }
+}
+/**
+ * The step after an attempt, and whether it was turned away by a full endpoint: a new connection
+ * refused while others were in flight means the endpoint turned away one connection too many, not
+ * this request. It goes again once there is room (the halved window is the wait) without using up
+ * a retry. Alone in flight, a refusal counts: that bounds the free ones, since the window only
+ * grows back through replies.
+ */
+function decideStep(verdict, outcome, crowded, tally, options, random, now) {
+    const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+    let next;
+    if (full) {
+        tally.turnedAway += 1;
+        tally.notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+        next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+    }
+    else {
+        next = nextStep(verdict, tally.attempts - tally.turnedAway, tally.attempts, options, random, now());
+    }
+    if (verdict.note !== undefined)
+        tally.notes.add(verdict.note);
+    return { next, full };
+}
+/** What one target's answer means for all of them: a refused secret stops the run, a Retry-After pauses it. */
+function shareVerdict(state, verdict, next, lastStatus, options, now) {
+    if (verdict.action === 'stop-all')
+        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+    if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+        state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+    }
+}
+/** What happens next, for an attempt's debug line. */
+function thenText(next, full) {
+    return full
+        ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
+        : next.kind === 'retry'
+            ? `retry in ${next.waitMs} ms`
+            : next.kind;
+}
+function notedText(...notes) {
+    return notes
+        .filter((n) => n !== undefined)
+        .map((n) => ` (${n})`)
+        .join('');
 }
 /**
  * Feeds an attempt's outcome to the window; says so when that lowered it (in the log when to a
