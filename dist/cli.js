@@ -20308,8 +20308,30 @@ Examples:
   REVALIDATION_SECRET=... isr-revalidate --base "$OLD" --head "$NEW" \\
     --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate
 `;
-/** Runs the command; resolves to the exit code. Never throws. */
 async function main(io) {
+    const values = parseCommand(io);
+    if (typeof values === 'number')
+        return values;
+    // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
+    const log = values.json ? io.stderr : io.stdout;
+    const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
+    const secret = io.env[secretEnv];
+    const names = cliNames(secretEnv);
+    const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
+    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+    const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
+    await writeResults(io, values, report, redactor(secret ?? ''));
+    const verdict = conclude(report, report.failOnError, names);
+    if (verdict.info)
+        log(`${verdict.info}\n`);
+    if (verdict.warning)
+        io.stderr(`warning: ${verdict.warning}\n`);
+    if (verdict.error)
+        io.stderr(`error: ${annotation(verdict.error)}\n`);
+    return verdict.exitCode;
+}
+/** The options given, or the exit code when there is nothing to run (help, version, a bad argument). */
+function parseCommand(io) {
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({ args: io.argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -20331,11 +20353,10 @@ async function main(io) {
         io.stderr(`error: unexpected argument ${JSON.stringify(positionals[0])}: every option is named (--base, --mapping-file, ...)\nRun \`isr-revalidate --help\` for the options.\n`);
         return 1;
     }
-    // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
-    const log = values.json ? io.stderr : io.stdout;
-    const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
-    const secret = io.env[secretEnv];
-    const redact = redactor(secret ?? '');
+    return values;
+}
+/** The options as the action's inputs, so the engine reads them as it reads the action's. */
+function rawInputs(values, secret) {
     const raw = {};
     for (const name of INPUT_OPTIONS) {
         const value = values[name];
@@ -20348,10 +20369,10 @@ async function main(io) {
         raw.secret = secret;
     raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
     raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
-    const names = cliNames(secretEnv);
-    const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
-    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-    const report = await runEngine(raw, context, consoleLogger(log));
+    return raw;
+}
+/** Warnings and failures on stderr, then the summary file and the JSON when asked for. */
+async function writeResults(io, values, report, redact) {
     // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
     for (const w of report.warnings)
         io.stderr(`warning: ${annotation(redact(w))}\n`);
@@ -20370,14 +20391,6 @@ async function main(io) {
         const outputs = buildOutputs(report, Infinity).values;
         io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
     }
-    const verdict = conclude(report, report.failOnError, names);
-    if (verdict.info)
-        log(`${verdict.info}\n`);
-    if (verdict.warning)
-        io.stderr(`warning: ${verdict.warning}\n`);
-    if (verdict.error)
-        io.stderr(`error: ${annotation(verdict.error)}\n`);
-    return verdict.exitCode;
 }
 function consoleLogger(write) {
     return {
