@@ -50204,72 +50204,87 @@ function readItems(source, fail) {
 }
 /** Reads globs and `{a,b}` choices, recursively: nesting is bounded by the pattern's length. */
 function parseNodes(items, fail) {
-    let pos = 0;
-    const isChar = (item, char) => item?.type === 'char' && item.char === char;
-    const sequence = (inChoice) => {
+    return new NodeReader(items, fail).sequence(false);
+}
+/** The reader behind parseNodes: `pos` walks the items; each method reads one construct. */
+class NodeReader {
+    pos = 0;
+    items;
+    fail;
+    constructor(items, fail) {
+        this.items = items;
+        this.fail = fail;
+    }
+    sequence(inChoice) {
         const nodes = [];
-        while (pos < items.length) {
-            const item = items[pos];
+        while (this.pos < this.items.length) {
+            const item = this.items[this.pos];
             if (item.type === 'capture') {
                 nodes.push({ ...item });
-                pos++;
+                this.pos++;
                 continue;
             }
             if (item.type === 'escaped') {
                 nodes.push({ type: 'literal', char: item.char });
-                pos++;
+                this.pos++;
                 continue;
             }
             const { char } = item;
             if (inChoice && (char === ',' || char === '}'))
                 return nodes;
-            if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(items[pos + 1], '(')) {
-                fail(`uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`);
-            }
-            pos++;
-            if (char === '/')
-                nodes.push({ type: 'slash' });
-            else if (char === '?')
-                nodes.push({ type: 'qmark' });
-            else if (char === '*') {
-                let run = 1;
-                while (isChar(items[pos], '*')) {
-                    run++;
-                    pos++;
-                }
-                nodes.push({ type: 'star', run });
-            }
-            else if (char === '{')
-                nodes.push(choice());
-            else if (char === '}')
-                fail('has an unbalanced { or }');
-            else
-                nodes.push({ type: 'literal', char });
+            nodes.push(this.fromChar(char));
         }
         if (inChoice)
-            fail('has an unbalanced { or }');
+            this.fail('has an unbalanced { or }');
         return nodes;
-    };
-    const choice = () => {
-        const options = [sequence(true)];
-        while (isChar(items[pos], ',')) {
-            pos++;
-            options.push(sequence(true));
+    }
+    /** The node a plain character starts: a run of stars is one node, a `{` a whole choice. */
+    fromChar(char) {
+        if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(this.items[this.pos + 1], '(')) {
+            this.fail(`uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`);
         }
-        pos++; // the closing `}`, which sequence() stopped at
-        if (options.length === 1) {
-            const inner = options[0];
-            if (inner.length > 0 &&
-                inner.every((n) => n.type === 'literal') &&
-                /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
-                fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+        this.pos++;
+        if (char === '/')
+            return { type: 'slash' };
+        if (char === '?')
+            return { type: 'qmark' };
+        if (char === '*') {
+            let run = 1;
+            while (isChar(this.items[this.pos], '*')) {
+                run++;
+                this.pos++;
             }
-            // Without a comma, braces are plain text, as in a shell.
-            return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
+            return { type: 'star', run };
         }
+        if (char === '{')
+            return this.choice();
+        if (char === '}')
+            this.fail('has an unbalanced { or }');
+        return { type: 'literal', char };
+    }
+    choice() {
+        const options = [this.sequence(true)];
+        while (isChar(this.items[this.pos], ',')) {
+            this.pos++;
+            options.push(this.sequence(true));
+        }
+        this.pos++; // the closing `}`, which sequence() stopped at
+        if (options.length === 1)
+            return bracesAsText(options[0], this.fail);
         return { type: 'choice', options };
-    };
-    return sequence(false);
+    }
+}
+function isChar(item, char) {
+    return item?.type === 'char' && item.char === char;
+}
+/** Braces without a comma are plain text, as in a shell; but `{1..3}` is a range, refused. */
+function bracesAsText(inner, fail) {
+    if (inner.length > 0 &&
+        inner.every((n) => n.type === 'literal') &&
+        /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
+        fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+    }
+    return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
 }
 /**
  * RE2 syntax for a node list. At the top level, `**` between slashes (or the pattern's ends)
