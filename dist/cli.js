@@ -11730,21 +11730,8 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     const label = `${target.type} ${target.value}`;
     const tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
     const notNow = (why) => tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
-    const done = (status, error) => ({
-        target,
-        status,
-        attempts: tally.attempts,
-        ms: Math.max(0, now() - started),
-        ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
-        ...(error !== undefined ? { error: redact(error) } : {}),
-        ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
-    });
-    const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'isr-revalidate',
-        [options.secretHeader]: headerValue(options.secret),
-    };
-    const body = JSON.stringify({ type: target.type, value: target.value });
+    const done = (status, error) => deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
+    const { headers, body } = requestOf(target, options);
     for (;;) {
         const turn = await waitForTurn(state, options, now, sleep);
         if ('why' in turn)
@@ -11787,6 +11774,27 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
             await sleep(next.waitMs);
     }
+}
+/** The request for a target, the same for each of its attempts. */
+function requestOf(target, options) {
+    const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'isr-revalidate',
+        [options.secretHeader]: headerValue(options.secret),
+    };
+    return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+}
+/** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
+function deliveryOf(target, tally, ms, redact, status, error) {
+    return {
+        target,
+        status,
+        attempts: tally.attempts,
+        ms,
+        ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
+        ...(error !== undefined ? { error: redact(error) } : {}),
+        ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
+    };
 }
 /**
  * Waits until this target may send: no pause the site asked for, no stop, a free slot and time

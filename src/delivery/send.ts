@@ -218,21 +218,9 @@ async function deliverOne(
   const tally: Tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
   const notNow = (why: string): Delivery =>
     tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
-  const done = (status: Delivery['status'], error?: string): Delivery => ({
-    target,
-    status,
-    attempts: tally.attempts,
-    ms: Math.max(0, now() - started),
-    ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
-    ...(error !== undefined ? { error: redact(error) } : {}),
-    ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
-  });
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'isr-revalidate',
-    [options.secretHeader]: headerValue(options.secret),
-  };
-  const body = JSON.stringify({ type: target.type, value: target.value });
+  const done = (status: Delivery['status'], error?: string): Delivery =>
+    deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
+  const { headers, body } = requestOf(target, options);
 
   for (;;) {
     const turn = await waitForTurn(state, options, now, sleep);
@@ -277,6 +265,36 @@ async function deliverOne(
     // A Retry-After wait happens through the shared pause at the top of the loop.
     if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
   }
+}
+
+/** The request for a target, the same for each of its attempts. */
+function requestOf(target: Target, options: DeliveryOptions): { headers: Record<string, string>; body: string } {
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'isr-revalidate',
+    [options.secretHeader]: headerValue(options.secret),
+  };
+  return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+}
+
+/** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
+function deliveryOf(
+  target: Target,
+  tally: Tally,
+  ms: number,
+  redact: (text: string) => string,
+  status: Delivery['status'],
+  error: string | undefined,
+): Delivery {
+  return {
+    target,
+    status,
+    attempts: tally.attempts,
+    ms,
+    ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
+    ...(error !== undefined ? { error: redact(error) } : {}),
+    ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
+  };
 }
 
 /**
