@@ -11669,11 +11669,14 @@ async function deliver(targets, options) {
     finally {
         cancelled.dispose();
     }
-    if (state.refusals > 0) {
-        options.notice?.(`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
-            `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
-    }
+    if (state.refusals > 0)
+        options.notice?.(refusalNotice(state, options));
     return results;
+}
+/** The run's one line on connections the endpoint refused: how far that brought the window down. */
+function refusalNotice(state, options) {
+    return (`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+        `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
 }
 /**
  * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets

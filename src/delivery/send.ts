@@ -126,13 +126,16 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
   } finally {
     cancelled.dispose();
   }
-  if (state.refusals > 0) {
-    options.notice?.(
-      `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
-        `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`,
-    );
-  }
+  if (state.refusals > 0) options.notice?.(refusalNotice(state, options));
   return results;
+}
+
+/** The run's one line on connections the endpoint refused: how far that brought the window down. */
+function refusalNotice(state: RunState, options: DeliveryOptions): string {
+  return (
+    `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+    `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`
+  );
 }
 
 interface Cancelled {
