@@ -11669,11 +11669,14 @@ async function deliver(targets, options) {
     finally {
         cancelled.dispose();
     }
-    if (state.refusals > 0) {
-        options.notice?.(`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
-            `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
-    }
+    if (state.refusals > 0)
+        options.notice?.(refusalNotice(state, options));
     return results;
+}
+/** The run's one line on connections the endpoint refused: how far that brought the window down. */
+function refusalNotice(state, options) {
+    return (`the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+        `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`);
 }
 /**
  * A cancelled run starts nothing new: the stop reason is set at once, as a refused secret sets
@@ -11728,41 +11731,90 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
     const sleep = cancelled.sleep;
     const started = now();
     const label = `${target.type} ${target.value}`;
-    let attempts = 0;
-    /** Attempts turned away by a full endpoint, which do not count against `retries`. */
-    let turnedAway = 0;
-    let lastStatus;
-    /** Why the last attempt is being retried, for when the retry never happens. */
-    let retrying = '';
-    /** What in the replies was not taken at its word, for the target's log line. */
-    const notes = new Set();
-    const notNow = (why) => attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`);
-    const done = (status, error) => ({
-        target,
-        status,
-        attempts,
-        ms: Math.max(0, now() - started),
-        ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
-        ...(error !== undefined ? { error: redact(error) } : {}),
-        ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
-    });
+    const tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
+    const notNow = (why) => tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
+    const done = (status, error) => deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
+    const { headers, body } = requestOf(target, options);
+    for (;;) {
+        const turn = await waitForTurn(state, options, now, sleep);
+        if ('why' in turn)
+            return notNow(turn.why);
+        tally.attempts += 1;
+        const sentAt = now();
+        const sequence = state.slots.window.start();
+        const crowded = state.slots.busy > 1;
+        const outcome = await attempt({
+            url: options.endpoint,
+            headers,
+            body,
+            timeoutMs: turn.timeoutMs,
+            clippedByDeadline: turn.timeoutMs < options.timeoutMs,
+            redact,
+            cancel: cancelled.inFlight,
+            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
+        });
+        const windowNote = adjustWindow(state, outcome, sequence, options);
+        state.slots.release();
+        tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
+        const verdict = judge(outcome, {
+            secretHeader: options.secretHeader,
+            redact,
+            now: now(),
+            ...(options.names ? { names: options.names } : {}),
+        });
+        const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
+        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
+        shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+        afterFirstAttempt?.();
+        afterFirstAttempt = undefined;
+        options.debug?.(redact(`${label}: attempt ${tally.attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${thenText(next, full)}${notedText(verdict.note, windowNote)}`));
+        if (next.kind === 'success')
+            return done('revalidated');
+        if (next.kind === 'fail')
+            return done('failed', next.reason);
+        tally.retrying = next.reason;
+        // A Retry-After wait happens through the shared pause at the top of the loop.
+        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
+            await sleep(next.waitMs);
+    }
+}
+/** The request for a target, the same for each of its attempts. */
+function requestOf(target, options) {
     const headers = {
         'content-type': 'application/json',
         'user-agent': 'isr-revalidate',
         [options.secretHeader]: headerValue(options.secret),
     };
-    const body = JSON.stringify({ type: target.type, value: target.value });
+    return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+}
+/** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
+function deliveryOf(target, tally, ms, redact, status, error) {
+    return {
+        target,
+        status,
+        attempts: tally.attempts,
+        ms,
+        ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
+        ...(error !== undefined ? { error: redact(error) } : {}),
+        ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
+    };
+}
+/**
+ * Waits until this target may send: no pause the site asked for, no stop, a free slot and time
+ * left. With a timeout it returns holding the slot; with a reason, the target is not sent (again).
+ */
+async function waitForTurn(state, options, now, sleep) {
     for (;;) {
         // Hold off while the site asked everyone to (Retry-After seen by any target).
         const pause = state.pauseUntil - now();
         if (pause > 0) {
             if (options.deadline !== undefined && now() + pause >= options.deadline) {
-                return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+                return { why: `the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}` };
             }
             await sleep(pause);
         }
         if (state.stopReason !== undefined)
-            return notNow(state.stopReason);
+            return { why: state.stopReason };
         const pauseSeen = state.pauseUntil;
         await state.slots.acquire();
         // While this one waited for a slot, another may have stopped the run or been told to pause.
@@ -11773,75 +11825,54 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
         if (remaining <= 0) {
             state.slots.release();
-            return notNow(`${deadlineText(options)} was reached first`);
+            return { why: `${deadlineText(options)} was reached first` };
         }
-        const timeoutMs = Math.min(options.timeoutMs, remaining);
-        attempts += 1;
-        const sentAt = now();
-        const sequence = state.slots.window.start();
-        const crowded = state.slots.busy > 1;
-        const outcome = await attempt({
-            url: options.endpoint,
-            headers,
-            body,
-            timeoutMs,
-            clippedByDeadline: timeoutMs < options.timeoutMs,
-            redact,
-            cancel: cancelled.inFlight,
-            graceMs: options.graceMs ?? CANCEL_GRACE_MS,
-        });
-        const windowNote = adjustWindow(state, outcome, sequence, options);
-        state.slots.release();
-        lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, {
-            secretHeader: options.secretHeader,
-            redact,
-            now: now(),
-            ...(options.names ? { names: options.names } : {}),
-        });
-        // A new connection refused while others were in flight: the endpoint turned away one
-        // connection too many, not this request. It goes again once there is room (the halved
-        // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
-        // bounds the free ones, since the window only grows back through replies.
-        const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
-        let next;
-        if (full) {
-            turnedAway += 1;
-            notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
-            next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
-        }
-        else {
-            next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
-        }
-        if (verdict.note !== undefined)
-            notes.add(verdict.note);
-        // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-        if (verdict.action === 'stop-all')
-            state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
-        if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
-            state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-        }
-        afterFirstAttempt?.();
-        afterFirstAttempt = undefined;
-        const noted = [verdict.note, windowNote]
-            .filter((n) => n !== undefined)
-            .map((n) => ` (${n})`)
-            .join('');
-        const then = full
-            ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
-            : next.kind === 'retry'
-                ? `retry in ${next.waitMs} ms`
-                : next.kind;
-        options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${then}${noted}`));
-        if (next.kind === 'success')
-            return done('revalidated');
-        if (next.kind === 'fail')
-            return done('failed', next.reason);
-        retrying = next.reason;
-        // A Retry-After wait happens through the shared pause at the top of the loop.
-        if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
-            await sleep(next.waitMs);
+        return { timeoutMs: Math.min(options.timeoutMs, remaining) };
     }
+}
+/**
+ * The step after an attempt, and whether it was turned away by a full endpoint: a new connection
+ * refused while others were in flight means the endpoint turned away one connection too many, not
+ * this request. It goes again once there is room (the halved window is the wait) without using up
+ * a retry. Alone in flight, a refusal counts: that bounds the free ones, since the window only
+ * grows back through replies.
+ */
+function decideStep(verdict, outcome, crowded, tally, options, random, now) {
+    const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+    let next;
+    if (full) {
+        tally.turnedAway += 1;
+        tally.notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+        next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+    }
+    else {
+        next = nextStep(verdict, tally.attempts - tally.turnedAway, tally.attempts, options, random, now());
+    }
+    if (verdict.note !== undefined)
+        tally.notes.add(verdict.note);
+    return { next, full };
+}
+/** What one target's answer means for all of them: a refused secret stops the run, a Retry-After pauses it. */
+function shareVerdict(state, verdict, next, lastStatus, options, now) {
+    if (verdict.action === 'stop-all')
+        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+    if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+        state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+    }
+}
+/** What happens next, for an attempt's debug line. */
+function thenText(next, full) {
+    return full
+        ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
+        : next.kind === 'retry'
+            ? `retry in ${next.waitMs} ms`
+            : next.kind;
+}
+function notedText(...notes) {
+    return notes
+        .filter((n) => n !== undefined)
+        .map((n) => ` (${n})`)
+        .join('');
 }
 /**
  * Feeds an attempt's outcome to the window; says so when that lowered it (in the log when to a
@@ -18888,72 +18919,87 @@ function readItems(source, fail) {
 }
 /** Reads globs and `{a,b}` choices, recursively: nesting is bounded by the pattern's length. */
 function parseNodes(items, fail) {
-    let pos = 0;
-    const isChar = (item, char) => item?.type === 'char' && item.char === char;
-    const sequence = (inChoice) => {
+    return new NodeReader(items, fail).sequence(false);
+}
+/** The reader behind parseNodes: `pos` walks the items; each method reads one construct. */
+class NodeReader {
+    pos = 0;
+    items;
+    fail;
+    constructor(items, fail) {
+        this.items = items;
+        this.fail = fail;
+    }
+    sequence(inChoice) {
         const nodes = [];
-        while (pos < items.length) {
-            const item = items[pos];
+        while (this.pos < this.items.length) {
+            const item = this.items[this.pos];
             if (item.type === 'capture') {
                 nodes.push({ ...item });
-                pos++;
+                this.pos++;
                 continue;
             }
             if (item.type === 'escaped') {
                 nodes.push({ type: 'literal', char: item.char });
-                pos++;
+                this.pos++;
                 continue;
             }
             const { char } = item;
             if (inChoice && (char === ',' || char === '}'))
                 return nodes;
-            if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(items[pos + 1], '(')) {
-                fail(`uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`);
-            }
-            pos++;
-            if (char === '/')
-                nodes.push({ type: 'slash' });
-            else if (char === '?')
-                nodes.push({ type: 'qmark' });
-            else if (char === '*') {
-                let run = 1;
-                while (isChar(items[pos], '*')) {
-                    run++;
-                    pos++;
-                }
-                nodes.push({ type: 'star', run });
-            }
-            else if (char === '{')
-                nodes.push(choice());
-            else if (char === '}')
-                fail('has an unbalanced { or }');
-            else
-                nodes.push({ type: 'literal', char });
+            nodes.push(this.fromChar(char));
         }
         if (inChoice)
-            fail('has an unbalanced { or }');
+            this.fail('has an unbalanced { or }');
         return nodes;
-    };
-    const choice = () => {
-        const options = [sequence(true)];
-        while (isChar(items[pos], ',')) {
-            pos++;
-            options.push(sequence(true));
+    }
+    /** The node a plain character starts: a run of stars is one node, a `{` a whole choice. */
+    fromChar(char) {
+        if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(this.items[this.pos + 1], '(')) {
+            this.fail(`uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`);
         }
-        pos++; // the closing `}`, which sequence() stopped at
-        if (options.length === 1) {
-            const inner = options[0];
-            if (inner.length > 0 &&
-                inner.every((n) => n.type === 'literal') &&
-                /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
-                fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+        this.pos++;
+        if (char === '/')
+            return { type: 'slash' };
+        if (char === '?')
+            return { type: 'qmark' };
+        if (char === '*') {
+            let run = 1;
+            while (isChar(this.items[this.pos], '*')) {
+                run++;
+                this.pos++;
             }
-            // Without a comma, braces are plain text, as in a shell.
-            return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
+            return { type: 'star', run };
         }
+        if (char === '{')
+            return this.choice();
+        if (char === '}')
+            this.fail('has an unbalanced { or }');
+        return { type: 'literal', char };
+    }
+    choice() {
+        const options = [this.sequence(true)];
+        while (isChar(this.items[this.pos], ',')) {
+            this.pos++;
+            options.push(this.sequence(true));
+        }
+        this.pos++; // the closing `}`, which sequence() stopped at
+        if (options.length === 1)
+            return bracesAsText(options[0], this.fail);
         return { type: 'choice', options };
-    };
-    return sequence(false);
+    }
+}
+function isChar(item, char) {
+    return item?.type === 'char' && item.char === char;
+}
+/** Braces without a comma are plain text, as in a shell; but `{1..3}` is a range, refused. */
+function bracesAsText(inner, fail) {
+    if (inner.length > 0 &&
+        inner.every((n) => n.type === 'literal') &&
+        /^[^.]*\.\.[^.]*$/.test(inner.map((n) => n.char).join(''))) {
+        fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+    }
+    return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
 }
 /**
  * RE2 syntax for a node list. At the top level, `**` between slashes (or the pattern's ends)
@@ -19840,13 +19886,27 @@ function renderSummary(report, options = {}) {
     const targets = report.mapping?.targets ?? [];
     const page = new Page(options.budget ?? SUMMARY_BUDGET);
     page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+    pushAlerts(page, report);
+    pushGlance(page, report, c, targets);
+    // Failures first, with the server's own words: the reason someone opens the summary. They get
+    // the budget first too; what is left goes to the warnings, then the targets, then the files.
+    pushFailures(page, report);
+    pushWarnings(page, report);
+    pushTargets(page, report, targets);
+    pushChangedFiles(page, report);
+    return page.text();
+}
+/** The cancel and stop notices, above everything else. */
+function pushAlerts(page, report) {
     if (report.cancelled) {
         const verdict = concludeCancelled(report, report.cancelled);
         page.push('> [!WARNING]', `> **Cancelled** (${report.cancelled}): ${markdownText(verdict.info?.replace(/^cancelled: /, '') ?? '')}. The tables below show what was done; what was not sent is listed with why.`, '');
     }
     if (report.fatal)
         page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, report_MESSAGE_LIMIT))}`, '');
-    // Counts at a glance: the one line a reader needs when everything went well.
+}
+/** Counts at a glance: the one line a reader needs when everything went well, then the file counts and what was compared. */
+function pushGlance(page, report, c, targets) {
     if (report.dryRun) {
         page.push(`\ud83e\uddea **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
     }
@@ -19867,82 +19927,94 @@ function renderSummary(report, options = {}) {
         context.push(`**Endpoint:** ${markdownCode(clip(report.endpoint, VALUE_LIMIT))}`);
     if (context.length > 0)
         page.push(context.join('<br>'), '');
-    // Failures first, with the server's own words: the reason someone opens the summary. They get
-    // the budget first too; what is left goes to the warnings, then the targets, then the files.
+}
+function pushFailures(page, report) {
     const problems = failedEntries(report);
-    if (problems.length > 0) {
-        page.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-        addRows(page, 3, problems.length, (i) => {
-            const p = problems[i];
-            return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
-        }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
-        page.push('');
+    if (problems.length === 0)
+        return;
+    page.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+    addRows(page, 3, problems.length, (i) => {
+        const p = problems[i];
+        return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+    }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
+    page.push('');
+}
+function pushWarnings(page, report) {
+    if (report.warnings.length === 0)
+        return;
+    page.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '');
+    let shown = 0;
+    for (const w of report.warnings) {
+        const line = `- ${markdownText(clip(w, report_MESSAGE_LIMIT))}`;
+        if (!page.fits(line))
+            break;
+        page.push(line);
+        shown++;
     }
-    if (report.warnings.length > 0) {
-        page.push(`### \u26a0\ufe0f Warnings (${report.warnings.length})`, '');
-        let shown = 0;
-        for (const w of report.warnings) {
-            const line = `- ${markdownText(clip(w, report_MESSAGE_LIMIT))}`;
-            if (!page.fits(line))
-                break;
-            page.push(line);
-            shown++;
-        }
-        if (shown < report.warnings.length)
-            page.push(`- \u2026 ${report.warnings.length - shown} more, each in the log as a warning`);
-        page.push('');
-    }
+    if (shown < report.warnings.length)
+        page.push(`- \u2026 ${report.warnings.length - shown} more, each in the log as a warning`);
+    page.push('');
+}
+/** Every target with how it went; on a dry run, the targets that would have been sent. */
+function pushTargets(page, report, targets) {
     const rows = report.deliveries.length > 0
         ? report.deliveries
         : report.dryRun
             ? targets.map((t) => ({ target: t, status: 'dry-run', attempts: 0, ms: 0 }))
             : [];
-    if (rows.length > 0) {
-        const heading = `Targets (${rows.length})`;
-        const folded = rows.length > FOLD_AT;
-        page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
-        page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
-        addRows(page, 5, rows.length, (i) => {
-            const d = rows[i];
-            const sent = d.status !== 'dry-run' && d.attempts > 0;
-            return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
-        }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
-        page.push(...(folded ? ['', '</details>', ''] : ['']));
-    }
+    if (rows.length === 0)
+        return;
+    const heading = `Targets (${rows.length})`;
+    const folded = rows.length > FOLD_AT;
+    page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
+    page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
+    addRows(page, 5, rows.length, (i) => {
+        const d = rows[i];
+        const sent = d.status !== 'dry-run' && d.attempts > 0;
+        return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
+    }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
+    page.push(...(folded ? ['', '</details>', ''] : ['']));
+}
+/** The changed files, folded when there are many: what each revalidates, then those no rule matched. */
+function pushChangedFiles(page, report) {
     const perFile = report.mapping?.perFile ?? [];
     const unmatched = report.mapping?.unmatched ?? [];
-    if (perFile.length + unmatched.length > 0) {
-        const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
-        page.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
-        if (perFile.length > 0) {
-            page.push('| file | change | revalidates |', '| --- | --- | --- |');
-            const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
-            addRows(page, 3, perFile.length, (i) => {
-                const f = perFile[i];
-                const from = previous.get(f.file);
-                const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
-                const produced = f.targets
-                    .slice(0, TARGETS_PER_FILE)
-                    .map((t) => targetCell(t.type, t.value))
-                    .join(', ');
-                const more = f.targets.length > TARGETS_PER_FILE ? `, \u2026 ${f.targets.length - TARGETS_PER_FILE} more` : '';
-                return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
-            }, 'the `changed-files` output lists them (up to GitHub\u2019s 1 MB per output)');
-            page.push('');
-        }
-        if (unmatched.length > 0) {
-            const shown = unmatched
-                .slice(0, 50)
-                .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
-                .join(', ');
-            const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`;
-            page.push(page.fits(line, 0)
-                ? line
-                : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
-        }
-        page.push('</details>', '');
-    }
-    return page.text();
+    if (perFile.length + unmatched.length === 0)
+        return;
+    const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
+    page.push(`<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`, '');
+    if (perFile.length > 0)
+        pushMatchedFiles(page, report, perFile);
+    if (unmatched.length > 0)
+        pushUnmatchedFiles(page, unmatched);
+    page.push('</details>', '');
+}
+function pushMatchedFiles(page, report, perFile) {
+    page.push('| file | change | revalidates |', '| --- | --- | --- |');
+    const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
+    addRows(page, 3, perFile.length, (i) => {
+        const f = perFile[i];
+        const from = previous.get(f.file);
+        const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
+        const produced = f.targets
+            .slice(0, TARGETS_PER_FILE)
+            .map((t) => targetCell(t.type, t.value))
+            .join(', ');
+        const more = f.targets.length > TARGETS_PER_FILE ? `, \u2026 ${f.targets.length - TARGETS_PER_FILE} more` : '';
+        return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
+    }, 'the `changed-files` output lists them (up to GitHub\u2019s 1 MB per output)');
+    page.push('');
+}
+/** One line naming the files no rule matched, or, when it does not fit, where they are listed. */
+function pushUnmatchedFiles(page, unmatched) {
+    const shown = unmatched
+        .slice(0, 50)
+        .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
+        .join(', ');
+    const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, \u2026 ${unmatched.length - 50} more` : ''}`;
+    page.push(page.fits(line, 0)
+        ? line
+        : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub\u2019s 1 MB per output)`, '');
 }
 /** Targets shown for one changed file; a front-matter list can expand into hundreds. */
 const TARGETS_PER_FILE = 20;
@@ -20262,8 +20334,30 @@ Examples:
   REVALIDATION_SECRET=... isr-revalidate --base "$OLD" --head "$NEW" \\
     --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate
 `;
-/** Runs the command; resolves to the exit code. Never throws. */
 async function main(io) {
+    const values = parseCommand(io);
+    if (typeof values === 'number')
+        return values;
+    // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
+    const log = values.json ? io.stderr : io.stdout;
+    const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
+    const secret = io.env[secretEnv];
+    const names = cliNames(secretEnv);
+    const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
+    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+    const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
+    await writeResults(io, values, report, redactor(secret ?? ''));
+    const verdict = conclude(report, report.failOnError, names);
+    if (verdict.info)
+        log(`${verdict.info}\n`);
+    if (verdict.warning)
+        io.stderr(`warning: ${verdict.warning}\n`);
+    if (verdict.error)
+        io.stderr(`error: ${annotation(verdict.error)}\n`);
+    return verdict.exitCode;
+}
+/** The options given, or the exit code when there is nothing to run (help, version, a bad argument). */
+function parseCommand(io) {
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({ args: io.argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -20285,11 +20379,10 @@ async function main(io) {
         io.stderr(`error: unexpected argument ${JSON.stringify(positionals[0])}: every option is named (--base, --mapping-file, ...)\nRun \`isr-revalidate --help\` for the options.\n`);
         return 1;
     }
-    // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
-    const log = values.json ? io.stderr : io.stdout;
-    const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
-    const secret = io.env[secretEnv];
-    const redact = redactor(secret ?? '');
+    return values;
+}
+/** The options as the action's inputs, so the engine reads them as it reads the action's. */
+function rawInputs(values, secret) {
     const raw = {};
     for (const name of INPUT_OPTIONS) {
         const value = values[name];
@@ -20302,10 +20395,10 @@ async function main(io) {
         raw.secret = secret;
     raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
     raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
-    const names = cliNames(secretEnv);
-    const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
-    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-    const report = await runEngine(raw, context, consoleLogger(log));
+    return raw;
+}
+/** Warnings and failures on stderr, then the summary file and the JSON when asked for. */
+async function writeResults(io, values, report, redact) {
     // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
     for (const w of report.warnings)
         io.stderr(`warning: ${annotation(redact(w))}\n`);
@@ -20324,14 +20417,6 @@ async function main(io) {
         const outputs = buildOutputs(report, Infinity).values;
         io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
     }
-    const verdict = conclude(report, report.failOnError, names);
-    if (verdict.info)
-        log(`${verdict.info}\n`);
-    if (verdict.warning)
-        io.stderr(`warning: ${verdict.warning}\n`);
-    if (verdict.error)
-        io.stderr(`error: ${annotation(verdict.error)}\n`);
-    return verdict.exitCode;
 }
 function consoleLogger(write) {
     return {

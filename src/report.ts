@@ -259,6 +259,19 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   const targets = report.mapping?.targets ?? [];
   const page = new Page(options.budget ?? SUMMARY_BUDGET);
   page.push(`## ${options.title ?? 'isr-revalidate'}`, '');
+  pushAlerts(page, report);
+  pushGlance(page, report, c, targets);
+  // Failures first, with the server's own words: the reason someone opens the summary. They get
+  // the budget first too; what is left goes to the warnings, then the targets, then the files.
+  pushFailures(page, report);
+  pushWarnings(page, report);
+  pushTargets(page, report, targets);
+  pushChangedFiles(page, report);
+  return page.text();
+}
+
+/** The cancel and stop notices, above everything else. */
+function pushAlerts(page: Page, report: RunReport): void {
   if (report.cancelled) {
     const verdict = concludeCancelled(report, report.cancelled);
     page.push(
@@ -268,8 +281,10 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
     );
   }
   if (report.fatal) page.push('> [!CAUTION]', `> **The run stopped:** ${markdownText(clip(report.fatal, MESSAGE_LIMIT))}`, '');
+}
 
-  // Counts at a glance: the one line a reader needs when everything went well.
+/** Counts at a glance: the one line a reader needs when everything went well, then the file counts and what was compared. */
+function pushGlance(page: Page, report: RunReport, c: Counts, targets: readonly Target[]): void {
   if (report.dryRun) {
     page.push(`🧪 **Dry run**: ${c.targets} target${plural(c.targets)} would be sent, nothing was sent`, '');
   } else if (!report.fatal || report.deliveries.length > 0) {
@@ -291,109 +306,117 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   }
   if (report.endpoint) context.push(`**Endpoint:** ${markdownCode(clip(report.endpoint, VALUE_LIMIT))}`);
   if (context.length > 0) page.push(context.join('<br>'), '');
+}
 
-  // Failures first, with the server's own words: the reason someone opens the summary. They get
-  // the budget first too; what is left goes to the warnings, then the targets, then the files.
+function pushFailures(page: Page, report: RunReport): void {
   const problems = failedEntries(report);
-  if (problems.length > 0) {
-    page.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
-    addRows(
-      page,
-      3,
-      problems.length,
-      (i) => {
-        const p = problems[i] as FailedEntry;
-        return `| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
-      },
-      'the log has a line for each, and the `failed` output lists them (up to GitHub’s 1 MB per output)',
-    );
-    page.push('');
-  }
+  if (problems.length === 0) return;
+  page.push(`### ❌ Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
+  addRows(
+    page,
+    3,
+    problems.length,
+    (i) => {
+      const p = problems[i] as FailedEntry;
+      return `| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+    },
+    'the log has a line for each, and the `failed` output lists them (up to GitHub’s 1 MB per output)',
+  );
+  page.push('');
+}
 
-  if (report.warnings.length > 0) {
-    page.push(`### ⚠️ Warnings (${report.warnings.length})`, '');
-    let shown = 0;
-    for (const w of report.warnings) {
-      const line = `- ${markdownText(clip(w, MESSAGE_LIMIT))}`;
-      if (!page.fits(line)) break;
-      page.push(line);
-      shown++;
-    }
-    if (shown < report.warnings.length) page.push(`- … ${report.warnings.length - shown} more, each in the log as a warning`);
-    page.push('');
+function pushWarnings(page: Page, report: RunReport): void {
+  if (report.warnings.length === 0) return;
+  page.push(`### ⚠️ Warnings (${report.warnings.length})`, '');
+  let shown = 0;
+  for (const w of report.warnings) {
+    const line = `- ${markdownText(clip(w, MESSAGE_LIMIT))}`;
+    if (!page.fits(line)) break;
+    page.push(line);
+    shown++;
   }
+  if (shown < report.warnings.length) page.push(`- … ${report.warnings.length - shown} more, each in the log as a warning`);
+  page.push('');
+}
 
+/** Every target with how it went; on a dry run, the targets that would have been sent. */
+function pushTargets(page: Page, report: RunReport, targets: readonly Target[]): void {
   const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms'>> =
     report.deliveries.length > 0
       ? report.deliveries
       : report.dryRun
         ? targets.map((t) => ({ target: t, status: 'dry-run' as const, attempts: 0, ms: 0 }))
         : [];
-  if (rows.length > 0) {
-    const heading = `Targets (${rows.length})`;
-    const folded = rows.length > FOLD_AT;
-    page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
-    page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
-    addRows(
-      page,
-      5,
-      rows.length,
-      (i) => {
-        const d = rows[i] as (typeof rows)[number];
-        const sent = d.status !== 'dry-run' && d.attempts > 0;
-        return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
-      },
-      'the `paths` and `tags` outputs list them (up to GitHub’s 1 MB per output)',
-    );
-    page.push(...(folded ? ['', '</details>', ''] : ['']));
-  }
+  if (rows.length === 0) return;
+  const heading = `Targets (${rows.length})`;
+  const folded = rows.length > FOLD_AT;
+  page.push(...(folded ? [`<details><summary><b>${heading}</b></summary>`, ''] : [`### ${heading}`, '']));
+  page.push('| target | status | HTTP | attempts | time |', '| --- | --- | ---: | ---: | ---: |');
+  addRows(
+    page,
+    5,
+    rows.length,
+    (i) => {
+      const d = rows[i] as (typeof rows)[number];
+      const sent = d.status !== 'dry-run' && d.attempts > 0;
+      return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
+    },
+    'the `paths` and `tags` outputs list them (up to GitHub’s 1 MB per output)',
+  );
+  page.push(...(folded ? ['', '</details>', ''] : ['']));
+}
 
+/** The changed files, folded when there are many: what each revalidates, then those no rule matched. */
+function pushChangedFiles(page: Page, report: RunReport): void {
   const perFile = report.mapping?.perFile ?? [];
   const unmatched = report.mapping?.unmatched ?? [];
-  if (perFile.length + unmatched.length > 0) {
-    const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
-    page.push(
-      `<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`,
-      '',
-    );
-    if (perFile.length > 0) {
-      page.push('| file | change | revalidates |', '| --- | --- | --- |');
-      const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
-      addRows(
-        page,
-        3,
-        perFile.length,
-        (i) => {
-          const f = perFile[i] as (typeof perFile)[number];
-          const from = previous.get(f.file);
-          const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
-          const produced = f.targets
-            .slice(0, TARGETS_PER_FILE)
-            .map((t) => targetCell(t.type, t.value))
-            .join(', ');
-          const more = f.targets.length > TARGETS_PER_FILE ? `, … ${f.targets.length - TARGETS_PER_FILE} more` : '';
-          return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
-        },
-        'the `changed-files` output lists them (up to GitHub’s 1 MB per output)',
-      );
-      page.push('');
-    }
-    if (unmatched.length > 0) {
-      const shown = unmatched
-        .slice(0, 50)
-        .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
+  if (perFile.length + unmatched.length === 0) return;
+  const open = perFile.length + unmatched.length <= FOLD_AT ? ' open' : '';
+  page.push(
+    `<details${open}><summary><b>Changed files (${perFile.length + unmatched.length})</b>: ${perFile.length} matched a rule, ${unmatched.length} unmatched</summary>`,
+    '',
+  );
+  if (perFile.length > 0) pushMatchedFiles(page, report, perFile);
+  if (unmatched.length > 0) pushUnmatchedFiles(page, unmatched);
+  page.push('</details>', '');
+}
+
+function pushMatchedFiles(page: Page, report: RunReport, perFile: MappingResult['perFile']): void {
+  page.push('| file | change | revalidates |', '| --- | --- | --- |');
+  const previous = new Map((report.changes?.files ?? []).map((f) => [f.path, f.previousPath]));
+  addRows(
+    page,
+    3,
+    perFile.length,
+    (i) => {
+      const f = perFile[i] as (typeof perFile)[number];
+      const from = previous.get(f.file);
+      const change = from ? `${f.status} from ${markdownCode(clip(from, VALUE_LIMIT))}` : f.status;
+      const produced = f.targets
+        .slice(0, TARGETS_PER_FILE)
+        .map((t) => targetCell(t.type, t.value))
         .join(', ');
-      const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`;
-      page.push(
-        page.fits(line, 0)
-          ? line
-          : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`,
-        '',
-      );
-    }
-    page.push('</details>', '');
-  }
-  return page.text();
+      const more = f.targets.length > TARGETS_PER_FILE ? `, … ${f.targets.length - TARGETS_PER_FILE} more` : '';
+      return `| ${markdownCode(clip(f.file, VALUE_LIMIT))} | ${change} | ${produced}${more} |`;
+    },
+    'the `changed-files` output lists them (up to GitHub’s 1 MB per output)',
+  );
+  page.push('');
+}
+
+/** One line naming the files no rule matched, or, when it does not fit, where they are listed. */
+function pushUnmatchedFiles(page: Page, unmatched: readonly string[]): void {
+  const shown = unmatched
+    .slice(0, 50)
+    .map((f) => markdownCode(clip(f, VALUE_LIMIT)))
+    .join(', ');
+  const line = `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing: ${shown}${unmatched.length > 50 ? `, … ${unmatched.length - 50} more` : ''}`;
+  page.push(
+    page.fits(line, 0)
+      ? line
+      : `**Unmatched (${unmatched.length})**: no rule matches these files, so they revalidate nothing (the \`changed-files\` output lists them, up to GitHub’s 1 MB per output)`,
+    '',
+  );
 }
 
 /** Targets shown for one changed file; a front-matter list can expand into hundreds. */

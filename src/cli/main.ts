@@ -13,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { redactor } from '../delivery/redact.js';
 import { runEngine, type Logger } from '../engine.js';
 import type { InputName, Names, RawInputs } from '../inputs.js';
-import { buildOutputs, conclude, failedEntries, renderSummary } from '../report.js';
+import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from '../report.js';
 import { annotation, printable } from '../text.js';
 
 export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
@@ -118,8 +118,33 @@ export interface CliIo {
 }
 
 /** Runs the command; resolves to the exit code. Never throws. */
+type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+type Values = Parsed['values'];
+
 export async function main(io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  const values = parseCommand(io);
+  if (typeof values === 'number') return values;
+
+  // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
+  const log = values.json ? io.stderr : io.stdout;
+  const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
+  const secret = io.env[secretEnv];
+  const names = cliNames(secretEnv);
+  const workspace = resolve(io.cwd, values.cwd ?? '.');
+  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+  const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
+
+  await writeResults(io, values, report, redactor(secret ?? ''));
+  const verdict = conclude(report, report.failOnError, names);
+  if (verdict.info) log(`${verdict.info}\n`);
+  if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
+  if (verdict.error) io.stderr(`error: ${annotation(verdict.error)}\n`);
+  return verdict.exitCode;
+}
+
+/** The options given, or the exit code when there is nothing to run (help, version, a bad argument). */
+function parseCommand(io: CliIo): Values | number {
+  let parsed: Parsed;
   try {
     parsed = parseArgs({ args: io.argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
@@ -141,12 +166,11 @@ export async function main(io: CliIo): Promise<number> {
     );
     return 1;
   }
+  return values;
+}
 
-  // With --json the outputs own stdout; the log moves to stderr so the JSON stays parseable.
-  const log = values.json ? io.stderr : io.stdout;
-  const secretEnv = values['secret-env'] ?? DEFAULT_SECRET_ENV;
-  const secret = io.env[secretEnv];
-  const redact = redactor(secret ?? '');
+/** The options as the action's inputs, so the engine reads them as it reads the action's. */
+function rawInputs(values: Values, secret: string | undefined): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_OPTIONS) {
     const value = values[name];
@@ -156,11 +180,11 @@ export async function main(io: CliIo): Promise<number> {
   if (secret !== undefined && secret !== '') raw.secret = secret;
   raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
   raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
-  const names = cliNames(secretEnv);
-  const workspace = resolve(io.cwd, values.cwd ?? '.');
-  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-  const report = await runEngine(raw, context, consoleLogger(log));
+  return raw;
+}
 
+/** Warnings and failures on stderr, then the summary file and the JSON when asked for. */
+async function writeResults(io: CliIo, values: Values, report: RunReport, redact: (text: string) => string): Promise<void> {
   // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
   for (const w of report.warnings) io.stderr(`warning: ${annotation(redact(w))}\n`);
   for (const f of failedEntries(report)) io.stderr(`error: ${printable(`${f.type} ${f.value}: ${f.error}`)}\n`);
@@ -176,11 +200,6 @@ export async function main(io: CliIo): Promise<number> {
     const outputs = buildOutputs(report, Infinity).values;
     io.stdout(`${JSON.stringify({ ...outputs, ...(report.fatal ? { error: report.fatal } : {}) })}\n`);
   }
-  const verdict = conclude(report, report.failOnError, names);
-  if (verdict.info) log(`${verdict.info}\n`);
-  if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
-  if (verdict.error) io.stderr(`error: ${annotation(verdict.error)}\n`);
-  return verdict.exitCode;
 }
 
 function consoleLogger(write: (text: string) => void): Logger {

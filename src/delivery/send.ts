@@ -126,13 +126,16 @@ export async function deliver(targets: Target[], options: DeliveryOptions): Prom
   } finally {
     cancelled.dispose();
   }
-  if (state.refusals > 0) {
-    options.notice?.(
-      `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
-        `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`,
-    );
-  }
+  if (state.refusals > 0) options.notice?.(refusalNotice(state, options));
   return results;
+}
+
+/** The run's one line on connections the endpoint refused: how far that brought the window down. */
+function refusalNotice(state: RunState, options: DeliveryOptions): string {
+  return (
+    `the endpoint refused or reset ${state.refusals} new connection${state.refusals === 1 ? '' : 's'}, so fewer than \`concurrency\` (${options.concurrency}) ` +
+    `were sent at a time: as few as ${state.lowest}, ${state.slots.window.allowed} at the end`
+  );
 }
 
 interface Cancelled {
@@ -190,6 +193,18 @@ function deadlineText(options: DeliveryOptions): string {
   return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
 }
 
+/** One target's attempts so far, for its Delivery and its log lines. */
+interface Tally {
+  attempts: number;
+  /** Attempts turned away by a full endpoint, which do not count against `retries`. */
+  turnedAway: number;
+  lastStatus: number | undefined;
+  /** Why the last attempt is being retried, for when the retry never happens. */
+  retrying: string;
+  /** What in the replies was not taken at its word, for the target's log line. */
+  notes: Set<string>;
+}
+
 async function deliverOne(
   target: Target,
   options: DeliveryOptions,
@@ -203,42 +218,108 @@ async function deliverOne(
   const sleep = cancelled.sleep;
   const started = now();
   const label = `${target.type} ${target.value}`;
-  let attempts = 0;
-  /** Attempts turned away by a full endpoint, which do not count against `retries`. */
-  let turnedAway = 0;
-  let lastStatus: number | undefined;
-  /** Why the last attempt is being retried, for when the retry never happens. */
-  let retrying = '';
-  /** What in the replies was not taken at its word, for the target's log line. */
-  const notes = new Set<string>();
+  const tally: Tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
   const notNow = (why: string): Delivery =>
-    attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${retrying}; not retried: ${why}`);
-  const done = (status: Delivery['status'], error?: string): Delivery => ({
-    target,
-    status,
-    attempts,
-    ms: Math.max(0, now() - started),
-    ...(lastStatus !== undefined ? { httpStatus: lastStatus } : {}),
-    ...(error !== undefined ? { error: redact(error) } : {}),
-    ...(notes.size > 0 ? { notes: [...notes].map(redact) } : {}),
-  });
+    tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
+  const done = (status: Delivery['status'], error?: string): Delivery =>
+    deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
+  const { headers, body } = requestOf(target, options);
+
+  for (;;) {
+    const turn = await waitForTurn(state, options, now, sleep);
+    if ('why' in turn) return notNow(turn.why);
+    tally.attempts += 1;
+    const sentAt = now();
+    const sequence = state.slots.window.start();
+    const crowded = state.slots.busy > 1;
+    const outcome = await attempt({
+      url: options.endpoint,
+      headers,
+      body,
+      timeoutMs: turn.timeoutMs,
+      clippedByDeadline: turn.timeoutMs < options.timeoutMs,
+      redact,
+      cancel: cancelled.inFlight,
+      graceMs: options.graceMs ?? CANCEL_GRACE_MS,
+    });
+    const windowNote = adjustWindow(state, outcome, sequence, options);
+    state.slots.release();
+    tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
+    const verdict = judge(outcome, {
+      secretHeader: options.secretHeader,
+      redact,
+      now: now(),
+      ...(options.names ? { names: options.names } : {}),
+    });
+    const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
+    // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
+    shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+    afterFirstAttempt?.();
+    afterFirstAttempt = undefined;
+    options.debug?.(
+      redact(
+        `${label}: attempt ${tally.attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${thenText(next, full)}${notedText(verdict.note, windowNote)}`,
+      ),
+    );
+
+    if (next.kind === 'success') return done('revalidated');
+    if (next.kind === 'fail') return done('failed', next.reason);
+    tally.retrying = next.reason;
+    // A Retry-After wait happens through the shared pause at the top of the loop.
+    if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
+  }
+}
+
+/** The request for a target, the same for each of its attempts. */
+function requestOf(target: Target, options: DeliveryOptions): { headers: Record<string, string>; body: string } {
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'isr-revalidate',
     [options.secretHeader]: headerValue(options.secret),
   };
-  const body = JSON.stringify({ type: target.type, value: target.value });
+  return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+}
 
+/** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
+function deliveryOf(
+  target: Target,
+  tally: Tally,
+  ms: number,
+  redact: (text: string) => string,
+  status: Delivery['status'],
+  error: string | undefined,
+): Delivery {
+  return {
+    target,
+    status,
+    attempts: tally.attempts,
+    ms,
+    ...(tally.lastStatus !== undefined ? { httpStatus: tally.lastStatus } : {}),
+    ...(error !== undefined ? { error: redact(error) } : {}),
+    ...(tally.notes.size > 0 ? { notes: [...tally.notes].map(redact) } : {}),
+  };
+}
+
+/**
+ * Waits until this target may send: no pause the site asked for, no stop, a free slot and time
+ * left. With a timeout it returns holding the slot; with a reason, the target is not sent (again).
+ */
+async function waitForTurn(
+  state: RunState,
+  options: DeliveryOptions,
+  now: () => number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ timeoutMs: number } | { why: string }> {
   for (;;) {
     // Hold off while the site asked everyone to (Retry-After seen by any target).
     const pause = state.pauseUntil - now();
     if (pause > 0) {
       if (options.deadline !== undefined && now() + pause >= options.deadline) {
-        return notNow(`the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}`);
+        return { why: `the site asked to pause for ${formatSeconds(pause)}, past ${deadlineText(options)}` };
       }
       await sleep(pause);
     }
-    if (state.stopReason !== undefined) return notNow(state.stopReason);
+    if (state.stopReason !== undefined) return { why: state.stopReason };
 
     const pauseSeen = state.pauseUntil;
     await state.slots.acquire();
@@ -250,71 +331,71 @@ async function deliverOne(
     const remaining = options.deadline === undefined ? Infinity : options.deadline - now();
     if (remaining <= 0) {
       state.slots.release();
-      return notNow(`${deadlineText(options)} was reached first`);
+      return { why: `${deadlineText(options)} was reached first` };
     }
-    const timeoutMs = Math.min(options.timeoutMs, remaining);
-    attempts += 1;
-    const sentAt = now();
-    const sequence = state.slots.window.start();
-    const crowded = state.slots.busy > 1;
-    const outcome = await attempt({
-      url: options.endpoint,
-      headers,
-      body,
-      timeoutMs,
-      clippedByDeadline: timeoutMs < options.timeoutMs,
-      redact,
-      cancel: cancelled.inFlight,
-      graceMs: options.graceMs ?? CANCEL_GRACE_MS,
-    });
-    const windowNote = adjustWindow(state, outcome, sequence, options);
-    state.slots.release();
-    lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-    const verdict = judge(outcome, {
-      secretHeader: options.secretHeader,
-      redact,
-      now: now(),
-      ...(options.names ? { names: options.names } : {}),
-    });
-    // A new connection refused while others were in flight: the endpoint turned away one
-    // connection too many, not this request. It goes again once there is room (the halved
-    // window is the wait) without using up a retry. Alone in flight, a refusal counts: that
-    // bounds the free ones, since the window only grows back through replies.
-    const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
-    let next: Step;
-    if (full) {
-      turnedAway += 1;
-      notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
-      next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
-    } else {
-      next = nextStep(verdict, attempts - turnedAway, attempts, options, random, now());
-    }
-    if (verdict.note !== undefined) notes.add(verdict.note);
-    // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-    if (verdict.action === 'stop-all')
-      state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
-    if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
-      state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
-    }
-    afterFirstAttempt?.();
-    afterFirstAttempt = undefined;
-    const noted = [verdict.note, windowNote]
-      .filter((n) => n !== undefined)
-      .map((n) => ` (${n})`)
-      .join('');
-    const then = full
-      ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
-      : next.kind === 'retry'
-        ? `retry in ${next.waitMs} ms`
-        : next.kind;
-    options.debug?.(redact(`${label}: attempt ${attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms → ${then}${noted}`));
-
-    if (next.kind === 'success') return done('revalidated');
-    if (next.kind === 'fail') return done('failed', next.reason);
-    retrying = next.reason;
-    // A Retry-After wait happens through the shared pause at the top of the loop.
-    if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
+    return { timeoutMs: Math.min(options.timeoutMs, remaining) };
   }
+}
+
+/**
+ * The step after an attempt, and whether it was turned away by a full endpoint: a new connection
+ * refused while others were in flight means the endpoint turned away one connection too many, not
+ * this request. It goes again once there is room (the halved window is the wait) without using up
+ * a retry. Alone in flight, a refusal counts: that bounds the free ones, since the window only
+ * grows back through replies.
+ */
+function decideStep(
+  verdict: Verdict,
+  outcome: Outcome,
+  crowded: boolean,
+  tally: Tally,
+  options: DeliveryOptions,
+  random: () => number,
+  now: () => number,
+): { next: Step; full: boolean } {
+  const full = crowded && outcome.kind === 'network' && outcome.refused === true && verdict.action === 'retry';
+  let next: Step;
+  if (full) {
+    tally.turnedAway += 1;
+    tally.notes.add('turned away by a full endpoint and sent again, not counted against `retries`');
+    next = { kind: 'retry', reason: verdict.reason, waitMs: 0 };
+  } else {
+    next = nextStep(verdict, tally.attempts - tally.turnedAway, tally.attempts, options, random, now());
+  }
+  if (verdict.note !== undefined) tally.notes.add(verdict.note);
+  return { next, full };
+}
+
+/** What one target's answer means for all of them: a refused secret stops the run, a Retry-After pauses it. */
+function shareVerdict(
+  state: RunState,
+  verdict: Verdict,
+  next: Step,
+  lastStatus: number | undefined,
+  options: DeliveryOptions,
+  now: () => number,
+): void {
+  if (verdict.action === 'stop-all')
+    state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+  if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
+    state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
+  }
+}
+
+/** What happens next, for an attempt's debug line. */
+function thenText(next: Step, full: boolean): string {
+  return full
+    ? 'sent again when there is room (turned away by a full endpoint: not counted against `retries`)'
+    : next.kind === 'retry'
+      ? `retry in ${next.waitMs} ms`
+      : next.kind;
+}
+
+function notedText(...notes: Array<string | undefined>): string {
+  return notes
+    .filter((n) => n !== undefined)
+    .map((n) => ` (${n})`)
+    .join('');
 }
 
 /**

@@ -159,68 +159,91 @@ function readItems(source: string, fail: (why: string) => never): { items: Item[
 
 /** Reads globs and `{a,b}` choices, recursively: nesting is bounded by the pattern's length. */
 function parseNodes(items: Item[], fail: (why: string) => never): Node[] {
-  let pos = 0;
-  const isChar = (item: Item | undefined, char: string) => item?.type === 'char' && item.char === char;
-  const sequence = (inChoice: boolean): Node[] => {
+  return new NodeReader(items, fail).sequence(false);
+}
+
+/** The reader behind parseNodes: `pos` walks the items; each method reads one construct. */
+class NodeReader {
+  private pos = 0;
+  private readonly items: Item[];
+  private readonly fail: (why: string) => never;
+
+  constructor(items: Item[], fail: (why: string) => never) {
+    this.items = items;
+    this.fail = fail;
+  }
+
+  sequence(inChoice: boolean): Node[] {
     const nodes: Node[] = [];
-    while (pos < items.length) {
-      const item = items[pos] as Item;
+    while (this.pos < this.items.length) {
+      const item = this.items[this.pos] as Item;
       if (item.type === 'capture') {
         nodes.push({ ...item });
-        pos++;
+        this.pos++;
         continue;
       }
       if (item.type === 'escaped') {
         nodes.push({ type: 'literal', char: item.char });
-        pos++;
+        this.pos++;
         continue;
       }
       const { char } = item;
       if (inChoice && (char === ',' || char === '}')) return nodes;
-      if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(items[pos + 1], '(')) {
-        fail(
-          `uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`,
-        );
-      }
-      pos++;
-      if (char === '/') nodes.push({ type: 'slash' });
-      else if (char === '?') nodes.push({ type: 'qmark' });
-      else if (char === '*') {
-        let run = 1;
-        while (isChar(items[pos], '*')) {
-          run++;
-          pos++;
-        }
-        nodes.push({ type: 'star', run });
-      } else if (char === '{') nodes.push(choice());
-      else if (char === '}') fail('has an unbalanced { or }');
-      else nodes.push({ type: 'literal', char });
+      nodes.push(this.fromChar(char));
     }
-    if (inChoice) fail('has an unbalanced { or }');
+    if (inChoice) this.fail('has an unbalanced { or }');
     return nodes;
-  };
-  const choice = (): Node => {
-    const options: Node[][] = [sequence(true)];
-    while (isChar(items[pos], ',')) {
-      pos++;
-      options.push(sequence(true));
+  }
+
+  /** The node a plain character starts: a run of stars is one node, a `{` a whole choice. */
+  private fromChar(char: string): Node {
+    if ((char === '*' || char === '?' || char === '+' || char === '@' || char === '!') && isChar(this.items[this.pos + 1], '(')) {
+      this.fail(
+        `uses the extglob "${char}(": it is not supported; use {a,b} for choices, \`exclude\` to leave files out, or \\( for a literal "("`,
+      );
     }
-    pos++; // the closing `}`, which sequence() stopped at
-    if (options.length === 1) {
-      const inner = options[0] as Node[];
-      if (
-        inner.length > 0 &&
-        inner.every((n) => n.type === 'literal') &&
-        /^[^.]*\.\.[^.]*$/.test(inner.map((n) => (n as { char: string }).char).join(''))
-      ) {
-        fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+    this.pos++;
+    if (char === '/') return { type: 'slash' };
+    if (char === '?') return { type: 'qmark' };
+    if (char === '*') {
+      let run = 1;
+      while (isChar(this.items[this.pos], '*')) {
+        run++;
+        this.pos++;
       }
-      // Without a comma, braces are plain text, as in a shell.
-      return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
+      return { type: 'star', run };
     }
+    if (char === '{') return this.choice();
+    if (char === '}') this.fail('has an unbalanced { or }');
+    return { type: 'literal', char };
+  }
+
+  private choice(): Node {
+    const options: Node[][] = [this.sequence(true)];
+    while (isChar(this.items[this.pos], ',')) {
+      this.pos++;
+      options.push(this.sequence(true));
+    }
+    this.pos++; // the closing `}`, which sequence() stopped at
+    if (options.length === 1) return bracesAsText(options[0] as Node[], this.fail);
     return { type: 'choice', options };
-  };
-  return sequence(false);
+  }
+}
+
+function isChar(item: Item | undefined, char: string): boolean {
+  return item?.type === 'char' && item.char === char;
+}
+
+/** Braces without a comma are plain text, as in a shell; but `{1..3}` is a range, refused. */
+function bracesAsText(inner: Node[], fail: (why: string) => never): Node {
+  if (
+    inner.length > 0 &&
+    inner.every((n) => n.type === 'literal') &&
+    /^[^.]*\.\.[^.]*$/.test(inner.map((n) => (n as { char: string }).char).join(''))
+  ) {
+    fail('uses a range such as {1..3}: ranges are not supported; list the choices, as in {1,2,3}');
+  }
+  return { type: 'choice', options: [[{ type: 'literal', char: '{' }, ...inner, { type: 'literal', char: '}' }]] };
 }
 
 /**
