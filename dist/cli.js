@@ -19468,14 +19468,17 @@ function refOf(entry) {
 }
 function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const found = new Map();
-    const add = (type, value, source) => {
+    const add = (type, value, from) => {
         const key = `${type}:${value}`;
         let entry = found.get(key);
         if (!entry) {
-            entry = { type, value, sources: new Set() };
+            entry = { type, value, sources: new Set(), inputs: new Set() };
             found.set(key, entry);
         }
-        entry.sources.add(source);
+        if ('file' in from)
+            entry.sources.add(from.file);
+        else
+            entry.inputs.add(from.input);
         return key;
     };
     const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
@@ -19509,11 +19512,11 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
                 if (!values)
                     continue;
                 for (const t of rule.paths)
-                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), name)));
+                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), { file: name })));
                 for (const t of rule.tags) {
                     const tag = renderTemplate(t, values);
                     if (tag !== '')
-                        keys.add(count(rule.where, add('tag', tag, name)));
+                        keys.add(count(rule.where, add('tag', tag, { file: name })));
                 }
             }
         }
@@ -19526,7 +19529,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         const query = queryOrFragment(p);
         if (query)
             problems.push(`${pathsLabel}: "${p}" ${query}`);
-        count(pathsLabel, add('path', normaliseSitePath(p), pathsLabel));
+        count(pathsLabel, add('path', normaliseSitePath(p), { input: 'paths' }));
     }
     // Found before anything is sent: a configuration error, like any other in the mapping.
     if (problems.length > 0) {
@@ -19534,11 +19537,13 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `\u2026 and ${unique.length - 19} more like these`] : unique);
     }
     for (const t of extra.tags)
-        count(tagsLabel, add('tag', t, tagsLabel));
+        count(tagsLabel, add('tag', t, { input: 'tags' }));
     const targets = [];
     const rejected = [];
     for (const entry of found.values()) {
         const target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
+        if (entry.inputs.size > 0)
+            target.inputs = [...entry.inputs].sort();
         const reason = rejectionReason(target);
         if (reason)
             rejected.push({ ...target, reason });
@@ -19708,6 +19713,10 @@ function targetLimitProblem(mapped, max, dryRun, names = ACTION_NAMES) {
  */
 
 
+/** Where a target came from: its files, then the inputs that named it, as the edge names them. */
+function origins(target, names = ACTION_NAMES) {
+    return [...target.sources, ...(target.inputs ?? []).map((input) => names.input(input))];
+}
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
@@ -19716,7 +19725,7 @@ function failedEntries(report) {
         type: r.type,
         value: r.value,
         status: null,
-        error: `not sent: ${r.reason}; from ${r.sources.map(text_printable).join(', ')}`,
+        error: `not sent: ${r.reason}; from ${origins(r, report.names).map(text_printable).join(', ')}`,
     }));
     return [...fromDeliveries, ...rejected];
 }
@@ -20058,13 +20067,13 @@ function changeLines(changes) {
     return [`${files.length} changed file${plural(files.length)}`, ...limited(lines, files.length)];
 }
 /** The targets the mapping produced, and every one it will not send (the summary may fold them). */
-function targetLines(mapped) {
+function targetLines(mapped, names = ACTION_NAMES) {
     const t = mapped.targets;
     const lines = t.slice(0, LOG_LIST_LIMIT).map((x) => `  ${x.type} ${x.value}`);
     return [
         `${t.length} target${plural(t.length)}; ${mapped.unmatched.length} changed file(s) matched no rule`,
         ...limited(lines, t.length),
-        ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`),
+        ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${origins(r, names).join(', ')}`),
     ];
 }
 /** One target's delivery, as it finishes. */
@@ -20099,7 +20108,7 @@ function deliveryLine(d) {
 
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
-    const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [] };
+    const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
     const redact = redactor(inputs.secret ?? '');
     try {
         const settings = parseSettings(inputs, context.names);
@@ -20194,7 +20203,7 @@ function mapTargets(settings, context, mapping, changes, log, report) {
         const { input } = context.names;
         report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);
     }
-    for (const line of targetLines(mapped))
+    for (const line of targetLines(mapped, context.names))
         log.info(line);
     return mapped;
 }

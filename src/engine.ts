@@ -46,7 +46,7 @@ export interface RunContext {
 
 /** Runs every stage; never throws. */
 export async function runEngine(inputs: RawInputs, context: RunContext, log: Logger): Promise<RunReport> {
-  const report: RunReport = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [] };
+  const report: RunReport = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
   const redact = redactor(inputs.secret ?? '');
   try {
     const settings = parseSettings(inputs, context.names);
@@ -147,7 +147,7 @@ function mapTargets(
       `no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`,
     );
   }
-  for (const line of targetLines(mapped)) log.info(line);
+  for (const line of targetLines(mapped, context.names)) log.info(line);
   return mapped;
 }
 

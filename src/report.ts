@@ -23,6 +23,8 @@ export interface RunReport {
   fatal?: string;
   /** Endpoint shown to people: origin and path only. */
   endpoint?: string;
+  /** How the edge names its settings, for what the report says of them ("input `paths`", "--paths"). */
+  names?: Names;
   /** The signal that cancelled the run (SIGINT, SIGTERM), when one did. */
   cancelled?: string;
 }
@@ -35,6 +37,11 @@ export interface FailedEntry {
   error: string;
 }
 
+/** Where a target came from: its files, then the inputs that named it, as the edge names them. */
+export function origins(target: Target, names: Names = ACTION_NAMES): string[] {
+  return [...target.sources, ...(target.inputs ?? []).map((input) => names.input(input))];
+}
+
 export function failedEntries(report: RunReport): FailedEntry[] {
   const fromDeliveries = report.deliveries
     .filter((d) => d.status === 'failed' || d.status === 'skipped')
@@ -43,7 +50,7 @@ export function failedEntries(report: RunReport): FailedEntry[] {
     type: r.type,
     value: r.value,
     status: null,
-    error: `not sent: ${r.reason}; from ${r.sources.map(printable).join(', ')}`,
+    error: `not sent: ${r.reason}; from ${origins(r, report.names).map(printable).join(', ')}`,
   }));
   return [...fromDeliveries, ...rejected];
 }
@@ -472,13 +479,13 @@ export function changeLines(changes: ChangeSet): string[] {
 }
 
 /** The targets the mapping produced, and every one it will not send (the summary may fold them). */
-export function targetLines(mapped: MappingResult): string[] {
+export function targetLines(mapped: MappingResult, names: Names = ACTION_NAMES): string[] {
   const t = mapped.targets;
   const lines = t.slice(0, LOG_LIST_LIMIT).map((x) => `  ${x.type} ${x.value}`);
   return [
     `${t.length} target${plural(t.length)}; ${mapped.unmatched.length} changed file(s) matched no rule`,
     ...limited(lines, t.length),
-    ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${r.sources.join(', ')}`),
+    ...mapped.rejected.map((r) => `  not sent: ${r.type} ${r.value}: ${r.reason}; from ${origins(r, names).join(', ')}`),
   ];
 }
 

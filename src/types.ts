@@ -36,8 +36,10 @@ export interface TargetRef {
 export interface Target {
   type: TargetType;
   value: string;
-  /** What produced the target: changed files, or `input paths` / `input tags`. */
+  /** The changed files that produced the target. */
   sources: string[];
+  /** The inputs that named it (`paths`, `tags`, or the event's own list of them), kept apart from files. */
+  inputs?: Array<'paths' | 'tags'>;
 }
 
 /** A target that a rule produced but that will not be sent (for example longer than Next.js accepts). */

@@ -43,15 +43,16 @@ function refOf(entry: { type: TargetType; value: string } | undefined): TargetRe
 }
 
 export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTargets = { paths: [], tags: [] }): MappingResult {
-  const found = new Map<string, { type: TargetType; value: string; sources: Set<string> }>();
-  const add = (type: TargetType, value: string, source: string) => {
+  const found = new Map<string, { type: TargetType; value: string; sources: Set<string>; inputs: Set<'paths' | 'tags'> }>();
+  const add = (type: TargetType, value: string, from: { file: string } | { input: 'paths' | 'tags' }) => {
     const key = `${type}:${value}`;
     let entry = found.get(key);
     if (!entry) {
-      entry = { type, value, sources: new Set() };
+      entry = { type, value, sources: new Set(), inputs: new Set() };
       found.set(key, entry);
     }
-    entry.sources.add(source);
+    if ('file' in from) entry.sources.add(from.file);
+    else entry.inputs.add(from.input);
     return key;
   };
   const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
@@ -82,10 +83,11 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
-        for (const t of rule.paths) keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), name)));
+        for (const t of rule.paths)
+          keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), { file: name })));
         for (const t of rule.tags) {
           const tag = renderTemplate(t, values);
-          if (tag !== '') keys.add(count(rule.where, add('tag', tag, name)));
+          if (tag !== '') keys.add(count(rule.where, add('tag', tag, { file: name })));
         }
       }
     }
@@ -95,19 +97,20 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   for (const p of extra.paths) {
     const query = queryOrFragment(p);
     if (query) problems.push(`${pathsLabel}: "${p}" ${query}`);
-    count(pathsLabel, add('path', normaliseSitePath(p), pathsLabel));
+    count(pathsLabel, add('path', normaliseSitePath(p), { input: 'paths' }));
   }
   // Found before anything is sent: a configuration error, like any other in the mapping.
   if (problems.length > 0) {
     const unique = [...new Set(problems)];
     throw new MappingError(unique.length > 20 ? [...unique.slice(0, 19), `… and ${unique.length - 19} more like these`] : unique);
   }
-  for (const t of extra.tags) count(tagsLabel, add('tag', t, tagsLabel));
+  for (const t of extra.tags) count(tagsLabel, add('tag', t, { input: 'tags' }));
 
   const targets: Target[] = [];
   const rejected: RejectedTarget[] = [];
   for (const entry of found.values()) {
     const target: Target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
+    if (entry.inputs.size > 0) target.inputs = [...entry.inputs].sort();
     const reason = rejectionReason(target);
     if (reason) rejected.push({ ...target, reason });
     else targets.push(target);
