@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface SeenRequest {
   method: string;
@@ -203,4 +204,20 @@ export function hashUnit(text: string, seed: number): number {
     h = Math.imul(h, 0x01000193);
   }
   return mulberry32(h)();
+}
+
+/**
+ * `startFaultServer` for one test file: every server it starts is closed after the test that
+ * started it (it registers vitest's afterEach, so call it at the top of the file).
+ */
+export function serveFaults(): (handler: Handler, path?: string, options?: FaultServerOptions) => Promise<FaultServer> {
+  const servers: FaultServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler, path, options) => {
+    const server = await startFaultServer(handler, path, options);
+    servers.push(server);
+    return server;
+  };
 }

@@ -3,34 +3,25 @@
  * an injected sleep on a fake clock (recorded, never really slept); the network is real. Each
  * test asserts the exact requests the server saw and the exact deliveries.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliver, type DeliveryOptions } from '../../src/delivery/send.js';
 import type { Delivery, Target } from '../../src/types.js';
 import {
   drip,
+  type FaultServer,
   hang,
   html,
   json,
   ok,
   reset,
   resetMidResponse,
+  serveFaults,
   startFaultServer,
   text,
-  type FaultServer,
-  type Handler,
 } from '../helpers/faulty.js';
 
 const SECRET = 'fault-suite-secret-9f2c';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Handler): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveFaults();
 
 const tags = (...values: string[]): Target[] => values.map((value) => ({ type: 'tag', value, sources: ['input tags'] }));
 
@@ -457,8 +448,7 @@ describe('connections and order', () => {
 
 describe('an endpoint that takes fewer connections than `concurrency`', () => {
   it('one connection at a time, concurrency 8, no retries: every target revalidated, the turned-away attempts not counted', async () => {
-    const server = await startFaultServer((ex) => setTimeout(() => ok(ex), 2), '/api/revalidate', { maxConnections: 1 });
-    servers.push(server);
+    const server = await serve((ex) => setTimeout(() => ok(ex), 2), '/api/revalidate', { maxConnections: 1 });
     const values = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
     const notices: string[] = [];
     const { options, waits, debug } = fast(server, { concurrency: 8, retries: 0, notice: (l) => notices.push(l) });

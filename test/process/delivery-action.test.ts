@@ -4,32 +4,24 @@
  * summary. The waits here are short because the servers say `Retry-After: 0` (or a date in the
  * past); deliver()'s own tests show the exact waits for longer ones.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
 import {
   drip,
+  type FaultServer,
+  type Handler,
   hang,
   html,
   json,
   ok,
   reset,
   resetMidResponse,
-  startFaultServer,
+  serveFaults,
   text,
-  type FaultServer,
-  type Handler,
 } from '../helpers/faulty.js';
 
 const SECRET = 'whole-process-secret-7Hq/x&y';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Handler): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveFaults();
 
 interface FailedEntry {
   type: string;

@@ -5,21 +5,17 @@
  * anyway spends every target's retries on resets; lowering the number in flight (AIMD) gets all
  * of them through.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction } from '../helpers/action.js';
-import { ok, startFaultServer, type FaultServer } from '../helpers/faulty.js';
+import { ok, serveFaults } from '../helpers/faulty.js';
 
 const SECRET = 'congestion-secret-5e1f';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = serveFaults();
 
 describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => {
   it('300 targets at concurrency 64 against a server taking 4 connections: all revalidated, the window lowered and said so', async () => {
     // Each answer takes 20 ms, as a function revalidating a page would: the 4 connections stay busy.
-    const server = await startFaultServer((ex) => setTimeout(() => ok(ex), 20), '/api/revalidate', { maxConnections: 4 });
-    servers.push(server);
+    const server = await serve((ex) => setTimeout(() => ok(ex), 20), '/api/revalidate', { maxConnections: 4 });
     const tags = Array.from({ length: 300 }, (_, i) => `t${String(i).padStart(3, '0')}`);
     const run = await runAction({
       node,

@@ -4,20 +4,12 @@
  * judged by its status alone, and the log says so; a `Retry-After` that is not a usable wait is
  * ignored, and the log says what was ignored.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction, type ActionRun } from '../helpers/action.js';
-import { json, ok, startFaultServer, type FaultServer, type Handler } from '../helpers/faulty.js';
+import { type FaultServer, json, ok, serveFaults } from '../helpers/faulty.js';
 
 const SECRET = 'replies-secret-c0ffee';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Handler): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveFaults();
 function dispatch(server: FaultServer, inputs: Record<string, string>, node: string) {
   return runAction({
     node,

@@ -6,25 +6,17 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderSummary, SUMMARY_LIMIT, type RunReport } from '../../src/report.js';
 import { runAction, type ActionRun } from '../helpers/action.js';
 import { foreignCommands } from '../helpers/commands.js';
-import { hang, json, ok, startFaultServer, type FaultServer, type Handler } from '../helpers/faulty.js';
+import { type FaultServer, type Handler, hang, json, ok, serveFaults } from '../helpers/faulty.js';
 import { pushPayload } from '../helpers/changes.js';
 import { tempDir, TestRepo } from '../helpers/git.js';
 import { startApiReplay } from '../helpers/github-api.js';
 
 const SECRET = 'report-arrives-secret';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function serve(handler: Handler): Promise<FaultServer> {
-  const server = await startFaultServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveFaults();
 
 const bytes = (text: string) => Buffer.byteLength(text);
 const failedOf = (run: ActionRun) =>

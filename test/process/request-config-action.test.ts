@@ -3,15 +3,12 @@
  * a `secret-header` that HTTP itself uses is refused before anything is sent, and the clear-text
  * warning decides "this machine" from the parsed host, not from how the name begins.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction, visibleLog } from '../helpers/action.js';
-import { ok, startFaultServer, type FaultServer } from '../helpers/faulty.js';
+import { ok, serveFaults } from '../helpers/faulty.js';
 
 const SECRET = 'request-config-secret-41c';
-const servers: FaultServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const serve = serveFaults();
 
 /** A push of a tag: nothing is sent, so an endpoint that does not resolve costs no time. */
 const tagPush = { ref: 'refs/tags/v1.0.0', before: '0'.repeat(40), after: 'a'.repeat(40), created: true, deleted: false };
@@ -31,8 +28,7 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     'Proxy-Authorization',
     'proxy-x',
   ])('refuses secret-header %s before sending anything', async (header) => {
-    const server = await startFaultServer(ok);
-    servers.push(server);
+    const server = await serve(ok);
     const run = await runAction({
       node,
       eventName: 'workflow_dispatch',
@@ -61,8 +57,7 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
   });
 
   it('sends a header HTTP does not use, lower-cased', async () => {
-    const server = await startFaultServer(ok);
-    servers.push(server);
+    const server = await serve(ok);
     const run = await runAction({
       node,
       eventName: 'workflow_dispatch',
