@@ -15,12 +15,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { benchEnv, findRuntimes } from './setup.mjs';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -38,33 +38,10 @@ if (VARIANTS.length < 2) throw new Error('give two or more build directories (no
 for (const v of VARIANTS) if (!existsSync(v.bundle)) throw new Error(`${v.bundle} does not exist`);
 if (!existsSync('/usr/bin/time')) throw new Error('needs GNU time (/usr/bin/time) for the CPU times');
 
-function hostNode() {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir.includes('node_modules')) continue;
-    if (existsSync(join(dir, 'node'))) return join(dir, 'node');
-  }
-  return undefined;
-}
-const RUNTIMES = flags.nodes
-  .split(',')
-  .map((n) => n.trim())
-  .map((n) => (n === '24' ? join(ROOT, 'node_modules/node/bin/node') : n === 'host' ? hostNode() : n))
-  .filter((p) => p !== undefined && existsSync(p))
-  .map((path) => String(path))
-  .map((path) => ({ path, version: execFileSync(path, ['--version'], { env: {} }).toString().trim() }));
-if (RUNTIMES.length === 0) throw new Error('no Node runtime found');
+const RUNTIMES = findRuntimes(flags.nodes);
 
 // The same minimal environment for every process (see bench/README.md).
-const WORK = mkdtempSync(join(tmpdir(), 'isr-ab-'));
-const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: WORK, LANG: 'C.UTF-8' };
-const GIT_ENV = {
-  ...CLEAN_ENV,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
+const { work: WORK, clean: CLEAN_ENV, git: GIT_ENV } = benchEnv('isr-ab-');
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
 
 function buildRepo() {

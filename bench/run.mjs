@@ -23,11 +23,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { parseArgs } from 'node:util';
+import { benchEnv, findRuntimes } from './setup.mjs';
 import { bundle } from '../scripts/bundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -67,32 +68,10 @@ const CONCURRENCY = flags.concurrency.split(',').map((c) => Number(c.trim()));
 if (CONCURRENCY.some((c) => !Number.isInteger(c) || c < 1 || c > 64)) throw new Error('--concurrency must list whole numbers from 1 to 64');
 
 // --- the Node runtimes: the runners' Node 24 (the `node` devDependency) and this machine's own ---
-function hostNode() {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir.includes('node_modules')) continue; // npm puts node_modules/.bin (Node 24) first
-    if (existsSync(join(dir, 'node'))) return join(dir, 'node');
-  }
-  return undefined;
-}
-const RUNTIMES = flags.nodes
-  .split(',')
-  .map((n) => n.trim())
-  .map((n) => (n === '24' ? { path: join(ROOT, 'node_modules/node/bin/node') } : n === 'host' ? { path: hostNode() } : { path: n }))
-  .filter((r) => r.path && existsSync(r.path))
-  .map((r) => ({ path: r.path, version: execFileSync(r.path, ['--version'], { env: {} }).toString().trim() }));
-if (RUNTIMES.length === 0) throw new Error('no Node runtime found: run `npm ci` (node_modules/node) or give --nodes /path/to/node');
+const RUNTIMES = findRuntimes(flags.nodes);
 
 // --- the one clean environment every timed process starts from ---
-const WORK = mkdtempSync(join(tmpdir(), 'isr-bench-'));
-const CLEAN_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: WORK, LANG: 'C.UTF-8' };
-const GIT_ENV = {
-  ...CLEAN_ENV,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
+const { work: WORK, clean: CLEAN_ENV, git: GIT_ENV } = benchEnv('isr-bench-');
 
 function git(cwd, ...args) {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
