@@ -4,7 +4,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,6 +33,31 @@ function siteEnv(extra: Record<string, string>): Record<string, string> {
  * lockfile's install (a stamp with the lockfile's hash is written after a successful install).
  */
 export async function installSite(): Promise<void> {
+  // Several e2e files may start at once: one installs, the others wait for it.
+  await withInstallLock(installOnce);
+}
+
+const INSTALL_LOCK = join(SITE_DIR, '.install-lock');
+
+async function withInstallLock(work: () => Promise<void>): Promise<void> {
+  const giveUpBy = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(INSTALL_LOCK);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > giveUpBy) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(INSTALL_LOCK, { recursive: true, force: true });
+  }
+}
+
+async function installOnce(): Promise<void> {
   const lockHash = createHash('sha256')
     .update(readFileSync(join(SITE_DIR, 'package-lock.json')))
     .digest('hex');
@@ -56,8 +81,8 @@ export async function installSite(): Promise<void> {
  * .next/cache/fetch-cache holds unstable_cache data the build would reuse); only Turbopack's
  * compiler cache is kept, which makes a rebuild take seconds instead of tens of seconds.
  */
-export async function buildSite(contentDir: string): Promise<void> {
-  const distDir = join(SITE_DIR, '.next');
+export async function buildSite(contentDir: string, distName = '.next'): Promise<void> {
+  const distDir = join(SITE_DIR, distName);
   if (existsSync(distDir)) {
     for (const entry of readdirSync(distDir)) {
       if (entry === 'cache') continue;
@@ -69,7 +94,7 @@ export async function buildSite(contentDir: string): Promise<void> {
   }
   await run(process.execPath, [NEXT_BIN, 'build'], {
     cwd: SITE_DIR,
-    env: siteEnv({ CONTENT_DIR: contentDir }),
+    env: siteEnv({ CONTENT_DIR: contentDir, NEXT_DIST_DIR: distName }),
     maxBuffer: 64 * 1024 * 1024,
   }).catch((e: Error & { stdout?: string; stderr?: string }) => {
     throw new Error(`next build of the e2e site failed:\n${e.stdout ?? ''}\n${e.stderr ?? e.message}`, { cause: e });
@@ -104,12 +129,12 @@ export interface RunningSite {
 }
 
 /** Starts `next start` on a free port of 127.0.0.1 and waits until it answers. */
-export async function startSite(options: { contentDir: string; secret: string }): Promise<RunningSite> {
+export async function startSite(options: { contentDir: string; secret: string; distName?: string }): Promise<RunningSite> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: SITE_DIR,
-    env: siteEnv({ CONTENT_DIR: options.contentDir, REVALIDATION_SECRET: options.secret }),
+    env: siteEnv({ CONTENT_DIR: options.contentDir, REVALIDATION_SECRET: options.secret, NEXT_DIST_DIR: options.distName ?? '.next' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -7,6 +7,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 
 /** @type {import('next').NextConfig} */
 const config = {
+  // Each e2e test file builds and serves its own copy (NEXT_DIST_DIR), so files can run side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   turbopack: { root },
   outputFileTracingRoot: root,
   poweredByHeader: false,
