@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(35);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9133);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 35:
+/***/ 9133:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9992,19 +9992,26 @@ function kind(mode) {
         return 'submodule';
     return 'file';
 }
-async function createApiSource(options) {
-    const missing = apiUnavailable(options);
-    if (missing)
-        throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+/**
+ * The API client, loaded on first use (a run on the git source never loads it). Every request,
+ * pages of a paginated one included, gets its own deadline; the client's own request options
+ * (proxy-aware fetch) are kept. Also used by last-success.ts for the Actions endpoints.
+ */
+async function loadOctokit(options) {
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {});
     const timeoutMs = options.timeoutMs ?? 30_000;
-    // Every request, pages of a paginated one included, gets its own deadline; the client's
-    // own request options (proxy-aware fetch) are kept.
     octokit.hook.wrap('request', (request, opts) => {
         opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
         return request(opts);
     });
+    return octokit;
+}
+async function createApiSource(options) {
+    const missing = apiUnavailable(options);
+    if (missing)
+        throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+    const octokit = await loadOctokit(options);
     const [owner, repo] = options.repository.split('/');
     return new ApiSource(octokit, owner, repo, options.log ?? (() => { }));
 }
@@ -10080,6 +10087,12 @@ class ApiSource {
             throw e;
         }
         return page.merge_base_commit.sha || undefined;
+    }
+    /** Whether `ancestor` is `descendant` or one of its ancestors: the compare API's status says (ahead or identical). */
+    async isAncestor(ancestor, descendant) {
+        const [from, to] = [await this.resolve(ancestor), await this.resolve(descendant)];
+        const page = await this.get('GET /repos/{owner}/{repo}/compare/{basehead}', { basehead: `${from}...${to}`, per_page: 1 }, replies().comparePage, `compare ${source_short(from)}...${source_short(to)}`);
+        return page.status === 'ahead' || page.status === 'identical';
     }
     async diff(base, head) {
         const to = await this.resolve(head);
@@ -10449,7 +10462,13 @@ class GitSource {
     }
     /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
     async fetch(spec, depth, commit, extra = []) {
-        const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+        const depthArgs = depth === 'unshallow'
+            ? (await this.isShallow())
+                ? ['--unshallow']
+                : []
+            : typeof depth === 'number'
+                ? [`--depth=${depth}`]
+                : [`--shallow-since=@${depth.since}`];
         const r = await this.git([
             'fetch',
             '--no-tags',
@@ -10534,6 +10553,44 @@ class GitSource {
             throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
         return r.stdout.trim();
     }
+    /**
+     * Whether `ancestor` is `descendant` or one of its ancestors. A shallow checkout may lack the
+     * history in between, which would read as "no": then the history since `ancestor`'s commit
+     * date is fetched (usually just the commits in between), and only if that is not enough all
+     * of it. A "no" is only said on complete history (a force push).
+     */
+    async isAncestor(ancestor, descendant) {
+        const [a, d] = [await this.resolve(ancestor), await this.resolve(descendant)];
+        const check = async () => {
+            const r = await this.git(['merge-base', '--is-ancestor', '--end-of-options', a, d]);
+            if (r.code > 1)
+                throw new GitError(`git merge-base --is-ancestor ${a} ${d} failed: ${gitMessage(r.stderr)}`);
+            return r.code === 0;
+        };
+        if (await check())
+            return true;
+        if (!(await this.isShallow()))
+            return false;
+        const date = Number((await this.git(['show', '-s', '--format=%ct', a])).stdout.trim());
+        if (Number.isInteger(date) && date > 0) {
+            try {
+                // A day's slack: committer dates along the way need not grow strictly.
+                await this.fetch(d, { since: date - 86_400 }, d);
+                this.log(`fetched the history of ${d} since ${new Date(date * 1000).toISOString()} to tell whether ${a} is an ancestor`);
+                if (await check())
+                    return true;
+            }
+            catch (e) {
+                if (!(e instanceof UnreadableCommit))
+                    throw e;
+            }
+        }
+        if (!(await this.isShallow()))
+            return false;
+        await this.fetch(d, 'unshallow', d);
+        this.log(`fetched the whole history of ${d} to tell whether ${a} is an ancestor`);
+        return check();
+    }
     async diff(base, head) {
         const to = await this.resolve(head);
         const from = base === null ? await this.emptyTreeId() : await this.resolve(base);
@@ -10554,7 +10611,51 @@ class GitSource {
     }
 }
 
+;// CONCATENATED MODULE: ./src/changes/since.ts
+
+async function sinceRange(source, range, lookup, log) {
+    const covered = `${range.base ? source_short(range.base) : 'the empty tree'} \u2192 ${source_short(range.head)}, ${range.files.length} changed file(s)`;
+    const fallback = (why) => ({
+        base: range.base,
+        files: range.files,
+        warning: `since: last-success: ${why}. Revalidated the event's range instead (${covered}); changes that an earlier failed or cancelled run left out are not covered`,
+    });
+    const start = await lookup();
+    if (!start.ok)
+        return fallback(start.reason);
+    const at = `${source_short(start.commit)}, the head commit of ${start.what}`;
+    if (range.base !== null && start.commit.toLowerCase() === range.base.toLowerCase()) {
+        log(`since: last-success: the last successful run left off where this event starts (${at}): the event's range`);
+        return { base: range.base, files: range.files, note: `since the last success, ${start.what}` };
+    }
+    let ancestor;
+    try {
+        ancestor = await source.isAncestor(start.commit, range.head);
+    }
+    catch (e) {
+        return fallback(`${at} cannot be checked against ${source_short(range.head)} (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (!ancestor) {
+        return fallback(`${at} is not an ancestor of ${source_short(range.head)} (history was rewritten since, a force push)`);
+    }
+    const files = await source.diff(start.commit, range.head);
+    const extra = eventOnly(files, range.files);
+    log(`since: last-success: compared from ${at}: ${files.length} changed file(s)` +
+        (extra.length > 0 ? `, and ${extra.length} more the event's own range changed (changed and changed back since)` : ''));
+    return {
+        base: start.commit,
+        files: [...files, ...extra],
+        note: `since the last success: from ${source_short(start.commit)}, the head commit of ${start.what}`,
+    };
+}
+/** The event's files that the wider diff does not list (by every path they name). */
+function eventOnly(wide, event) {
+    const named = new Set(wide.flatMap((f) => [f.path, ...(f.previousPath ? [f.previousPath] : [])]));
+    return event.filter((f) => !named.has(f.path) || (f.previousPath !== undefined && !named.has(f.previousPath)));
+}
+
 ;// CONCATENATED MODULE: ./src/changes/collect.ts
+
 
 
 
@@ -10632,8 +10733,17 @@ async function chooseSource(options, api, plan) {
 }
 async function diffWith(source, plan, options) {
     const { range, warnings } = await resolveRange(source, plan, options.log);
-    const files = await source.diff(range.base, range.head);
-    const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+    let files = await source.diff(range.base, range.head);
+    let description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+    if (options.since) {
+        const since = await sinceRange(source, { ...range, files }, options.since, options.log);
+        range.base = since.base;
+        files = since.files;
+        if (since.note)
+            description += `; ${since.note}`;
+        if (since.warning)
+            warnings.push(since.warning);
+    }
     const changes = {
         ...(range.base ? { base: range.base } : {}),
         head: range.head,
@@ -10762,6 +10872,7 @@ const pullRequestPayload = lazy_lazy(() => object({
         merge_commit_sha: sha().nullish(),
         commits: schemas_number().int().nonnegative().optional(),
         head: object({ sha: sha().optional() }).loose().optional(),
+        base: object({ ref: refName().optional() }).loose().optional(),
     }),
 }));
 /** One value or a list of them: a CMS webhook often sends a single path as a string. */
@@ -10846,6 +10957,7 @@ function planPush(payload) {
         head: p.after,
         description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${source_short(p.before)} \u2192 ${source_short(p.after)}`,
         warnings: [],
+        ref: p.ref,
     };
 }
 function planPullRequest(payload, eventName) {
@@ -10871,6 +10983,7 @@ function planPullRequest(payload, eventName) {
         merge: pr.merge_commit_sha,
         prHead: pr.head?.sha,
         commits: pr.commits,
+        baseRef: pr.base?.ref,
         description: `pull request #${pr.number} merged as ${source_short(pr.merge_commit_sha)}`,
         warnings: [],
     };
@@ -10902,6 +11015,226 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
         description: `${what}: ${files.length} file(s), ${paths.length} path(s), ${tags.length} tag(s) from client_payload`,
         warnings: [],
     };
+}
+
+;// CONCATENATED MODULE: ./src/changes/last-success.ts
+/**
+ * `since: last-success`: where the last run of this workflow that succeeded left off. A push's
+ * own range is `before \u2192 after`; when a run fails (the site was down, the secret rotated, a newer
+ * push cancelled it under `concurrency: cancel-in-progress`) its changes would never be
+ * revalidated. So the range starts at the head commit of the newest successful run of this same
+ * workflow on this branch instead (since.ts checks it is an ancestor and widens the range).
+ *
+ * The choice of the run is pure (`chooseLastSuccess`); the questions to the Actions API are below
+ * it, through the same lazily loaded Octokit as api.ts: a run with `since: event` never loads it.
+ */
+
+
+
+
+
+/** Runs per page (the endpoint's most), and how many pages are read before giving up. */
+const last_success_PER_PAGE = 100;
+const MAX_PAGES = 10;
+/** Merged pull requests: how many successful runs are asked which pull request they merged. */
+const MAX_PULL_LOOKUPS = 20;
+/**
+ * The newest successful run before this one (pure). "Before" is by run number, not by time: a
+ * re-run keeps its run's number, so a re-run of run #7 starts where the last success before #7
+ * left off, as its first attempt would have, even when a later run has succeeded since. A run
+ * that failed, was cancelled or is still going does not count: its range is covered again.
+ */
+function chooseLastSuccess(runs, current) {
+    return runs
+        .filter((r) => r.status === 'completed' &&
+        r.conclusion === 'success' &&
+        r.id !== current.id &&
+        (current.number === undefined || r.number < current.number))
+        .sort((a, b) => b.number - a.number)[0];
+}
+/** The workflow's file name in GITHUB_WORKFLOW_REF, which the runs endpoint takes as its id. */
+function workflowFile(ref) {
+    const m = /^[^/]+\/[^/]+\/\.github\/workflows\/([^/@]+\.ya?ml)@/.exec(ref ?? '');
+    return m?.[1];
+}
+/** How a run is named in the log and summary: number, id, attempt and address. */
+function describeRun(run) {
+    return `run #${run.number} (id ${run.id}${run.attempt > 1 ? `, attempt ${run.attempt}` : ''}, ${text_printable(clip(run.url, 200))})`;
+}
+const last_success_replies = lazy_lazy(() => {
+    const run = object({
+        id: schemas_number().int(),
+        run_number: schemas_number().int(),
+        run_attempt: schemas_number().int().optional(),
+        head_sha: schemas_string().regex(COMMIT_ID, 'is not a commit id'),
+        head_branch: schemas_string().nullable(),
+        event: schemas_string(),
+        status: schemas_string().nullable(),
+        conclusion: schemas_string().nullable(),
+        html_url: schemas_string(),
+        workflow_id: schemas_number().int(),
+    })
+        .loose();
+    // Octokit's paginate hands over the `workflow_runs` list of each page; a plain request the object.
+    const runsPage = union([array(run), object({ workflow_runs: array(run) }).loose()]);
+    const pulls = array(object({
+        number: schemas_number().int(),
+        merged_at: schemas_string().nullable().optional(),
+        merge_commit_sha: schemas_string().regex(COMMIT_ID).nullable().optional(),
+        base: object({ ref: schemas_string() }).loose(),
+    })
+        .loose());
+    return { run, runsPage, pulls };
+});
+function toRun(r) {
+    return {
+        id: r.id,
+        number: r.run_number,
+        attempt: r.run_attempt ?? 1,
+        headSha: r.head_sha.toLowerCase(),
+        branch: r.head_branch,
+        event: r.event,
+        status: r.status,
+        conclusion: r.conclusion,
+        url: r.html_url,
+    };
+}
+function last_success_parse(schema, data, what) {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success)
+        throw new Error(`the GitHub API's reply for ${what} is not what it documents: ${formatZod(parsed.error)}`);
+    return parsed.data;
+}
+const whole = (s) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
+/**
+ * Where the last successful run left off: the commit and how to name it, or why there is none.
+ * Never throws: every failure is a reason the caller falls back on.
+ */
+async function findLastSuccess(api, env, query) {
+    const missing = apiUnavailable(api);
+    if (missing)
+        return { ok: false, reason: `the GitHub API cannot be asked for the workflow's runs: ${missing}` };
+    const [owner, repo] = api.repository.split('/');
+    let workflow = workflowFile(env.workflowRef);
+    const current = { id: whole(env.id), number: whole(env.number) };
+    let octokit;
+    try {
+        octokit = await loadOctokit(api);
+    }
+    catch (e) {
+        return { ok: false, reason: `the GitHub API client could not be loaded: ${messageOf(e)}` };
+    }
+    try {
+        if (workflow === undefined || current.number === undefined) {
+            if (current.id === undefined)
+                return {
+                    ok: false,
+                    reason: 'GITHUB_WORKFLOW_REF and GITHUB_RUN_ID are not set, so this is not a run of a GitHub Actions workflow',
+                };
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: current.id });
+            const self = last_success_parse(last_success_replies().run, data, `run ${current.id}`);
+            workflow ??= self.workflow_id;
+            current.number ??= self.run_number;
+        }
+    }
+    catch (e) {
+        return { ok: false, reason: refused(e, `this run (${current.id ?? '?'})`) };
+    }
+    const what = `workflow ${typeof workflow === 'number' ? `id ${workflow}` : workflow}`;
+    const params = {
+        owner,
+        repo,
+        workflow_id: workflow,
+        status: 'success',
+        event: query.event,
+        per_page: last_success_PER_PAGE,
+        exclude_pull_requests: true,
+        ...('branch' in query ? { branch: query.branch } : {}),
+    };
+    const where = 'branch' in query ? `on ${query.branch}` : `merging a pull request into ${query.mergedInto}`;
+    let pages = 0;
+    let lookups = 0;
+    try {
+        for await (const response of octokit.paginate.iterator('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', params)) {
+            pages++;
+            const page = last_success_parse(last_success_replies().runsPage, response.data, `the runs of ${what}`);
+            const runs = (Array.isArray(page) ? page : page.workflow_runs)
+                .map(toRun)
+                .filter((r) => r.event === query.event && (!('branch' in query) || r.branch === query.branch));
+            if ('branch' in query) {
+                const run = chooseLastSuccess(runs, current);
+                if (run)
+                    return { ok: true, commit: run.headSha, what: describeRun(run) };
+            }
+            else {
+                // A pull request run names the pull request's head, not the merge: ask which merge it was.
+                for (let run = chooseLastSuccess(runs, current); run; run = chooseLastSuccess(runs, { id: current.id, number: run.number })) {
+                    if (++lookups > MAX_PULL_LOOKUPS)
+                        break;
+                    const merge = await mergeOf(octokit, owner, repo, run.headSha, query.mergedInto);
+                    if (merge)
+                        return { ok: true, commit: merge.commit, what: `${describeRun(run)}, pull request #${merge.number}` };
+                }
+                if (lookups > MAX_PULL_LOOKUPS)
+                    return {
+                        ok: false,
+                        reason: `none of the newest ${MAX_PULL_LOOKUPS} successful runs of ${what} merged a pull request into ${query.mergedInto}`,
+                    };
+            }
+            if (pages >= MAX_PAGES)
+                return { ok: false, reason: `no successful run of ${what} ${where} among its newest ${MAX_PAGES * last_success_PER_PAGE} successful runs` };
+        }
+    }
+    catch (e) {
+        return { ok: false, reason: refused(e, `the runs of ${what}`) };
+    }
+    return {
+        ok: false,
+        reason: `no earlier successful run of ${what} ${where} (its first run, or the runs have expired)`,
+    };
+}
+/** The merge commit of the merged pull request into `base` that a commit belongs to. */
+async function mergeOf(octokit, owner, repo, sha, base) {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+        owner,
+        repo,
+        commit_sha: sha,
+        per_page: 100,
+    });
+    const pr = last_success_parse(last_success_replies().pulls, data, `the pull requests of ${source_short(sha)}`).find((p) => p.merged_at && p.merge_commit_sha && p.base.ref === base);
+    return pr ? { number: pr.number, commit: pr.merge_commit_sha.toLowerCase() } : undefined;
+}
+/** Why the Actions API did not answer, naming the permission when it may be the token's. */
+function refused(e, what) {
+    const status = statusOf(e);
+    const permission = 'the token needs the `actions: read` permission (add it under `permissions:` in the workflow)';
+    if (status === 403)
+        return `the GitHub API refused to list ${what} (${messageOf(e)}): ${permission}`;
+    if (status === 404)
+        return `the GitHub API found no ${what} (${messageOf(e)}): the workflow is not there, or ${permission}`;
+    return `the GitHub API could not list ${what}: ${messageOf(e)}`;
+}
+/** The lookup for a plan, or the line saying why `since: last-success` does not apply to it. */
+function lastSuccessFor(plan, api, env, eventName) {
+    let query;
+    if (plan.kind === 'diff' && plan.ref?.startsWith('refs/heads/'))
+        query = { event: eventName, branch: plan.ref.slice('refs/heads/'.length) };
+    else if (plan.kind === 'pr-merge' && plan.baseRef)
+        query = { event: eventName, mergedInto: plan.baseRef };
+    if (!query) {
+        const why = plan.kind === 'new-branch'
+            ? 'a new branch has no earlier run to start from'
+            : plan.kind === 'pr-merge'
+                ? "the pull request's payload names no base branch"
+                : plan.kind === 'diff'
+                    ? 'the range is named outright'
+                    : 'this event names no commits to compare';
+        return { line: `since: last-success does not apply (${why}): the event's range is used` };
+    }
+    const q = query;
+    let answer;
+    // Asked once, even when the change set is read a second time through another source.
+    return { lookup: () => (answer ??= findLastSuccess(api, env, q)) };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -10936,6 +11269,8 @@ const INPUT_NAMES = [
     'max-targets',
     'dry-run',
     'fail-on-error',
+    // issue 16
+    'since',
 ];
 /** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
 const DEFAULT_MAX_TARGETS = 5000;
@@ -11051,6 +11386,9 @@ const schema = object({
     'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': inputs_boolean(false),
     'fail-on-error': inputs_boolean(true),
+    since: optionalText.pipe(schemas_enum(['event', 'last-success'], { message: 'must be event or last-success' })
+        .optional()
+        .transform((v) => v ?? 'event')),
 })
     .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -11102,6 +11440,7 @@ function parseSettings(raw, names = ACTION_NAMES) {
         timeoutMs: Math.round(s.timeout * 1000),
         maxTargets: s['max-targets'],
         failOnError: s['fail-on-error'],
+        since: s.since,
     };
     if (s['dry-run'])
         return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
@@ -20106,6 +20445,7 @@ function deliveryLine(d) {
 
 
 
+
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
@@ -20178,11 +20518,13 @@ async function readChanges(settings, context, log, report) {
     report.description = plan.description;
     log.info(plan.description);
     report.warnings.push(...plan.warnings);
+    const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl };
     const { changes, warnings } = await collectChanges(plan, {
         workspace: context.workspace,
         diffSource: settings.diffSource,
         log: (l) => log.info(l),
-        api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+        api,
+        since: sinceFor(settings, context, plan, log),
     });
     report.warnings.push(...warnings);
     report.changes = changes;
@@ -20190,6 +20532,20 @@ async function readChanges(settings, context, log, report) {
     for (const line of changeLines(changes))
         log.info(line);
     return changes;
+}
+/** `since: last-success` (issue 16): the lookup of the last successful run; `base` overrides it. */
+function sinceFor(settings, context, plan, log) {
+    if (settings.since !== 'last-success')
+        return undefined;
+    if (settings.base !== undefined) {
+        log.info(`since: last-success is not used: ${context.names.input('base')} and ${context.names.input('head')} name the range`);
+        return undefined;
+    }
+    const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl };
+    const { lookup, line } = lastSuccessFor(plan, api, context.run ?? {}, context.eventName);
+    if (line)
+        log.info(line);
+    return lookup;
 }
 /** Changed files (and the explicit paths and tags) \u2192 targets. */
 function mapTargets(settings, context, mapping, changes, log, report) {
@@ -20293,6 +20649,7 @@ const OPTIONS = {
     'summary-file': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
+    'since-ref': { type: 'string' },
     version: { type: 'boolean' },
 };
 const HELP = `isr-revalidate: revalidate the site paths and cache tags that changed content files feed.
@@ -20311,6 +20668,9 @@ What to revalidate:
   --paths <list>           extra site paths, comma-separated; repeatable; always added
   --tags <list>            extra cache tags, comma-separated; repeatable; always added
   --cwd <dir>              the content repository's checkout (default: the current directory)
+  --since-ref <ref>        diff from this ref to --head: a tag or branch you move to the head after
+                           each successful run, so a failed run's changes are covered by the next
+                           (the action's since: last-success); --base wins when both are given
 
 Where to send it:
   --endpoint <url>         the site's revalidation route; required unless --dry-run
@@ -20342,6 +20702,9 @@ Examples:
   # From another CI system, after a deploy of commit $NEW over $OLD:
   REVALIDATION_SECRET=... isr-revalidate --base "$OLD" --head "$NEW" \\
     --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate
+  # Everything since the last successful run, then mark this one (a tag you keep):
+  isr-revalidate --since-ref revalidated --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate \\
+    && git tag -f revalidated HEAD && git push -f origin refs/tags/revalidated
 `;
 async function main(io) {
     const values = parseCommand(io);
@@ -20398,6 +20761,9 @@ function rawInputs(values, secret) {
         if (value !== undefined)
             raw[name] = Array.isArray(value) ? value.join('\n') : value;
     }
+    // --since-ref is a base the user keeps (issue 16); an explicit --base overrides it.
+    if (values['since-ref'] !== undefined && raw.base === undefined)
+        raw.base = values['since-ref'];
     if (raw.base !== undefined && raw.head === undefined)
         raw.head = 'HEAD';
     if (secret !== undefined && secret !== '')

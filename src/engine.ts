@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import { untilCancelled } from './cancel.js';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan, type Plan } from './changes/event.js';
+import { lastSuccessFor, type RunEnv } from './changes/last-success.js';
 import { redactor } from './delivery/redact.js';
 import { deliverRun } from './delivery/send.js';
 import { parseSettings, type Names, type RawInputs, type Settings } from './inputs.js';
@@ -42,6 +43,8 @@ export interface RunContext {
   signal?: AbortSignal | undefined;
   /** How this edge names its settings in messages. */
   names: Names;
+  /** This workflow run (GITHUB_RUN_ID, GITHUB_RUN_NUMBER, GITHUB_WORKFLOW_REF): for `since: last-success`. */
+  run?: RunEnv | undefined;
 }
 
 /** Runs every stage; never throws. */
@@ -113,17 +116,32 @@ async function readChanges(settings: Settings, context: RunContext, log: Logger,
   report.description = plan.description;
   log.info(plan.description);
   report.warnings.push(...plan.warnings);
+  const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl };
   const { changes, warnings } = await collectChanges(plan, {
     workspace: context.workspace,
     diffSource: settings.diffSource,
     log: (l) => log.info(l),
-    api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
+    api,
+    since: sinceFor(settings, context, plan, log),
   });
   report.warnings.push(...warnings);
   report.changes = changes;
   report.description = changes.description;
   for (const line of changeLines(changes)) log.info(line);
   return changes;
+}
+
+/** `since: last-success` (issue 16): the lookup of the last successful run; `base` overrides it. */
+function sinceFor(settings: Settings, context: RunContext, plan: Plan, log: Logger) {
+  if (settings.since !== 'last-success') return undefined;
+  if (settings.base !== undefined) {
+    log.info(`since: last-success is not used: ${context.names.input('base')} and ${context.names.input('head')} name the range`);
+    return undefined;
+  }
+  const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl };
+  const { lookup, line } = lastSuccessFor(plan, api, context.run ?? {}, context.eventName);
+  if (line) log.info(line);
+  return lookup;
 }
 
 /** Changed files (and the explicit paths and tags) → targets. */

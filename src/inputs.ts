@@ -30,6 +30,8 @@ export const INPUT_NAMES = [
   'max-targets',
   'dry-run',
   'fail-on-error',
+  // issue 16
+  'since',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -95,6 +97,8 @@ interface CommonSettings {
   /** More distinct targets than this and a real run sends nothing and fails (a dry run warns). */
   maxTargets: number;
   failOnError: boolean;
+  /** Where a push's range starts: the event's `before`, or where the last successful run left off. */
+  since: 'event' | 'last-success';
 }
 
 /** What a dry run may lack: a real run always has its endpoint and secret. */
@@ -242,6 +246,12 @@ const schema = z
     'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': boolean(false),
     'fail-on-error': boolean(true),
+    since: optionalText.pipe(
+      z
+        .enum(['event', 'last-success'], { message: 'must be event or last-success' })
+        .optional()
+        .transform((v) => v ?? 'event'),
+    ),
   })
   .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -295,6 +305,7 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     timeoutMs: Math.round(s.timeout * 1000),
     maxTargets: s['max-targets'],
     failOnError: s['fail-on-error'],
+    since: s.since,
   };
   if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
   // The schema refused a real run without them.

@@ -32,6 +32,7 @@ export async function run(): Promise<void> {
       serverUrl: process.env.GITHUB_SERVER_URL || undefined,
       signal: cancellation.signal,
       names: ACTION_NAMES,
+      run: { id: process.env.GITHUB_RUN_ID, number: process.env.GITHUB_RUN_NUMBER, workflowRef: process.env.GITHUB_WORKFLOW_REF },
     },
     actionsLog,
   );

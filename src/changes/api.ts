@@ -189,7 +189,7 @@ function kind(mode: string): string {
   return 'file';
 }
 
-interface Octokit {
+export interface Octokit {
   hook: {
     wrap(
       name: 'request',
@@ -202,21 +202,29 @@ interface Octokit {
   };
 }
 
-export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
-  const missing = apiUnavailable(options);
-  if (missing) throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+/**
+ * The API client, loaded on first use (a run on the git source never loads it). Every request,
+ * pages of a paginated one included, gets its own deadline; the client's own request options
+ * (proxy-aware fetch) are kept. Also used by last-success.ts for the Actions endpoints.
+ */
+export async function loadOctokit(options: ApiOptions): Promise<Octokit> {
   const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(
     options.token as string,
     options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {},
   ) as unknown as Octokit;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  // Every request, pages of a paginated one included, gets its own deadline; the client's
-  // own request options (proxy-aware fetch) are kept.
   octokit.hook.wrap('request', (request, opts) => {
     opts.request = { ...opts.request, signal: AbortSignal.timeout(timeoutMs) };
     return request(opts);
   });
+  return octokit;
+}
+
+export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
+  const missing = apiUnavailable(options);
+  if (missing) throw new ChangesError(`the GitHub API source cannot be used: ${missing}`);
+  const octokit = await loadOctokit(options);
   const [owner, repo] = (options.repository as string).split('/') as [string, string];
   return new ApiSource(octokit, owner, repo, options.log ?? (() => {}));
 }
@@ -297,6 +305,18 @@ export class ApiSource implements Source {
       throw e;
     }
     return page.merge_base_commit.sha || undefined;
+  }
+
+  /** Whether `ancestor` is `descendant` or one of its ancestors: the compare API's status says (ahead or identical). */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const [from, to] = [await this.resolve(ancestor), await this.resolve(descendant)];
+    const page = await this.get(
+      'GET /repos/{owner}/{repo}/compare/{basehead}',
+      { basehead: `${from}...${to}`, per_page: 1 },
+      replies().comparePage,
+      `compare ${short(from)}...${short(to)}`,
+    );
+    return page.status === 'ahead' || page.status === 'identical';
   }
 
   async diff(base: string | null, head: string): Promise<ChangedFile[]> {
@@ -381,11 +401,11 @@ export class ApiSource implements Source {
   }
 }
 
-function statusOf(e: unknown): number | undefined {
+export function statusOf(e: unknown): number | undefined {
   return typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : undefined;
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   const status = statusOf(e);
   // A network error names the URL it asked: never with credentials in it.
   const message = withoutCredentials(e instanceof Error ? e.message : String(e));

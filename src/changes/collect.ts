@@ -9,6 +9,7 @@ import type { ChangeSet, ChangedFile } from '../types.js';
 import { apiUnavailable, createApiSource, type ApiOptions } from './api.js';
 import type { Plan } from './event.js';
 import { openGitSource } from './git/source.js';
+import { sinceRange, type SinceLookup } from './since.js';
 import { ChangesError, short, UnreadableCommit, type Source } from './source.js';
 
 export { ChangesError } from './source.js';
@@ -18,6 +19,8 @@ export interface CollectOptions {
   diffSource: 'auto' | 'git' | 'api';
   log: (line: string) => void;
   api?: (Omit<ApiOptions, 'log'> & { serverUrl?: string | undefined }) | undefined;
+  /** `since: last-success`: where the range may start instead (since.ts). */
+  since?: SinceLookup | undefined;
 }
 
 type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
@@ -106,8 +109,15 @@ async function chooseSource(options: CollectOptions, api: ApiOptions, plan: Diff
 
 async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions): Promise<Collected> {
   const { range, warnings } = await resolveRange(source, plan, options.log);
-  const files: ChangedFile[] = await source.diff(range.base, range.head);
-  const description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+  let files: ChangedFile[] = await source.diff(range.base, range.head);
+  let description = `${plan.description}${range.note ? `; ${range.note}` : ''}`;
+  if (options.since) {
+    const since = await sinceRange(source, { ...range, files }, options.since, options.log);
+    range.base = since.base;
+    files = since.files;
+    if (since.note) description += `; ${since.note}`;
+    if (since.warning) warnings.push(since.warning);
+  }
   const changes: ChangeSet = {
     ...(range.base ? { base: range.base } : {}),
     head: range.head,

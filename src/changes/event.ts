@@ -12,7 +12,7 @@ import { COMMIT_ID, formatZod, short } from './source.js';
 
 export type Plan =
   /** Tree diff of two commits. `base` may be `<sha>^1` (first parent). */
-  | { kind: 'diff'; base: string; head: string; description: string; warnings: string[] }
+  | { kind: 'diff'; base: string; head: string; description: string; warnings: string[]; /** The pushed ref (a push). */ ref?: string }
   /** A push that created a branch: no previous commit; collect.ts picks the documented fallback. */
   | { kind: 'new-branch'; ref: string; head: string; defaultBranch?: string | undefined; description: string; warnings: string[] }
   /** A merged pull request: the merge commit against the base branch as it was before the merge. */
@@ -22,6 +22,8 @@ export type Plan =
       merge: string;
       prHead?: string | undefined;
       commits?: number | undefined;
+      /** The branch it was merged into. */
+      baseRef?: string | undefined;
       description: string;
       warnings: string[];
     }
@@ -72,6 +74,7 @@ const pullRequestPayload = lazy(() =>
       merge_commit_sha: sha().nullish(),
       commits: z.number().int().nonnegative().optional(),
       head: z.object({ sha: sha().optional() }).loose().optional(),
+      base: z.object({ ref: refName().optional() }).loose().optional(),
     }),
   }),
 );
@@ -168,6 +171,7 @@ function planPush(payload: unknown): Plan {
     head: p.after,
     description: `${p.forced ? 'force push' : 'push'} to ${p.ref}: ${short(p.before)} → ${short(p.after)}`,
     warnings: [],
+    ref: p.ref,
   };
 }
 
@@ -195,6 +199,7 @@ function planPullRequest(payload: unknown, eventName: string): Plan {
     merge: pr.merge_commit_sha,
     prHead: pr.head?.sha,
     commits: pr.commits,
+    baseRef: pr.base?.ref,
     description: `pull request #${pr.number} merged as ${short(pr.merge_commit_sha)}`,
     warnings: [],
   };

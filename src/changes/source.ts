@@ -41,6 +41,8 @@ export interface Source {
   ancestor(id: string, n: number): Promise<string>;
   /** The merge base of the branch's tip and `head`, or undefined when they share no history. */
   mergeBase(branch: string, head: string): Promise<string | undefined>;
+  /** Whether `ancestor` is `descendant` itself or one of its ancestors (since.ts: may a range start there). */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Tree diff of two commits; `base` null means the empty tree (every file added). */
   diff(base: string | null, head: string): Promise<ChangedFile[]>;
 }

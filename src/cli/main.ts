@@ -56,6 +56,7 @@ export const OPTIONS = {
   'summary-file': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  'since-ref': { type: 'string' },
   version: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -75,6 +76,9 @@ What to revalidate:
   --paths <list>           extra site paths, comma-separated; repeatable; always added
   --tags <list>            extra cache tags, comma-separated; repeatable; always added
   --cwd <dir>              the content repository's checkout (default: the current directory)
+  --since-ref <ref>        diff from this ref to --head: a tag or branch you move to the head after
+                           each successful run, so a failed run's changes are covered by the next
+                           (the action's since: last-success); --base wins when both are given
 
 Where to send it:
   --endpoint <url>         the site's revalidation route; required unless --dry-run
@@ -106,6 +110,9 @@ Examples:
   # From another CI system, after a deploy of commit $NEW over $OLD:
   REVALIDATION_SECRET=... isr-revalidate --base "$OLD" --head "$NEW" \\
     --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate
+  # Everything since the last successful run, then mark this one (a tag you keep):
+  isr-revalidate --since-ref revalidated --mapping-file revalidate.yml --endpoint https://example.com/api/revalidate \\
+    && git tag -f revalidated HEAD && git push -f origin refs/tags/revalidated
 `;
 
 export interface CliIo {
@@ -176,6 +183,8 @@ function rawInputs(values: Values, secret: string | undefined): RawInputs {
     const value = values[name];
     if (value !== undefined) raw[name] = Array.isArray(value) ? value.join('\n') : value;
   }
+  // --since-ref is a base the user keeps (issue 16); an explicit --base overrides it.
+  if (values['since-ref'] !== undefined && raw.base === undefined) raw.base = values['since-ref'];
   if (raw.base !== undefined && raw.head === undefined) raw.head = 'HEAD';
   if (secret !== undefined && secret !== '') raw.secret = secret;
   raw['dry-run'] = values['dry-run'] ? 'true' : 'false';

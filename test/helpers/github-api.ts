@@ -29,6 +29,8 @@ export interface ApiReplayOptions {
   compareStatus?: number;
   /** Never answer requests whose path contains this (a stalled API). */
   stallOn?: string;
+  /** More endpoints under /repos/{owner}/{name}/ (the Actions runs: actions-runs.ts); undefined: not theirs. */
+  routes?: (rest: string, url: URL, base: string) => { status: number; body: unknown; headers?: Record<string, string> } | undefined;
 }
 
 export interface ApiRequest {
@@ -171,6 +173,8 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
     const prefix = `/repos/${owner}/${name}/`;
     if (req.method !== 'GET' || !url.pathname.startsWith(prefix)) return notFound(res);
     const rest = decodeURIComponent(url.pathname.slice(prefix.length));
+    const routed = options.routes?.(rest, url, base);
+    if (routed) return send(res, routed.status, routed.body, routed.headers);
     let m: RegExpExecArray | null;
     if ((m = /^compare\/(.+?)\.\.\.(.+)$/.exec(rest))) return compare(res, url, m[1] as string, m[2] as string);
     if ((m = /^git\/commits\/([0-9a-f]+)$/.exec(rest))) {

@@ -98,6 +98,11 @@ export class MemorySource implements Source {
     return seen;
   }
 
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    this.asked.push(`isAncestor ${ancestor} ${descendant}`);
+    return this.reachable(this.resolveNow(descendant)).has(this.resolveNow(ancestor));
+  }
+
   /** The tree diff, sorted by path; renames show as a deletion and an addition (no detection). */
   async diff(base: string | null, head: string): Promise<ChangedFile[]> {
     this.asked.push(`diff ${base} ${head}`);

@@ -34,7 +34,13 @@ describe('parseSettings', () => {
       maxTargets: 5000,
       dryRun: false,
       failOnError: true,
+      since: 'event',
     });
+  });
+
+  it('since is event or last-success', () => {
+    expect(parseSettings({ ...base, since: 'last-success' }).since).toBe('last-success');
+    expect(() => parseSettings({ ...base, since: 'yesterday' })).toThrow('input `since` must be event or last-success (got "yesterday")');
   });
 
   it('max-targets is a whole number from 1', () => {

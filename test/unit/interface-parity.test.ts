@@ -19,6 +19,7 @@ const CLI_FORM: Partial<Record<InputName, string | null>> = {
   'github-token': null, // the command line has no GitHub API source
   'dry-run': '--dry-run', // a flag, not a value
   'fail-on-error': '--no-fail-on-error', // the default is on; the flag turns it off
+  since: '--since-ref', // no run history outside Actions: a ref the user moves after each successful run
 };
 const cliOption = (input: InputName) => (input in CLI_FORM ? CLI_FORM[input] : `--${input}`);
 const options = Object.keys(OPTIONS).map((o) => `--${o}`);
@@ -52,7 +53,7 @@ describe('action.yml, the settings schema and the command line agree', () => {
     for (const input of inputs as InputName[]) {
       const option = cliOption(input);
       const value = ACTION.inputs[input]?.default;
-      if (!option || value === undefined || ['dry-run', 'fail-on-error'].includes(input)) continue;
+      if (!option || value === undefined || ['dry-run', 'fail-on-error', 'since'].includes(input)) continue;
       const line = HELP.split('\n').find((l) => new RegExp(`^\\s+${option}\\b`).test(l)) ?? '';
       const continued = HELP.split('\n')[HELP.split('\n').indexOf(line) + 1] ?? '';
       expect(`${line} ${continued}`, option).toContain(`(default: ${value})`);

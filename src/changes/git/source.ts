@@ -61,8 +61,15 @@ export class GitSource implements Source {
   }
 
   /** Fetches `spec` (a SHA or ref) from origin at the given depth; throws naming `commit` on failure. */
-  private async fetch(spec: string, depth: number | 'unshallow', commit: string, extra: string[] = []): Promise<void> {
-    const depthArgs = depth === 'unshallow' ? ((await this.isShallow()) ? ['--unshallow'] : []) : [`--depth=${depth}`];
+  private async fetch(spec: string, depth: number | 'unshallow' | { since: number }, commit: string, extra: string[] = []): Promise<void> {
+    const depthArgs =
+      depth === 'unshallow'
+        ? (await this.isShallow())
+          ? ['--unshallow']
+          : []
+        : typeof depth === 'number'
+          ? [`--depth=${depth}`]
+          : [`--shallow-since=@${depth.since}`];
     const r = await this.git([
       'fetch',
       '--no-tags',
@@ -146,6 +153,38 @@ export class GitSource implements Source {
     if (r.code === 1 && r.stdout.trim() === '') return undefined;
     if (r.code !== 0) throw new UnreadableCommit(tip, 'git', `git merge-base failed: ${gitMessage(r.stderr)}`);
     return r.stdout.trim();
+  }
+
+  /**
+   * Whether `ancestor` is `descendant` or one of its ancestors. A shallow checkout may lack the
+   * history in between, which would read as "no": then the history since `ancestor`'s commit
+   * date is fetched (usually just the commits in between), and only if that is not enough all
+   * of it. A "no" is only said on complete history (a force push).
+   */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const [a, d] = [await this.resolve(ancestor), await this.resolve(descendant)];
+    const check = async () => {
+      const r = await this.git(['merge-base', '--is-ancestor', '--end-of-options', a, d]);
+      if (r.code > 1) throw new GitError(`git merge-base --is-ancestor ${a} ${d} failed: ${gitMessage(r.stderr)}`);
+      return r.code === 0;
+    };
+    if (await check()) return true;
+    if (!(await this.isShallow())) return false;
+    const date = Number((await this.git(['show', '-s', '--format=%ct', a])).stdout.trim());
+    if (Number.isInteger(date) && date > 0) {
+      try {
+        // A day's slack: committer dates along the way need not grow strictly.
+        await this.fetch(d, { since: date - 86_400 }, d);
+        this.log(`fetched the history of ${d} since ${new Date(date * 1000).toISOString()} to tell whether ${a} is an ancestor`);
+        if (await check()) return true;
+      } catch (e) {
+        if (!(e instanceof UnreadableCommit)) throw e;
+      }
+    }
+    if (!(await this.isShallow())) return false;
+    await this.fetch(d, 'unshallow', d);
+    this.log(`fetched the whole history of ${d} to tell whether ${a} is an ancestor`);
+    return check();
   }
 
   async diff(base: string | null, head: string): Promise<ChangedFile[]> {
