@@ -5,8 +5,10 @@
  * Each case says what reaches the receiver, and what the log and summary say about the run used
  * or about the fallback.
  */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
+import { nodeRuntimes, ROOT, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
 import { actionsRuns, WORKFLOW_FILE, type ReplayRun, type RunsReplayOptions } from '../helpers/actions-runs.js';
 import { pushPayload } from '../helpers/changes.js';
 import { tempDir, TestRepo } from '../helpers/git.js';
@@ -277,5 +279,52 @@ describe('since: last-success, more events (host node)', () => {
     expect(sent()).toEqual(['/blog/c']);
     expect(r.stdout).toContain('the last successful run left off where this event starts');
     expect(r.stdout).not.toContain('::warning::');
+  });
+});
+
+describe('the command line: --since-ref, a ref the user keeps', () => {
+  const cli = (args: string[], cwd: string) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
+    );
+  };
+
+  it('diffs from the ref to HEAD; in a depth-1 clone the tag is fetched from origin', async () => {
+    const { repo, c } = history();
+    repo.git('tag', 'revalidated', c[1]);
+    const clone = TestRepo.shallowClone(repo.bareOrigin());
+    const r = await cli(['--since-ref', 'revalidated', '--mapping', MAPPING, '--dry-run', '--json'], clone.dir);
+    // With --json the log is on stderr: no warning or error in it.
+    expect(r.stderr).not.toMatch(/^(warning|error):/m);
+    expect(r.stderr).toContain('fetched revalidated from origin');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout) as Record<string, string>).toMatchObject({
+      'changed-files': '["content/blog/c.md","content/blog/d.md"]',
+      paths: '["/blog/c","/blog/d"]',
+    });
+  });
+
+  it('a ref that names nothing: exit 1, naming it', async () => {
+    const { repo } = history();
+    const r = await cli(['--since-ref', 'revalidated', '--mapping', MAPPING, '--dry-run'], repo.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*revalidated/m);
+  });
+
+  it('--base wins over --since-ref', async () => {
+    const { repo, c } = history();
+    repo.git('tag', 'revalidated', c[0]);
+    const r = await cli(['--since-ref', 'revalidated', '--base', c[2], '--mapping', MAPPING, '--dry-run', '--json'], repo.dir);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Record<string, string>).paths).toBe('["/blog/d"]');
   });
 });
