@@ -250,6 +250,26 @@ describe('since: last-success, more events (host node)', () => {
     expect(r.queries[0]).not.toHaveProperty('branch');
   });
 
+  it('a force push with no checkout: the compare API says diverged, the event range is used', async () => {
+    const { repo, c } = history();
+    repo.git('reset', '--quiet', '--hard', c[1]);
+    repo.write({ 'content/blog/e.md': 'e' });
+    const e = repo.commit('add e');
+    repo.git('update-ref', 'refs/keep/old', c[3]);
+    const r = await run({
+      node,
+      repo,
+      runs: { runs: [success(101, 1, c[2])] },
+      event: pushPayload(c[3], e, { forced: true }),
+      current: { id: 102, number: 2 },
+      workspace: tempDir('no-checkout-'),
+    });
+    expect(r.code).toBe(0);
+    expect(sent()).toEqual(['/blog/c', '/blog/d', '/blog/e']);
+    expect(r.stdout).toMatch(/::warning::since: last-success: .*run #1 .* is not an ancestor of /);
+    expect(replay?.requests.some((q) => q.url.includes(`/compare/${c[2]}...${e}`))).toBe(true);
+  });
+
   it('base and head inputs override since: no runs are asked', async () => {
     const { repo, c } = history();
     const r = await run({
