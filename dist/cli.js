@@ -20202,7 +20202,12 @@ function verificationAnnotations(report, max = MAX_ANNOTATIONS) {
     const v = report.verification;
     const failed = (v?.checks ?? []).filter(isVerifyFailure);
     const lines = failed.map((c) => `${CHECK_WORDS[c.result]}: ${text_printable(c.path)}${c.status !== undefined ? ` (HTTP ${c.status})` : ''}: ${c.evidence}`);
-    const cut = lines.length <= max ? lines : [...lines.slice(0, max - 1), `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`];
+    const cut = lines.length <= max
+        ? lines
+        : [
+            ...lines.slice(0, max - 1),
+            `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`,
+        ];
     return { level: v?.mode === 'warn' ? 'warning' : 'error', lines: cut };
 }
 const CHECK_WORDS = {
@@ -20252,7 +20257,12 @@ function pushVerification(page, report) {
         page.push('');
     }
     const tags = v.standIns.map(({ tag, paths }) => {
-        const via = paths.length > 0 ? `checked through ${paths.slice(0, 10).map((p) => markdownCode(clip(p, VALUE_LIMIT))).join(', ')}${paths.length > 10 ? `, \u2026 ${paths.length - 10} more` : ''}` : 'no path from the same files';
+        const via = paths.length > 0
+            ? `checked through ${paths
+                .slice(0, 10)
+                .map((p) => markdownCode(clip(p, VALUE_LIMIT)))
+                .join(', ')}${paths.length > 10 ? `, \u2026 ${paths.length - 10} more` : ''}`
+            : 'no path from the same files';
         return `${targetCell('tag', tag)}: ${via}`;
     });
     if (tags.length > 0) {
@@ -20335,16 +20345,21 @@ function readCacheHeaders(headers) {
     }
     return readings;
 }
+/** What the cache headers said, word for word: "x-nextjs-cache: HIT", "age: 12". */
+function cacheWords(headers) {
+    const said = readCacheHeaders(headers).map((r) => `${r.header}: ${r.value}`);
+    if (headers.age !== undefined)
+        said.push(`age: ${headers.age.trim()}`);
+    return said;
+}
 /** A copy as old as this or older (by its Age) was stored before the revalidation; 1 s for clock rounding. */
 const AGE_SLACK_S = 1;
 /** How fresh one answer is, from its headers and the copies known to be old. */
 function judgeFreshness(answer, context) {
     const h = answer.headers;
     const readings = readCacheHeaders(h);
-    const said = readings.map((r) => `${r.header}: ${r.value}`);
+    const said = cacheWords(h);
     const age = readAge(h.age);
-    if (h.age !== undefined)
-        said.push(`age: ${h.age.trim()}`);
     const evidence = (extra) => [...(said.length > 0 ? said : ['no cache headers']), ...(extra ? [extra] : [])].join('; ');
     const stale = readings.find((r) => r.signal === 'stale');
     if (stale)
@@ -20427,8 +20442,13 @@ function judgeAnswer(expected, answer, context) {
     const asExpected = expected === 'gone' ? status === 404 || status === 410 : status >= 200 && status < 300;
     if (judged.freshness === 'stale')
         return { result: 'ask-again', evidence: judged.evidence };
-    if (!asExpected)
-        return { result: 'wrong-status', evidence: `expected ${expectedStatus(expected)}; ${judged.evidence}` };
+    if (!asExpected) {
+        const said = cacheWords(answer.headers);
+        return {
+            result: 'wrong-status',
+            evidence: `expected ${expectedStatus(expected)}; ${said.length > 0 ? said.join('; ') : 'no cache headers'}`,
+        };
+    }
     return { result: judged.freshness, evidence: judged.evidence };
 }
 /** Waits between visits to a stale path: the bound is their sum (7.5 s, five visits in all). */
@@ -20716,7 +20736,12 @@ async function prepareVerification(settings, targets, context) {
             context.log(`visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`);
             const checks = await visitAll(delivered.map((t) => ({ path: t.value, expected: expectationOf(t) })), before, startedAt, options);
             const tags = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value);
-            return { mode: settings.verify, site: settings.siteUrl, checks, standIns: standInsFor(tags, new Set(delivered.map((t) => t.value)), perFile) };
+            return {
+                mode: settings.verify,
+                site: settings.siteUrl,
+                checks,
+                standIns: standInsFor(tags, new Set(delivered.map((t) => t.value)), perFile),
+            };
         },
     };
 }

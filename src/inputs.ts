@@ -268,7 +268,10 @@ const schema = z
         .string()
         .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://www.example.com')
         .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
-        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password')
+        .refine(
+          (v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''),
+          'must not carry a user name or password',
+        )
         .refine((v) => !URL.canParse(v) || (new URL(v).search === '' && new URL(v).hash === ''), 'must not have a query or fragment')
         .optional(),
     ),

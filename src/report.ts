@@ -554,9 +554,16 @@ export function unverifiedEntries(report: RunReport): UnverifiedEntry[] {
 export function verificationAnnotations(report: RunReport, max = MAX_ANNOTATIONS): { level: 'error' | 'warning'; lines: string[] } {
   const v = report.verification;
   const failed = (v?.checks ?? []).filter(isVerifyFailure);
-  const lines = failed.map((c) => `${CHECK_WORDS[c.result]}: ${printable(c.path)}${c.status !== undefined ? ` (HTTP ${c.status})` : ''}: ${c.evidence}`);
+  const lines = failed.map(
+    (c) => `${CHECK_WORDS[c.result]}: ${printable(c.path)}${c.status !== undefined ? ` (HTTP ${c.status})` : ''}: ${c.evidence}`,
+  );
   const cut =
-    lines.length <= max ? lines : [...lines.slice(0, max - 1), `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`];
+    lines.length <= max
+      ? lines
+      : [
+          ...lines.slice(0, max - 1),
+          `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`,
+        ];
   return { level: v?.mode === 'warn' ? 'warning' : 'error', lines: cut };
 }
 
@@ -618,7 +625,13 @@ function pushVerification(page: Page, report: RunReport): void {
     page.push('');
   }
   const tags = v.standIns.map(({ tag, paths }) => {
-    const via = paths.length > 0 ? `checked through ${paths.slice(0, 10).map((p) => markdownCode(clip(p, VALUE_LIMIT))).join(', ')}${paths.length > 10 ? `, … ${paths.length - 10} more` : ''}` : 'no path from the same files';
+    const via =
+      paths.length > 0
+        ? `checked through ${paths
+            .slice(0, 10)
+            .map((p) => markdownCode(clip(p, VALUE_LIMIT)))
+            .join(', ')}${paths.length > 10 ? `, … ${paths.length - 10} more` : ''}`
+        : 'no path from the same files';
     return `${targetCell('tag', tag)}: ${via}`;
   });
   if (tags.length > 0) {

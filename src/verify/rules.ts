@@ -122,6 +122,13 @@ export interface FreshnessContext {
   old: Array<Copy & { why: 'before' | 'stale' }>;
 }
 
+/** What the cache headers said, word for word: "x-nextjs-cache: HIT", "age: 12". */
+export function cacheWords(headers: Answer['headers']): string[] {
+  const said = readCacheHeaders(headers).map((r) => `${r.header}: ${r.value}`);
+  if (headers.age !== undefined) said.push(`age: ${headers.age.trim()}`);
+  return said;
+}
+
 /** A copy as old as this or older (by its Age) was stored before the revalidation; 1 s for clock rounding. */
 const AGE_SLACK_S = 1;
 
@@ -129,9 +136,8 @@ const AGE_SLACK_S = 1;
 export function judgeFreshness(answer: Answer, context: FreshnessContext): Judgement {
   const h = answer.headers;
   const readings = readCacheHeaders(h);
-  const said = readings.map((r) => `${r.header}: ${r.value}`);
+  const said = cacheWords(h);
   const age = readAge(h.age);
-  if (h.age !== undefined) said.push(`age: ${h.age.trim()}`);
   const evidence = (extra?: string) => [...(said.length > 0 ? said : ['no cache headers']), ...(extra ? [extra] : [])].join('; ');
 
   const stale = readings.find((r) => r.signal === 'stale');
@@ -211,7 +217,13 @@ export function judgeAnswer(expected: Expectation, answer: Answer, context: Fres
   const judged = judgeFreshness(answer, context);
   const asExpected = expected === 'gone' ? status === 404 || status === 410 : status >= 200 && status < 300;
   if (judged.freshness === 'stale') return { result: 'ask-again', evidence: judged.evidence };
-  if (!asExpected) return { result: 'wrong-status', evidence: `expected ${expectedStatus(expected)}; ${judged.evidence}` };
+  if (!asExpected) {
+    const said = cacheWords(answer.headers);
+    return {
+      result: 'wrong-status',
+      evidence: `expected ${expectedStatus(expected)}; ${said.length > 0 ? said.join('; ') : 'no cache headers'}`,
+    };
+  }
   return { result: judged.freshness, evidence: judged.evidence };
 }
 

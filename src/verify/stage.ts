@@ -38,12 +38,16 @@ export async function prepareVerification(
   };
   const paths = targets.filter((t) => t.type === 'path').map((t) => t.value);
   const before = paths.length > 0 ? await snapshot(paths, options) : new Map<string, Copy>();
-  context.log(`snapshot of ${paths.length} path${paths.length === 1 ? '' : 's'} on ${settings.siteUrl} before delivery: ${before.size} answered`);
+  context.log(
+    `snapshot of ${paths.length} path${paths.length === 1 ? '' : 's'} on ${settings.siteUrl} before delivery: ${before.size} answered`,
+  );
   const startedAt = Date.now();
   return {
     async verify(deliveries, perFile) {
       const delivered = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => d.target);
-      context.log(`visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`);
+      context.log(
+        `visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`,
+      );
       const checks = await visitAll(
         delivered.map((t) => ({ path: t.value, expected: expectationOf(t) })),
         before,
@@ -51,7 +55,12 @@ export async function prepareVerification(
         options,
       );
       const tags = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value);
-      return { mode: settings.verify, site: settings.siteUrl, checks, standIns: standInsFor(tags, new Set(delivered.map((t) => t.value)), perFile) };
+      return {
+        mode: settings.verify,
+        site: settings.siteUrl,
+        checks,
+        standIns: standInsFor(tags, new Set(delivered.map((t) => t.value)), perFile),
+      };
     },
   };
 }

@@ -113,7 +113,12 @@ async function visitOne(p: PathToCheck, before: Copy | undefined, deliveryStarte
 type Got = { kind: 'answer'; answer: Answer } | { kind: 'failure'; message: string; status?: number };
 
 /** One GET, retried as a delivery would be: network errors, timeouts and 408/425/429/5xx. */
-async function getWithRetries(p: PathToCheck, options: VisitOptions, count: () => void, sleep: (ms: number) => Promise<void>): Promise<Got> {
+async function getWithRetries(
+  p: PathToCheck,
+  options: VisitOptions,
+  count: () => void,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Got> {
   for (let attempt = 1; ; attempt++) {
     count();
     const got = await getOnce(p.path, p.expected, options);
@@ -273,7 +278,12 @@ function describe(error: unknown, timeoutMs: number): string {
 }
 
 /** Runs `work` for each item, at most `limit` at once; nothing new starts once `signal` is aborted. */
-async function pool<T>(items: T[], limit: number, signal: AbortSignal | undefined, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length && !signal?.aborted) {

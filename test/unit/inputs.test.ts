@@ -34,6 +34,9 @@ describe('parseSettings', () => {
       maxTargets: 5000,
       dryRun: false,
       failOnError: true,
+      verify: 'off',
+      siteUrl: 'https://example.com',
+      verifyHeaders: [],
     });
   });
 

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { mapChanges } from '../../src/mapping/apply.js';
 import { parseMapping } from '../../src/mapping/rules.js';
 import type { ChangedFile } from '../../src/types.js';
-import { expectationOf, judgeAnswer, judgeFreshness, readCacheHeaders, type Answer, type FreshnessContext } from '../../src/verify/rules.js';
+import {
+  expectationOf,
+  judgeAnswer,
+  judgeFreshness,
+  readCacheHeaders,
+  type Answer,
+  type FreshnessContext,
+} from '../../src/verify/rules.js';
 import { standInsFor } from '../../src/verify/stage.js';
 
 function expectations(yaml: string, files: ChangedFile[], paths: string[] = []): Record<string, string> {
@@ -67,7 +74,12 @@ describe('what a revalidated path should answer', () => {
 });
 
 const none: FreshnessContext = { sinceDeliveryMs: 2000, old: [] };
-const answer = (headers: Record<string, string>, extra: Partial<Answer> = {}): Answer => ({ status: 200, headers, digest: 'new', ...extra });
+const answer = (headers: Record<string, string>, extra: Partial<Answer> = {}): Answer => ({
+  status: 200,
+  headers,
+  digest: 'new',
+  ...extra,
+});
 const oldCopy = { status: 200, digest: 'old', why: 'before' as const };
 
 describe('freshness, header family by header family', () => {
@@ -154,7 +166,9 @@ describe('freshness, header family by header family', () => {
   it('last-modified after the revalidation (on the server’s clock) is fresh', () => {
     const date = 'Tue, 01 Dec 2026 12:00:10 GMT';
     const ctx = { sinceDeliveryMs: 5000, old: [] };
-    expect(judgeFreshness(answer({ 'x-cache': 'HIT', date, 'last-modified': 'Tue, 01 Dec 2026 12:00:07 GMT' }), ctx).freshness).toBe('fresh');
+    expect(judgeFreshness(answer({ 'x-cache': 'HIT', date, 'last-modified': 'Tue, 01 Dec 2026 12:00:07 GMT' }), ctx).freshness).toBe(
+      'fresh',
+    );
     expect(judgeFreshness(answer({ 'x-cache': 'HIT', date, 'last-modified': 'Tue, 01 Dec 2026 11:00:00 GMT' }), ctx).freshness).toBe(
       'unconfirmed',
     );
@@ -162,7 +176,10 @@ describe('freshness, header family by header family', () => {
 
   it('no cache headers: no-store or private is fresh; otherwise the content decides', () => {
     expect(judgeFreshness(answer({ 'cache-control': 'private, no-cache, no-store' }), none).freshness).toBe('fresh');
-    expect(judgeFreshness(answer({}), none)).toEqual({ freshness: 'unconfirmed', evidence: 'no cache headers; no copy from before the revalidation to compare with' });
+    expect(judgeFreshness(answer({}), none)).toEqual({
+      freshness: 'unconfirmed',
+      evidence: 'no cache headers; no copy from before the revalidation to compare with',
+    });
     expect(judgeFreshness(answer({}), { sinceDeliveryMs: 1, old: [oldCopy] }).freshness).toBe('fresh');
   });
 });
@@ -206,8 +223,22 @@ describe('an answer against what the path should answer', () => {
 describe('tags are not visited', () => {
   it('the paths from the same files stand in for a tag', () => {
     const perFile = [
-      { file: 'a.md', status: 'modified' as const, targets: [{ type: 'path' as const, value: '/a' }, { type: 'tag' as const, value: 'posts' }] },
-      { file: 'b.md', status: 'modified' as const, targets: [{ type: 'path' as const, value: '/b' }, { type: 'tag' as const, value: 'posts' }] },
+      {
+        file: 'a.md',
+        status: 'modified' as const,
+        targets: [
+          { type: 'path' as const, value: '/a' },
+          { type: 'tag' as const, value: 'posts' },
+        ],
+      },
+      {
+        file: 'b.md',
+        status: 'modified' as const,
+        targets: [
+          { type: 'path' as const, value: '/b' },
+          { type: 'tag' as const, value: 'posts' },
+        ],
+      },
       { file: 'c.json', status: 'modified' as const, targets: [{ type: 'tag' as const, value: 'authors' }] },
     ];
     expect(standInsFor(['posts', 'authors'], new Set(['/a', '/b']), perFile)).toEqual([
