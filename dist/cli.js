@@ -20517,6 +20517,7 @@ async function visitOne(p, before, deliveryStartedAt, options) {
     const old = before ? [{ ...before, why: 'before' }] : [];
     let attempts = 0;
     let waited = 0;
+    let firstStale;
     const done = (verdict, status) => ({
         path: p.path,
         expected: p.expected,
@@ -20531,8 +20532,12 @@ async function visitOne(p, before, deliveryStartedAt, options) {
         if (got.kind === 'failure')
             return done({ result: 'error', evidence: got.message }, got.status);
         const verdict = judgeAnswer(p.expected, got.answer, { sinceDeliveryMs: now() - deliveryStartedAt, old });
-        if (verdict.result !== 'ask-again')
-            return done(verdict, got.answer.status);
+        if (verdict.result !== 'ask-again') {
+            // Said, so the report shows the stale-while-revalidate it waited out.
+            const staleBefore = firstStale === undefined ? '' : `; visit 1 was stale: ${firstStale}`;
+            return done({ ...verdict, evidence: `${verdict.evidence}${staleBefore}` }, got.answer.status);
+        }
+        firstStale ??= verdict.evidence;
         const wait = waits[visit];
         if (wait === undefined || options.signal?.aborted)
             return done(staleAtBound(verdict.evidence, visit + 1, waited), got.answer.status);
@@ -20591,15 +20596,16 @@ class TimedOut extends Error {
 }
 function get(url, headers, timeoutMs, signal) {
     return new Promise((resolvePromise, reject) => {
-        void visit_transport(new URL(url).protocol).then(({ request, agent }) => {
-            let exchange;
+        void visit_transport(new URL(url).protocol)
+            .then(({ request, agent }) => {
+            const exchange = request(url, { method: 'GET', agent, headers });
             let timedOut = false;
             // One timer for the whole exchange, body included: a page that drips cannot outlast it.
             const timer = setTimeout(() => {
                 timedOut = true;
-                exchange?.destroy(new TimedOut());
+                exchange.destroy(new TimedOut());
             }, Math.max(1, timeoutMs));
-            const onAbort = () => exchange?.destroy(new Error('cancelled'));
+            const onAbort = () => exchange.destroy(new Error('cancelled'));
             const finish = () => {
                 clearTimeout(timer);
                 signal?.removeEventListener('abort', onAbort);
@@ -20608,7 +20614,6 @@ function get(url, headers, timeoutMs, signal) {
                 finish();
                 reject(timedOut ? new TimedOut() : e);
             };
-            exchange = request(url, { method: 'GET', agent, headers });
             signal?.addEventListener('abort', onAbort, { once: true });
             if (signal?.aborted)
                 onAbort();
@@ -20641,7 +20646,8 @@ function get(url, headers, timeoutMs, signal) {
                 });
             });
             exchange.end();
-        }, reject);
+        })
+            .catch(reject); // request() throws on a header node:http refuses
     });
 }
 const visit_transports = new Map();

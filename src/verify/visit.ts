@@ -88,6 +88,7 @@ async function visitOne(p: PathToCheck, before: Copy | undefined, deliveryStarte
   const old: Array<Copy & { why: 'before' | 'stale' }> = before ? [{ ...before, why: 'before' }] : [];
   let attempts = 0;
   let waited = 0;
+  let firstStale: string | undefined;
   const done = (verdict: Verdict, status?: number): PathCheck => ({
     path: p.path,
     expected: p.expected,
@@ -101,7 +102,12 @@ async function visitOne(p: PathToCheck, before: Copy | undefined, deliveryStarte
     const got = await getWithRetries(p, options, () => attempts++, sleep);
     if (got.kind === 'failure') return done({ result: 'error', evidence: got.message }, got.status);
     const verdict = judgeAnswer(p.expected, got.answer, { sinceDeliveryMs: now() - deliveryStartedAt, old });
-    if (verdict.result !== 'ask-again') return done(verdict, got.answer.status);
+    if (verdict.result !== 'ask-again') {
+      // Said, so the report shows the stale-while-revalidate it waited out.
+      const staleBefore = firstStale === undefined ? '' : `; visit 1 was stale: ${firstStale}`;
+      return done({ ...verdict, evidence: `${verdict.evidence}${staleBefore}` }, got.answer.status);
+    }
+    firstStale ??= verdict.evidence;
     const wait = waits[visit];
     if (wait === undefined || options.signal?.aborted) return done(staleAtBound(verdict.evidence, visit + 1, waited), got.answer.status);
     old.push({ ...copyOf(got.answer), why: 'stale' });
@@ -173,57 +179,58 @@ class TimedOut extends Error {}
 
 function get(url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<Reply> {
   return new Promise((resolvePromise, reject) => {
-    void transport(new URL(url).protocol).then(({ request, agent }) => {
-      let exchange: ClientRequest | undefined;
-      let timedOut = false;
-      // One timer for the whole exchange, body included: a page that drips cannot outlast it.
-      const timer = setTimeout(
-        () => {
-          timedOut = true;
-          exchange?.destroy(new TimedOut());
-        },
-        Math.max(1, timeoutMs),
-      );
-      const onAbort = () => exchange?.destroy(new Error('cancelled'));
-      const finish = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const fail = (e: unknown) => {
-        finish();
-        reject(timedOut ? new TimedOut() : e);
-      };
-      exchange = request(url, { method: 'GET', agent, headers });
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (signal?.aborted) onAbort();
-      exchange.on('error', fail);
-      exchange.on('response', (response) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
-        const settle = () => {
-          finish();
-          resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, digest: hash.digest('hex') });
+    void transport(new URL(url).protocol)
+      .then(({ request, agent }) => {
+        const exchange: ClientRequest = request(url, { method: 'GET', agent, headers });
+        let timedOut = false;
+        // One timer for the whole exchange, body included: a page that drips cannot outlast it.
+        const timer = setTimeout(
+          () => {
+            timedOut = true;
+            exchange.destroy(new TimedOut());
+          },
+          Math.max(1, timeoutMs),
+        );
+        const onAbort = () => exchange.destroy(new Error('cancelled'));
+        const finish = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
         };
-        response.on('data', (chunk: Buffer) => {
-          if (bytes >= PAGE_READ_LIMIT) return;
-          hash.update(chunk.subarray(0, PAGE_READ_LIMIT - bytes));
-          bytes += chunk.length;
-          if (bytes >= PAGE_READ_LIMIT) {
-            settle();
-            response.destroy();
-          }
+        const fail = (e: unknown) => {
+          finish();
+          reject(timedOut ? new TimedOut() : e);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (signal?.aborted) onAbort();
+        exchange.on('error', fail);
+        exchange.on('response', (response) => {
+          const hash = createHash('sha256');
+          let bytes = 0;
+          const settle = () => {
+            finish();
+            resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, digest: hash.digest('hex') });
+          };
+          response.on('data', (chunk: Buffer) => {
+            if (bytes >= PAGE_READ_LIMIT) return;
+            hash.update(chunk.subarray(0, PAGE_READ_LIMIT - bytes));
+            bytes += chunk.length;
+            if (bytes >= PAGE_READ_LIMIT) {
+              settle();
+              response.destroy();
+            }
+          });
+          response.on('end', () => {
+            if (bytes < PAGE_READ_LIMIT) settle();
+          });
+          response.on('error', fail);
+          response.on('close', () => {
+            if (!response.complete && bytes < PAGE_READ_LIMIT)
+              fail(Object.assign(new Error('the connection closed before the page was complete'), { code: 'ECONNRESET' }));
+          });
         });
-        response.on('end', () => {
-          if (bytes < PAGE_READ_LIMIT) settle();
-        });
-        response.on('error', fail);
-        response.on('close', () => {
-          if (!response.complete && bytes < PAGE_READ_LIMIT)
-            fail(Object.assign(new Error('the connection closed before the page was complete'), { code: 'ECONNRESET' }));
-        });
-      });
-      exchange.end();
-    }, reject);
+        exchange.end();
+      })
+      .catch(reject); // request() throws on a header node:http refuses
   });
 }
 

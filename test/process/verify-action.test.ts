@@ -141,6 +141,9 @@ describe.each(nodeRuntimes())('verify in node dist/index.js ($name)', ({ path: n
     });
 
     // Visits after delivery: 1 per fresh page, 2 for stale-then-fresh, 5 for never-fresh, 1 + retries for a 500.
+    expect(log).toMatch(
+      /^✓ \/swr HTTP 200 fresh \(expected 200; 2 visits, \d+ ms\): x-nextjs-cache: HIT; new etag "new" since before the revalidation; visit 1 was stale: x-nextjs-cache: STALE$/m,
+    );
     expect(Object.fromEntries(gets)).toMatchObject({ '/fresh': 1, '/blog': 1, '/swr': 2, '/never': 5, '/broken': 2, '/slow': 2 });
     // Tags are not visited; the visits carry only the header asked for, never the secret.
     const visits = server.requests.filter((r) => r.method === 'GET');
