@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9444);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1340);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28382,13 +28382,59 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9444:
+/***/ 1340:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
+var core_namespaceObject = {};
+__nccwpck_require__.r(core_namespaceObject);
+__nccwpck_require__.d(core_namespaceObject, {
+  ExitCode: () => (ExitCode),
+  addPath: () => (addPath),
+  debug: () => (debug),
+  endGroup: () => (endGroup),
+  error: () => (error),
+  exportVariable: () => (exportVariable),
+  getBooleanInput: () => (getBooleanInput),
+  getIDToken: () => (getIDToken),
+  getInput: () => (getInput),
+  getMultilineInput: () => (getMultilineInput),
+  getState: () => (getState),
+  group: () => (group),
+  info: () => (info),
+  isDebug: () => (isDebug),
+  markdownSummary: () => (markdownSummary),
+  notice: () => (notice),
+  platform: () => (platform_namespaceObject),
+  saveState: () => (saveState),
+  setCommandEcho: () => (setCommandEcho),
+  setFailed: () => (setFailed),
+  setOutput: () => (setOutput),
+  setSecret: () => (setSecret),
+  startGroup: () => (startGroup),
+  summary: () => (summary),
+  toPlatformPath: () => (toPlatformPath),
+  toPosixPath: () => (toPosixPath),
+  toWin32Path: () => (toWin32Path),
+  warning: () => (warning)
 });
 
 // EXTERNAL MODULE: external "os"
@@ -28400,7 +28446,7 @@ var external_os_ = __nccwpck_require__(857);
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -28415,7 +28461,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -28465,12 +28511,12 @@ function utils_toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -28507,13 +28553,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -28533,7 +28579,7 @@ var external_fs_ = __nccwpck_require__(9896);
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -28541,13 +28587,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28564,8 +28610,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28658,7 +28706,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28736,7 +28784,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -28782,7 +28830,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -29085,7 +29133,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29096,7 +29144,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29195,7 +29243,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29210,7 +29258,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29235,7 +29283,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29258,7 +29306,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -29389,7 +29437,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -29447,13 +29495,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -29472,7 +29520,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -29491,13 +29539,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -29786,7 +29834,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -29820,7 +29868,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
@@ -30895,16 +30943,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -30924,8 +30972,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -30941,7 +30989,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -30966,10 +31014,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -30979,7 +31027,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -30990,7 +31038,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -31095,8 +31143,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31110,7 +31158,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -31179,10 +31227,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -31217,8 +31265,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31226,7 +31274,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31234,7 +31282,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31259,13 +31307,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    command_issue('group', name);
+    issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    command_issue('endgroup');
+    issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -42567,6 +42615,9 @@ const INPUT_NAMES = [
     'fail-on-error',
     // issue 16
     'since',
+    'verify',
+    'site-url',
+    'verify-headers',
 ];
 /** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
 const DEFAULT_MAX_TARGETS = 5000;
@@ -42685,6 +42736,18 @@ const schema = object({
     since: optionalText.pipe(schemas_enum(['event', 'last-success'], { message: 'must be event or last-success' })
         .optional()
         .transform((v) => v ?? 'event')),
+    verify: optionalText.pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'warn'], { message: 'must be true, false or warn' })
+        .optional()
+        .transform((v) => (v === undefined || v.toLowerCase() === 'false' ? 'off' : v === 'warn' ? 'warn' : 'fail'))),
+    'site-url': optionalText.pipe(schemas_string()
+        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://www.example.com')
+        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+        .refine((v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''), 'must not carry a user name or password')
+        .refine((v) => !URL.canParse(v) || (new URL(v).search === '' && new URL(v).hash === ''), 'must not have a query or fragment')
+        .optional()),
+    'verify-headers': schemas_string()
+        .optional()
+        .transform((v, ctx) => parseVerifyHeaders(v ?? '', (message) => ctx.addIssue({ code: 'custom', message }))),
 })
     .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -42700,6 +42763,14 @@ const schema = object({
     const secretIssue = s.secret === undefined ? undefined : secretProblem(s.secret, s['secret-header']);
     if (secretIssue)
         ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
+    for (const h of s['verify-headers']) {
+        if (h.name.toLowerCase() === s['secret-header'])
+            ctx.addIssue({
+                code: 'custom',
+                path: ['verify-headers'],
+                message: `must not carry {short:secret-header} (\`${h.name}\`): the secret goes to the endpoint only, never to the pages visited`,
+            });
+    }
     if ((s.base === undefined) !== (s.head === undefined)) {
         ctx.addIssue({
             code: 'custom',
@@ -42716,7 +42787,7 @@ function parseSettings(raw, names = ACTION_NAMES) {
         const issues = [...result.error.issues].sort((a, b) => order(String(a.path[0])) - order(String(b.path[0])));
         throw new InputError(issues.map((issue) => {
             const input = String(issue.path[0]);
-            const shown = input === 'secret' || input === 'github-token' ? '' : quoteValue(raw[input]);
+            const shown = input === 'secret' || input === 'github-token' || input === 'verify-headers' ? '' : quoteValue(raw[input]);
             return { input, message: `${issue.message.replace('{secret-source}', names.secretSource)}${shown}` };
         }), names);
     }
@@ -42737,6 +42808,9 @@ function parseSettings(raw, names = ACTION_NAMES) {
         maxTargets: s['max-targets'],
         failOnError: s['fail-on-error'],
         since: s.since,
+        verify: s.verify,
+        siteUrl: siteUrlOf(s['site-url'] ?? (s.endpoint === undefined ? undefined : new URL(s.endpoint).origin)),
+        verifyHeaders: s['verify-headers'],
     };
     if (s['dry-run'])
         return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
@@ -42748,6 +42822,44 @@ function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
     return ` (got "${printable(clip(withoutCredentials(value.trim()), 80))}")`;
+}
+/** The site's base URL without a trailing slash: `https://x.example/` \u2192 `https://x.example`. */
+function siteUrlOf(value) {
+    if (value === undefined)
+        return undefined;
+    const url = new URL(value);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+/**
+ * `verify-headers`: one `Name: value` per line, blank lines skipped. A value is a secret (a
+ * deployment-protection bypass token): no message ever quotes it; lines are named by number.
+ */
+function parseVerifyHeaders(text, problem) {
+    const headers = [];
+    for (const [i, line] of text.split(/\r?\n/).entries()) {
+        if (line.trim() === '')
+            continue;
+        const colon = line.indexOf(':');
+        const name = colon < 0 ? '' : line.slice(0, colon).trim();
+        const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+        const where = `line ${i + 1}`;
+        if (colon < 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+            problem(`${where} must be \`Name: value\` with an HTTP header name before the colon`);
+        }
+        else if (isProtocolHeader(name)) {
+            problem(`${where}: \`${name}\` is a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); it cannot be set`);
+        }
+        else if (value === '') {
+            problem(`${where} (\`${name}\`) has no value`);
+        }
+        else if (secretProblem(value, name) !== undefined) {
+            problem(`${where} (\`${name}\`): its value ${secretProblem(value, name) ?? ''}`);
+        }
+        else {
+            headers.push({ name, value });
+        }
+    }
+    return headers;
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/http.ts
@@ -50739,6 +50851,15 @@ function parseTemplate(source) {
         throw new TemplateError(`"${source}" has an unbalanced [ or ]`);
     return { source, parts, names };
 }
+/**
+ * Whether the template puts something from the file into its value (a capture, or any other
+ * kind of insertion a template part may hold): such a value names that one file's page, so when
+ * the file is gone under that name, the page should be gone too. A template of literal text
+ * only (`/blog`) names a page that outlives any one file.
+ */
+function insertsFromFile(template) {
+    return template.parts.some((p) => !('literal' in p));
+}
 function renderTemplate(template, values) {
     return template.parts.map((p) => ('literal' in p ? p.literal : (values[p.capture] ?? ''))).join('');
 }
@@ -51103,6 +51224,10 @@ function refOf(entry) {
 }
 function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const found = new Map();
+    // Verification's expectation: which paths only ever came from a file's old name through a
+    // template inserting from it (their page should be gone), and which from anything else.
+    const gone = new Set();
+    const kept = new Set();
     const add = (type, value, from) => {
         const key = `${type}:${value}`;
         let entry = found.get(key);
@@ -51114,6 +51239,8 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
             entry.sources.add(from.file);
         else
             entry.inputs.add(from.input);
+        if (type === 'path')
+            ('goneSide' in from && from.goneSide ? gone : kept).add(key);
         return key;
     };
     const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
@@ -51142,12 +51269,16 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
         const keys = new Set();
         for (const name of names) {
+            // The name the file no longer has: a deleted file's, or a renamed file's old one.
+            const oldSide = file.status === 'deleted' || (file.status === 'renamed' && name !== file.path);
             for (const rule of rules) {
                 const values = matchRule(rule, name);
                 if (!values)
                     continue;
-                for (const t of rule.paths)
-                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), { file: name })));
+                for (const t of rule.paths) {
+                    const from = { file: name, goneSide: oldSide && insertsFromFile(t) };
+                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), from)));
+                }
                 for (const t of rule.tags) {
                     const tag = renderTemplate(t, values);
                     if (tag !== '')
@@ -51179,6 +51310,9 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
         const target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
         if (entry.inputs.size > 0)
             target.inputs = [...entry.inputs].sort();
+        const key = `${entry.type}:${entry.value}`;
+        if (gone.has(key) && !kept.has(key))
+            target.goneWithFile = true;
         const reason = rejectionReason(target);
         if (reason)
             rejected.push({ ...target, reason });
@@ -51393,6 +51527,7 @@ function buildOutputs(report, limitBytes = OUTPUT_LIMIT_BYTES) {
         paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
         tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
         failed: failedEntries(report),
+        unverified: unverifiedEntries(report),
     };
     const values = {};
     const cuts = [];
@@ -51409,6 +51544,8 @@ function buildOutputs(report, limitBytes = OUTPUT_LIMIT_BYTES) {
             tags: values.tags ?? '[]',
             revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
             failed: values.failed ?? '[]',
+            verified: String(verificationCounts(report).fresh),
+            unverified: values.unverified ?? '[]',
         },
         cuts,
     };
@@ -51455,6 +51592,9 @@ const SUMMARY_BUDGET = SUMMARY_LIMIT - 32 * 1024;
 const RESERVE = 16 * 1024;
 /** How the run ends: one function for the action and the command, so both say the same. */
 function conclude(report, failOnError = report.failOnError ?? true, names = ACTION_NAMES) {
+    return withVerification(concludeDelivery(report, failOnError, names), report, names);
+}
+function concludeDelivery(report, failOnError, names) {
     if (report.cancelled)
         return concludeCancelled(report, report.cancelled);
     if (report.fatal)
@@ -51537,6 +51677,7 @@ function renderSummary(report, options = {}) {
     // Failures first, with the server's own words: the reason someone opens the summary. They get
     // the budget first too; what is left goes to the warnings, then the targets, then the files.
     pushFailures(page, report);
+    pushVerification(page, report);
     pushWarnings(page, report);
     pushTargets(page, report, targets);
     pushChangedFiles(page, report);
@@ -51720,6 +51861,595 @@ function deliveryLine(d) {
     const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
     return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
+const isVerifyFailure = (c) => c.result === 'stale' || c.result === 'wrong-status' || c.result === 'error';
+function verificationCounts(report) {
+    const checks = report.verification?.checks ?? [];
+    return {
+        fresh: checks.filter((c) => c.result === 'fresh').length,
+        unconfirmed: checks.filter((c) => c.result === 'unconfirmed').length,
+        failed: checks.filter(isVerifyFailure).length,
+    };
+}
+/** Every path not verified fresh, unconfirmed ones included. */
+function unverifiedEntries(report) {
+    return (report.verification?.checks ?? [])
+        .filter((c) => c.result !== 'fresh')
+        .map((c) => ({
+        path: c.path,
+        status: c.status ?? null,
+        expected: c.expected === 'gone' ? '404 or 410' : '200',
+        result: c.result,
+        evidence: c.evidence,
+    }));
+}
+/** One annotation per path that failed verification (at most MAX_ANNOTATIONS, then a count), as errors or, with `warn`, warnings. */
+function verificationAnnotations(report, max = MAX_ANNOTATIONS) {
+    const v = report.verification;
+    const failed = (v?.checks ?? []).filter(isVerifyFailure);
+    const lines = failed.map((c) => `${CHECK_WORDS[c.result]}: ${printable(c.path)}${c.status !== undefined ? ` (HTTP ${c.status})` : ''}: ${c.evidence}`);
+    const cut = lines.length <= max
+        ? lines
+        : [
+            ...lines.slice(0, max - 1),
+            `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`,
+        ];
+    return { level: v?.mode === 'warn' ? 'warning' : 'error', lines: cut };
+}
+const CHECK_WORDS = {
+    fresh: 'fresh',
+    unconfirmed: 'unconfirmed',
+    stale: 'still stale',
+    'wrong-status': 'wrong status',
+    error: 'no answer',
+};
+const CHECK_LABEL = {
+    fresh: '\u2705 fresh',
+    unconfirmed: '\u2754 unconfirmed',
+    stale: '\u274c stale',
+    'wrong-status': '\u274c wrong status',
+    error: '\u274c no answer',
+};
+/** The delivery's verdict, then verification's: `verify: true` fails the run, `warn` warns. */
+function withVerification(verdict, report, names) {
+    const v = report.verification;
+    if (!v || report.cancelled || report.fatal)
+        return verdict;
+    const c = verificationCounts(report);
+    const info = `${verdict.info ?? ''}; verified ${c.fresh} fresh, ${c.unconfirmed} unconfirmed, ${c.failed} failed`;
+    if (c.failed === 0)
+        return { ...verdict, info };
+    const message = `${c.failed} of ${v.checks.length} path(s) failed verification on ${v.site}`;
+    if (v.mode === 'warn') {
+        const warning = `${message} (${names.input('verify')} is warn)`;
+        return { ...verdict, info, warning: verdict.warning ? `${verdict.warning}; ${warning}` : warning };
+    }
+    return { ...verdict, exitCode: 1, info, error: verdict.error ? `${verdict.error}; ${message}` : message };
+}
+function pushVerification(page, report) {
+    const v = report.verification;
+    if (!v)
+        return;
+    const c = verificationCounts(report);
+    page.push(`### \ud83d\udd0e Verification (${v.checks.length} path${plural(v.checks.length)} on ${markdownCode(clip(v.site, VALUE_LIMIT))})`, '', `\u2705 **${c.fresh} fresh** \u00b7 \u2754 **${c.unconfirmed} unconfirmed** \u00b7 ${c.failed ? '\u274c' : '\u2714\ufe0f'} **${c.failed} failed**${v.mode === 'warn' ? ' (warn: failures do not fail the step)' : ''}`, '');
+    if (v.checks.length > 0) {
+        page.push('| path | expected | result | HTTP | cache evidence | attempts | time |', '| --- | --- | --- | ---: | --- | ---: | ---: |');
+        // Failures first: the reason someone opens this section.
+        const rows = [...v.checks].sort((a, b) => Number(isVerifyFailure(b)) - Number(isVerifyFailure(a)));
+        addRows(page, 7, rows.length, (i) => {
+            const check = rows[i];
+            return `| ${targetCell('path', check.path)} | ${check.expected === 'gone' ? '404 or 410' : '200'} | ${CHECK_LABEL[check.result]} | ${check.status ?? '\u2013'} | ${markdownText(clip(check.evidence, CELL_LIMIT))} | ${check.attempts} | ${formatMs(check.ms)} |`;
+        }, 'the log has a line for each, and the `unverified` output lists every path not verified fresh');
+        page.push('');
+    }
+    const tags = v.standIns.map(({ tag, paths }) => {
+        const via = paths.length > 0
+            ? `checked through ${paths
+                .slice(0, 10)
+                .map((p) => markdownCode(clip(p, VALUE_LIMIT)))
+                .join(', ')}${paths.length > 10 ? `, \u2026 ${paths.length - 10} more` : ''}`
+            : 'no path from the same files';
+        return `${targetCell('tag', tag)}: ${via}`;
+    });
+    if (tags.length > 0) {
+        const line = `**Tags are not visited** (a tag has no address); the paths from the same changed files stood in for them: ${tags.slice(0, 50).join('; ')}${tags.length > 50 ? `; \u2026 ${tags.length - 50} more` : ''}`;
+        if (page.fits(line, 0))
+            page.push(line, '');
+    }
+}
+/** One path's verification, as it finishes. */
+function checkLine(check) {
+    const mark = check.result === 'fresh' ? '\u2713' : check.result === 'unconfirmed' ? '?' : '\u2717';
+    const http = check.status !== undefined ? ` HTTP ${check.status}` : '';
+    return `${mark} ${check.path}${http} ${CHECK_WORDS[check.result]} (expected ${check.expected === 'gone' ? '404 or 410' : '200'}; ${check.attempts} visit${check.attempts === 1 ? '' : 's'}, ${check.ms} ms): ${check.evidence}`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/rules.ts
+/** A path that came only from the old name of files that are gone should be gone too. */
+function expectationOf(target) {
+    return target.goneWithFile ? 'gone' : 'served';
+}
+function expectedStatus(expected) {
+    return expected === 'gone' ? '404 or 410' : '200';
+}
+function copyOf(answer) {
+    return { status: answer.status, etag: answer.headers.etag, lastModified: answer.headers['last-modified'], digest: answer.digest };
+}
+/** The cache-status header families understood, each value mapped to what it means. */
+const FAMILIES = [
+    // Next.js' own cache (next start, and self-hosted behind anything).
+    { header: 'x-nextjs-cache', read: (v) => word(v, { MISS: 'fresh', REVALIDATED: 'fresh', STALE: 'stale', HIT: 'cached' }) },
+    // Vercel's edge. PRERENDER: the copy made at build time (or the last revalidation).
+    {
+        header: 'x-vercel-cache',
+        read: (v) => word(v, { MISS: 'fresh', REVALIDATED: 'fresh', BYPASS: 'fresh', STALE: 'stale', HIT: 'cached', PRERENDER: 'cached' }),
+    },
+    // Cloudflare. DYNAMIC and BYPASS: not cached there, so the origin answered.
+    {
+        header: 'cf-cache-status',
+        read: (v) => word(v, {
+            MISS: 'fresh',
+            EXPIRED: 'fresh',
+            REVALIDATED: 'fresh',
+            BYPASS: 'fresh',
+            DYNAMIC: 'fresh',
+            STALE: 'stale',
+            UPDATING: 'stale',
+            HIT: 'cached',
+        }),
+    },
+    // CloudFront ("Hit from cloudfront", "RefreshHit from cloudfront"), Fastly and Varnish
+    // ("HIT, MISS": one word per cache on the way, shield first).
+    { header: 'x-cache', read: readXCache },
+];
+function word(value, meanings) {
+    return meanings[value.trim().toUpperCase()];
+}
+function readXCache(value) {
+    const words = value
+        .toLowerCase()
+        .split(',')
+        .map((w) => w.trim().split(/\s+/)[0] ?? '');
+    if (words.some((w) => w.includes('stale')))
+        return 'stale';
+    if (words.some((w) => w === 'hit' || w === 'tcp_hit' || w === 'tcp_mem_hit'))
+        return 'cached';
+    if (words.some((w) => w === 'refreshhit' || w === 'miss' || w === 'tcp_miss' || w === 'pass' || w === 'tcp_refresh_hit'))
+        return 'fresh';
+    return undefined;
+}
+/** The cache-status headers of an answer, in the order of FAMILIES. */
+function readCacheHeaders(headers) {
+    const readings = [];
+    for (const family of FAMILIES) {
+        const value = headers[family.header];
+        if (value === undefined)
+            continue;
+        const signal = family.read(value);
+        if (signal)
+            readings.push({ header: family.header, value: value.trim(), signal });
+    }
+    return readings;
+}
+/** What the cache headers said, word for word: "x-nextjs-cache: HIT", "age: 12". */
+function cacheWords(headers) {
+    const said = readCacheHeaders(headers).map((r) => `${r.header}: ${r.value}`);
+    if (headers.age !== undefined)
+        said.push(`age: ${headers.age.trim()}`);
+    return said;
+}
+/** A copy as old as this or older (by its Age) was stored before the revalidation; 1 s for clock rounding. */
+const AGE_SLACK_S = 1;
+/** How fresh one answer is, from its headers and the copies known to be old. */
+function judgeFreshness(answer, context) {
+    const h = answer.headers;
+    const readings = readCacheHeaders(h);
+    const said = cacheWords(h);
+    const age = readAge(h.age);
+    const evidence = (extra) => [...(said.length > 0 ? said : ['no cache headers']), ...(extra ? [extra] : [])].join('; ');
+    const stale = readings.find((r) => r.signal === 'stale');
+    if (stale)
+        return { freshness: 'stale', evidence: evidence() };
+    const elapsedS = context.sinceDeliveryMs / 1000;
+    if (age !== undefined && age > elapsedS + AGE_SLACK_S) {
+        return { freshness: 'stale', evidence: evidence(`a copy ${age} s old, stored before the revalidation ${Math.round(elapsedS)} s ago`) };
+    }
+    const newSince = newSinceDelivery(answer, context);
+    if (readings.some((r) => r.signal === 'cached')) {
+        // A copy of unknown age: the Age header, or validators unlike the old copies', date it.
+        if (age !== undefined)
+            return { freshness: 'fresh', evidence: evidence(`stored after the revalidation`) };
+        if (newSince)
+            return { freshness: 'fresh', evidence: evidence(newSince) };
+        return sameAsOld(answer, context, evidence);
+    }
+    if (readings.length > 0)
+        return { freshness: 'fresh', evidence: evidence() };
+    // No cache says anything: a response no cache may keep was made for this request.
+    const control = (h['cache-control'] ?? '').toLowerCase();
+    if (/\b(no-store|private)\b/.test(control))
+        return { freshness: 'fresh', evidence: `cache-control: ${h['cache-control']?.trim() ?? ''}` };
+    if (newSince)
+        return { freshness: 'fresh', evidence: evidence(newSince) };
+    return sameAsOld(answer, context, evidence);
+}
+/** Why the answer is a copy made since the revalidation, when its validators say so. */
+function newSinceDelivery(answer, context) {
+    const lastModified = Date.parse(answer.headers['last-modified'] ?? '');
+    const date = Date.parse(answer.headers.date ?? '');
+    // The server's own clock: its Date minus the time since delivery began is when that was, for it.
+    if (Number.isFinite(lastModified) && Number.isFinite(date) && lastModified >= date - context.sinceDeliveryMs - AGE_SLACK_S * 1000) {
+        return `last-modified ${answer.headers['last-modified']?.trim() ?? ''}, after the revalidation`;
+    }
+    if (context.old.length === 0)
+        return undefined;
+    const copy = copyOf(answer);
+    if (context.old.every((o) => differs(copy, o))) {
+        const by = copy.etag !== undefined && context.old.every((o) => o.etag !== undefined) ? `etag ${copy.etag}` : 'content';
+        return `new ${by} since before the revalidation`;
+    }
+    return undefined;
+}
+function differs(a, b) {
+    if (a.status !== b.status)
+        return true;
+    if (a.etag !== undefined && b.etag !== undefined)
+        return a.etag !== b.etag;
+    return a.digest !== b.digest;
+}
+function sameAsOld(answer, context, evidence) {
+    const copy = copyOf(answer);
+    const match = context.old.find((o) => !differs(copy, o));
+    if (match?.why === 'stale')
+        return { freshness: 'stale', evidence: evidence('the same copy as the stale answer before') };
+    if (match)
+        return { freshness: 'unconfirmed', evidence: evidence('the same copy as before the revalidation') };
+    return { freshness: 'unconfirmed', evidence: evidence('no copy from before the revalidation to compare with') };
+}
+function readAge(value) {
+    if (value === undefined || !/^\s*\d+\s*$/.test(value))
+        return undefined;
+    return Number(value);
+}
+/**
+ * One answer against its expectation. `ask-again`: an old copy, worth another visit after a
+ * short wait (stale-while-revalidate hands it to the first visitor and renders the new one).
+ */
+function judgeAnswer(expected, answer, context) {
+    const status = answer.status;
+    const redirect = status >= 300 && status < 400 && answer.location !== undefined;
+    if (expected === 'gone' && redirect)
+        return { result: 'fresh', evidence: `redirects to ${answer.location ?? ''}` };
+    if (redirect) {
+        const where = answer.crossOrigin ? 'another origin, not followed' : 'too many redirects';
+        return { result: 'wrong-status', evidence: `redirects to ${answer.location ?? ''} (${where})` };
+    }
+    const judged = judgeFreshness(answer, context);
+    const asExpected = expected === 'gone' ? status === 404 || status === 410 : status >= 200 && status < 300;
+    if (judged.freshness === 'stale')
+        return { result: 'ask-again', evidence: judged.evidence };
+    if (!asExpected) {
+        const said = cacheWords(answer.headers);
+        return {
+            result: 'wrong-status',
+            evidence: `expected ${expectedStatus(expected)}; ${said.length > 0 ? said.join('; ') : 'no cache headers'}`,
+        };
+    }
+    return { result: judged.freshness, evidence: judged.evidence };
+}
+/** Waits between visits to a stale path: the bound is their sum (7.5 s, five visits in all). */
+const STALE_WAITS_MS = [500, 1000, 2000, 4000];
+/** The result after the last visit allowed: a copy still stale fails, saying so. */
+function staleAtBound(evidence, visits, waitedMs) {
+    return {
+        result: 'stale',
+        evidence: `still stale after ${visits} visit${visits === 1 ? '' : 's'} over ${(waitedMs / 1000).toFixed(1)} s: ${evidence}`,
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/verify/visit.ts
+/**
+ * Verification's I/O: GET every revalidated path on the site, at most `concurrency` at once,
+ * each GET bounded by `timeoutMs` and retried like a delivery (network error, timeout, 408,
+ * 425, 429, 5xx; `retries` more tries with the same backoff), and a stale answer asked again
+ * after the short waits of rules.ts. The requests carry only the headers the user asked for
+ * (`verify-headers`): never the secret. A redirect is followed only within the site's origin.
+ *
+ * node:http rather than fetch, as in delivery: fetch adds headers of its own (accept,
+ * user-agent, accept-encoding\u2026), and a visit must carry none the user did not ask for.
+ */
+
+
+
+/** Same-origin redirects followed before giving up, as delivery does. */
+const visit_MAX_REDIRECTS = 3;
+/** Bytes of a page read at most: its digest is of this prefix. A page is read to compare copies, not kept. */
+const PAGE_READ_LIMIT = 8 * 1024 * 1024;
+/** One GET per path before delivery, one try each: the copies the visits after it are compared with. */
+async function snapshot(paths, options) {
+    const copies = new Map();
+    await pool(paths, options.concurrency, options.signal, async (path) => {
+        const got = await getOnce(path, 'served', options);
+        if (got.kind === 'answer')
+            copies.set(path, copyOf(got.answer));
+    });
+    return copies;
+}
+/** Visits every path (in order, `concurrency` at once); one PathCheck each, in the paths' order. */
+async function visitAll(paths, before, deliveryStartedAt, options) {
+    const checks = new Array(paths.length);
+    await pool(paths, options.concurrency, options.signal, async (p, i) => {
+        const check = await visitOne(p, before.get(p.path), deliveryStartedAt, options);
+        checks[i] = check;
+        options.onCheck?.(check);
+    });
+    // Paths a cancellation left unvisited are reported as such, not dropped.
+    return [...checks].map((c, i) => c ?? {
+        path: paths[i].path,
+        expected: paths[i].expected,
+        result: 'error',
+        evidence: 'not visited: the run was cancelled',
+        attempts: 0,
+        ms: 0,
+    });
+}
+async function visitOne(p, before, deliveryStartedAt, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const waits = options.staleWaitsMs ?? STALE_WAITS_MS;
+    const started = now();
+    const old = before ? [{ ...before, why: 'before' }] : [];
+    let attempts = 0;
+    let waited = 0;
+    let firstStale;
+    const done = (verdict, status) => ({
+        path: p.path,
+        expected: p.expected,
+        result: verdict.result === 'ask-again' ? 'stale' : verdict.result,
+        ...(status !== undefined ? { status } : {}),
+        evidence: options.redact(verdict.evidence),
+        attempts,
+        ms: now() - started,
+    });
+    for (let visit = 0;; visit++) {
+        const got = await getWithRetries(p, options, () => attempts++, sleep);
+        if (got.kind === 'failure')
+            return done({ result: 'error', evidence: got.message }, got.status);
+        const verdict = judgeAnswer(p.expected, got.answer, { sinceDeliveryMs: now() - deliveryStartedAt, old });
+        if (verdict.result !== 'ask-again') {
+            // Said, so the report shows the stale-while-revalidate it waited out.
+            const staleBefore = firstStale === undefined ? '' : `; visit 1 was stale: ${firstStale}`;
+            return done({ ...verdict, evidence: `${verdict.evidence}${staleBefore}` }, got.answer.status);
+        }
+        firstStale ??= verdict.evidence;
+        const wait = waits[visit];
+        if (wait === undefined || options.signal?.aborted)
+            return done(staleAtBound(verdict.evidence, visit + 1, waited), got.answer.status);
+        old.push({ ...copyOf(got.answer), why: 'stale' });
+        await sleep(wait);
+        waited += wait;
+    }
+}
+/** One GET, retried as a delivery would be: network errors, timeouts and 408/425/429/5xx. */
+async function getWithRetries(p, options, count, sleep) {
+    for (let attempt = 1;; attempt++) {
+        count();
+        const got = await getOnce(p.path, p.expected, options);
+        const status = got.kind === 'answer' ? got.answer.status : got.status;
+        const retryable = got.kind === 'failure' || (status !== undefined && RETRYABLE_STATUS.has(status));
+        if (!retryable || attempt > options.retries || options.signal?.aborted) {
+            if (got.kind === 'failure')
+                return { ...got, message: `${got.message}${attempt > 1 ? ` (after ${attempt} tries)` : ''}` };
+            return got;
+        }
+        await sleep(backoffMs(attempt, DEFAULT_BACKOFF, options.random ?? Math.random));
+    }
+}
+/** One GET of one path, same-origin redirects followed when the page should be served. Never throws. */
+async function getOnce(path, expected, options) {
+    const site = new URL(options.site);
+    let url = new URL(`${site.pathname.replace(/\/$/, '')}${path}`, site.origin).href;
+    const headers = Object.fromEntries(options.headers.map((h) => [h.name, h.value]));
+    const deadline = Date.now() + options.timeoutMs;
+    try {
+        for (let hops = 0;; hops++) {
+            const reply = await get(url, headers, deadline - Date.now(), options.signal);
+            const location = reply.headers.location === undefined ? undefined : resolve(reply.headers.location, url);
+            const crossOrigin = location !== undefined && !visit_sameOrigin(location, site.origin);
+            const redirect = reply.status >= 300 && reply.status < 400 && location !== undefined;
+            if (redirect && !crossOrigin && expected === 'served' && hops < visit_MAX_REDIRECTS) {
+                url = location;
+                continue;
+            }
+            return {
+                kind: 'answer',
+                answer: {
+                    status: reply.status,
+                    headers: flatten(reply.headers),
+                    digest: reply.digest,
+                    ...(location !== undefined ? { location: options.redact(location), crossOrigin } : {}),
+                },
+            };
+        }
+    }
+    catch (error) {
+        return { kind: 'failure', message: options.redact(visit_describe(error, options.timeoutMs)) };
+    }
+}
+class TimedOut extends Error {
+}
+function get(url, headers, timeoutMs, signal) {
+    return new Promise((resolvePromise, reject) => {
+        void visit_transport(new URL(url).protocol)
+            .then(({ request, agent }) => {
+            const exchange = request(url, { method: 'GET', agent, headers });
+            let timedOut = false;
+            // One timer for the whole exchange, body included: a page that drips cannot outlast it.
+            const timer = setTimeout(() => {
+                timedOut = true;
+                exchange.destroy(new TimedOut());
+            }, Math.max(1, timeoutMs));
+            const onAbort = () => exchange.destroy(new Error('cancelled'));
+            const finish = () => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const fail = (e) => {
+                finish();
+                reject(timedOut ? new TimedOut() : e);
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            if (signal?.aborted)
+                onAbort();
+            exchange.on('error', fail);
+            exchange.on('response', (response) => {
+                const hash = (0,external_node_crypto_.createHash)('sha256');
+                let bytes = 0;
+                const settle = () => {
+                    finish();
+                    resolvePromise({ status: response.statusCode ?? 0, headers: response.headers, digest: hash.digest('hex') });
+                };
+                response.on('data', (chunk) => {
+                    if (bytes >= PAGE_READ_LIMIT)
+                        return;
+                    hash.update(chunk.subarray(0, PAGE_READ_LIMIT - bytes));
+                    bytes += chunk.length;
+                    if (bytes >= PAGE_READ_LIMIT) {
+                        settle();
+                        response.destroy();
+                    }
+                });
+                response.on('end', () => {
+                    if (bytes < PAGE_READ_LIMIT)
+                        settle();
+                });
+                response.on('error', fail);
+                response.on('close', () => {
+                    if (!response.complete && bytes < PAGE_READ_LIMIT)
+                        fail(Object.assign(new Error('the connection closed before the page was complete'), { code: 'ECONNRESET' }));
+                });
+            });
+            exchange.end();
+        })
+            .catch(reject); // request() throws on a header node:http refuses
+    });
+}
+const visit_transports = new Map();
+/** One keep-alive agent per protocol, loaded on first use: a run that verifies nothing never loads it. */
+function visit_transport(protocol) {
+    let pending = visit_transports.get(protocol);
+    if (!pending) {
+        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+        }));
+        visit_transports.set(protocol, pending);
+    }
+    return pending;
+}
+/** Header values as one string each (set-cookie and the like joined). */
+function flatten(headers) {
+    const flat = {};
+    for (const [name, value] of Object.entries(headers))
+        flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    return flat;
+}
+function resolve(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return undefined;
+    }
+}
+function visit_sameOrigin(url, origin) {
+    try {
+        return new URL(url).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+function visit_describe(error, timeoutMs) {
+    if (error instanceof TimedOut)
+        return `no answer within ${timeoutMs / 1000} s (timeout)`;
+    const e = error;
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    const message = typeof e?.message === 'string' ? e.message : String(error);
+    return code && !message.startsWith(code) ? `${code} (${message})` : message;
+}
+/** Runs `work` for each item, at most `limit` at once; nothing new starts once `signal` is aborted. */
+async function pool(items, limit, signal, work) {
+    let next = 0;
+    const lane = async () => {
+        while (next < items.length && !signal?.aborted) {
+            const index = next++;
+            await work(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+;// CONCATENATED MODULE: ./src/verify/stage.ts
+/**
+ * The verification stage: which delivered paths to visit and what each should answer, the
+ * snapshot before delivery, the visits after it, and which paths stood in for the tags (a tag
+ * has no address). The engine calls `prepareVerification` before delivery and its `verify`
+ * after; visit.ts does the GETs, rules.ts judges them.
+ */
+
+
+
+/**
+ * Takes the snapshot (one GET per path, one try each) and notes when delivery starts: a HIT
+ * after delivery is compared with these copies, and an Age with that moment.
+ */
+async function prepareVerification(settings, targets, context) {
+    const secrets = [settings.secret ?? '', ...settings.verifyHeaders.map((h) => h.value)].map(redactor);
+    const options = {
+        site: settings.siteUrl,
+        headers: settings.verifyHeaders,
+        concurrency: settings.concurrency,
+        retries: settings.retries,
+        timeoutMs: settings.timeoutMs,
+        redact: (text) => secrets.reduce((t, r) => r(t), text),
+        signal: context.signal,
+        ...(context.onCheck ? { onCheck: context.onCheck } : {}),
+    };
+    const paths = targets.filter((t) => t.type === 'path').map((t) => t.value);
+    const before = paths.length > 0 ? await snapshot(paths, options) : new Map();
+    context.log(`snapshot of ${paths.length} path${paths.length === 1 ? '' : 's'} on ${settings.siteUrl} before delivery: ${before.size} answered`);
+    const startedAt = Date.now();
+    return {
+        async verify(deliveries, perFile) {
+            const delivered = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => d.target);
+            context.log(`visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`);
+            const checks = await visitAll(delivered.map((t) => ({ path: t.value, expected: expectationOf(t) })), before, startedAt, options);
+            const tags = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value);
+            return {
+                mode: settings.verify,
+                site: settings.siteUrl,
+                checks,
+                standIns: standInsFor(tags, new Set(delivered.map((t) => t.value)), perFile),
+            };
+        },
+    };
+}
+/** For each tag, the visited paths that came from the same changed files. */
+function standInsFor(tags, visited, perFile) {
+    return tags.map((tag) => {
+        const paths = new Set();
+        for (const file of perFile) {
+            if (!file.targets.some((t) => t.type === 'tag' && t.value === tag))
+                continue;
+            for (const t of file.targets)
+                if (t.type === 'path' && visited.has(t.value))
+                    paths.add(t.value);
+        }
+        return { tag, paths: [...paths].sort() };
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/engine.ts
 /**
@@ -51731,6 +52461,7 @@ function deliveryLine(d) {
  * It owns the run's envelope: a failure half-way, or a cancellation, still returns the report of
  * what was done, with the reason in `fatal` (free of the secret) or `cancelled`.
  */
+
 
 
 
@@ -51781,6 +52512,8 @@ async function runStages(settings, context, log, report) {
     if (tooMany)
         report.warnings.push(tooMany);
     if (settings.dryRun) {
+        if (settings.verify !== 'off')
+            log.info(`${context.names.input('verify')}: a dry run sends nothing, so nothing is visited`);
         log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
         return;
     }
@@ -51788,6 +52521,7 @@ async function runStages(settings, context, log, report) {
         log.info('nothing to revalidate');
         return;
     }
+    const verification = await startVerification(settings, mapped.targets, context, log);
     await log.group('Delivery', async () => {
         report.deliveries = await deliverRun(mapped.targets, {
             endpoint: settings.endpoint,
@@ -51803,6 +52537,22 @@ async function runStages(settings, context, log, report) {
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
         });
     });
+    if (verification && !context.signal?.aborted) {
+        await log.group('Verification', async () => {
+            report.verification = await verification.verify(report.deliveries, mapped.perFile);
+        });
+    }
+}
+/** With `verify` on: the snapshot of every path before delivery, and the visits to make after it. */
+async function startVerification(settings, targets, context, log) {
+    const { verify, siteUrl } = settings;
+    if (verify === 'off' || settings.dryRun || siteUrl === undefined)
+        return undefined;
+    return log.group('Verification: snapshot', () => prepareVerification({ ...settings, verify, siteUrl }, targets, {
+        signal: context.signal,
+        onCheck: (check) => log.info(checkLine(check)),
+        log: (line) => log.info(line),
+    }));
 }
 /** The event's plan, then the change set from the chosen source. */
 async function readChanges(settings, context, log, report) {
@@ -51905,9 +52655,15 @@ function readInputs() {
     for (const name of INPUT_NAMES)
         raw[name] = getInput(name, { trimWhitespace: name !== 'secret' });
     if (raw.secret)
-        core_setSecret(raw.secret);
+        setSecret(raw.secret);
     if (raw['github-token'])
-        core_setSecret(raw['github-token']);
+        setSecret(raw['github-token']);
+    // verify-headers: each value (a deployment-protection bypass, a token) is a secret of its own.
+    for (const line of (raw['verify-headers'] ?? '').split(/\r?\n/)) {
+        const value = line.slice(line.indexOf(':') + 1).trim();
+        if (line.includes(':') && value !== '')
+            setSecret(value);
+    }
     return raw;
 }
 
@@ -51931,6 +52687,9 @@ async function writeReport(report) {
         warning(annotation(w));
     for (const line of failureAnnotations(report))
         error(annotation(line), { title: 'isr-revalidate: not revalidated' });
+    const verification = verificationAnnotations(report);
+    for (const line of verification.lines)
+        core_namespaceObject[verification.level](annotation(line), { title: 'isr-revalidate: not verified' });
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
             await summary.addRaw(renderSummary(report), true).write();
@@ -51976,7 +52735,7 @@ function reason(e) {
 
 const actionsLog = {
     info: (line) => info(logLine(line)),
-    debug: (line) => core_debug(printable(line)),
+    debug: (line) => debug(printable(line)),
     group: (name, body) => group(printable(name), body),
 };
 async function run() {

@@ -19,8 +19,9 @@ import { mapChanges, type MappingResult } from './mapping/apply.js';
 import { readMappingFile } from './mapping/file.js';
 import { targetLimitProblem } from './mapping/limit.js';
 import { parseMapping, type ParsedMapping } from './mapping/rules.js';
-import { changeLines, deliveryLine, targetLines, type RunReport } from './report.js';
-import type { ChangeSet } from './types.js';
+import { changeLines, checkLine, deliveryLine, targetLines, type RunReport } from './report.js';
+import type { ChangeSet, Target } from './types.js';
+import { prepareVerification, type PreparedVerification } from './verify/stage.js';
 
 export interface Logger {
   info(line: string): void;
@@ -80,6 +81,7 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
   if (tooMany && !settings.dryRun) throw new Error(tooMany);
   if (tooMany) report.warnings.push(tooMany);
   if (settings.dryRun) {
+    if (settings.verify !== 'off') log.info(`${context.names.input('verify')}: a dry run sends nothing, so nothing is visited`);
     log.info(`dry run: ${mapped.targets.length} target(s) computed, nothing sent`);
     return;
   }
@@ -87,6 +89,7 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
     log.info('nothing to revalidate');
     return;
   }
+  const verification = await startVerification(settings, mapped.targets, context, log);
   await log.group('Delivery', async () => {
     report.deliveries = await deliverRun(mapped.targets, {
       endpoint: settings.endpoint,
@@ -102,6 +105,29 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
       ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
     });
   });
+  if (verification && !context.signal?.aborted) {
+    await log.group('Verification', async () => {
+      report.verification = await verification.verify(report.deliveries, mapped.perFile);
+    });
+  }
+}
+
+/** With `verify` on: the snapshot of every path before delivery, and the visits to make after it. */
+async function startVerification(
+  settings: Settings,
+  targets: Target[],
+  context: RunContext,
+  log: Logger,
+): Promise<PreparedVerification | undefined> {
+  const { verify, siteUrl } = settings;
+  if (verify === 'off' || settings.dryRun || siteUrl === undefined) return undefined;
+  return log.group('Verification: snapshot', () =>
+    prepareVerification({ ...settings, verify, siteUrl }, targets, {
+      signal: context.signal,
+      onCheck: (check) => log.info(checkLine(check)),
+      log: (line) => log.info(line),
+    }),
+  );
 }
 
 /** The event's plan, then the change set from the chosen source. */

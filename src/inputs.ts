@@ -32,6 +32,9 @@ export const INPUT_NAMES = [
   'fail-on-error',
   // issue 16
   'since',
+  'verify',
+  'site-url',
+  'verify-headers',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -99,6 +102,18 @@ interface CommonSettings {
   failOnError: boolean;
   /** Where a push's range starts: the event's `before`, or where the last successful run left off. */
   since: 'event' | 'last-success';
+  /** After delivery, visit every revalidated path: off, fail (failures fail the run) or warn. */
+  verify: VerifyMode;
+  /** Where the paths are visited: `site-url`, else the endpoint's origin; no trailing slash. */
+  siteUrl?: string | undefined;
+  /** Headers the visits carry, as the user wrote them (their values are secrets). */
+  verifyHeaders: VerifyHeader[];
+}
+
+export type VerifyMode = 'off' | 'fail' | 'warn';
+export interface VerifyHeader {
+  name: string;
+  value: string;
 }
 
 /** What a dry run may lack: a real run always has its endpoint and secret. */
@@ -252,6 +267,28 @@ const schema = z
         .optional()
         .transform((v) => v ?? 'event'),
     ),
+    verify: optionalText.pipe(
+      z
+        .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'warn'], { message: 'must be true, false or warn' })
+        .optional()
+        .transform((v): VerifyMode => (v === undefined || v.toLowerCase() === 'false' ? 'off' : v === 'warn' ? 'warn' : 'fail')),
+    ),
+    'site-url': optionalText.pipe(
+      z
+        .string()
+        .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://www.example.com')
+        .refine((v) => !URL.canParse(v) || ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http:// or https:// URL')
+        .refine(
+          (v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''),
+          'must not carry a user name or password',
+        )
+        .refine((v) => !URL.canParse(v) || (new URL(v).search === '' && new URL(v).hash === ''), 'must not have a query or fragment')
+        .optional(),
+    ),
+    'verify-headers': z
+      .string()
+      .optional()
+      .transform((v, ctx) => parseVerifyHeaders(v ?? '', (message) => ctx.addIssue({ code: 'custom', message }))),
   })
   .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -265,6 +302,14 @@ const schema = z
     // Checked here, with the other inputs, not after all the git and API work.
     const secretIssue = s.secret === undefined ? undefined : secretProblem(s.secret, s['secret-header']);
     if (secretIssue) ctx.addIssue({ code: 'custom', path: ['secret'], message: secretIssue });
+    for (const h of s['verify-headers']) {
+      if (h.name.toLowerCase() === s['secret-header'])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['verify-headers'],
+          message: `must not carry {short:secret-header} (\`${h.name}\`): the secret goes to the endpoint only, never to the pages visited`,
+        });
+    }
     if ((s.base === undefined) !== (s.head === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -283,7 +328,7 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     throw new InputError(
       issues.map((issue) => {
         const input = String(issue.path[0]) as InputName;
-        const shown = input === 'secret' || input === 'github-token' ? '' : quoteValue(raw[input]);
+        const shown = input === 'secret' || input === 'github-token' || input === 'verify-headers' ? '' : quoteValue(raw[input]);
         return { input, message: `${issue.message.replace('{secret-source}', names.secretSource)}${shown}` };
       }),
       names,
@@ -306,6 +351,9 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     maxTargets: s['max-targets'],
     failOnError: s['fail-on-error'],
     since: s.since,
+    verify: s.verify,
+    siteUrl: siteUrlOf(s['site-url'] ?? (s.endpoint === undefined ? undefined : new URL(s.endpoint).origin)),
+    verifyHeaders: s['verify-headers'],
   };
   if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
   // The schema refused a real run without them.
@@ -316,4 +364,38 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
 function quoteValue(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return '';
   return ` (got "${printable(clip(withoutCredentials(value.trim()), 80))}")`;
+}
+
+/** The site's base URL without a trailing slash: `https://x.example/` → `https://x.example`. */
+function siteUrlOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const url = new URL(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * `verify-headers`: one `Name: value` per line, blank lines skipped. A value is a secret (a
+ * deployment-protection bypass token): no message ever quotes it; lines are named by number.
+ */
+export function parseVerifyHeaders(text: string, problem: (message: string) => void): VerifyHeader[] {
+  const headers: VerifyHeader[] = [];
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    const name = colon < 0 ? '' : line.slice(0, colon).trim();
+    const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+    const where = `line ${i + 1}`;
+    if (colon < 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      problem(`${where} must be \`Name: value\` with an HTTP header name before the colon`);
+    } else if (isProtocolHeader(name)) {
+      problem(`${where}: \`${name}\` is a header HTTP itself uses (${PROTOCOL_HEADERS.join(', ')}, proxy-*); it cannot be set`);
+    } else if (value === '') {
+      problem(`${where} (\`${name}\`) has no value`);
+    } else if (secretProblem(value, name) !== undefined) {
+      problem(`${where} (\`${name}\`): its value ${secretProblem(value, name) ?? ''}`);
+    } else {
+      headers.push({ name, value });
+    }
+  }
+  return headers;
 }

@@ -7,7 +7,7 @@
 import { ACTION_NAMES, type Names } from './inputs.js';
 import type { MappingResult } from './mapping/apply.js';
 import { clip, markdownCode, markdownText, printable } from './text.js';
-import type { ChangeSet, Delivery, RejectedTarget, Target } from './types.js';
+import type { ChangeSet, Delivery, PathCheck, RejectedTarget, Target, Verification } from './types.js';
 
 export interface RunReport {
   dryRun: boolean;
@@ -27,6 +27,8 @@ export interface RunReport {
   names?: Names;
   /** The signal that cancelled the run (SIGINT, SIGTERM), when one did. */
   cancelled?: string;
+  /** What the site served at each revalidated path afterwards (input `verify`). */
+  verification?: Verification;
 }
 
 export interface FailedEntry {
@@ -96,6 +98,7 @@ export function buildOutputs(report: RunReport, limitBytes = OUTPUT_LIMIT_BYTES)
     paths: targets.filter((t) => t.type === 'path').map((t) => t.value),
     tags: targets.filter((t) => t.type === 'tag').map((t) => t.value),
     failed: failedEntries(report),
+    unverified: unverifiedEntries(report),
   };
   const values: Record<string, string> = {};
   const cuts: OutputCut[] = [];
@@ -111,6 +114,8 @@ export function buildOutputs(report: RunReport, limitBytes = OUTPUT_LIMIT_BYTES)
       tags: values.tags ?? '[]',
       revalidated: String(report.deliveries.filter((d) => d.status === 'revalidated').length),
       failed: values.failed ?? '[]',
+      verified: String(verificationCounts(report).fresh),
+      unverified: values.unverified ?? '[]',
     },
     cuts,
   };
@@ -182,6 +187,10 @@ export interface Verdict {
 
 /** How the run ends: one function for the action and the command, so both say the same. */
 export function conclude(report: RunReport, failOnError = report.failOnError ?? true, names: Names = ACTION_NAMES): Verdict {
+  return withVerification(concludeDelivery(report, failOnError, names), report, names);
+}
+
+function concludeDelivery(report: RunReport, failOnError: boolean, names: Names): Verdict {
   if (report.cancelled) return concludeCancelled(report, report.cancelled);
   if (report.fatal) return { exitCode: 1, error: report.fatal };
   const c = countResults(report);
@@ -271,6 +280,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   // Failures first, with the server's own words: the reason someone opens the summary. They get
   // the budget first too; what is left goes to the warnings, then the targets, then the files.
   pushFailures(page, report);
+  pushVerification(page, report);
   pushWarnings(page, report);
   pushTargets(page, report, targets);
   pushChangedFiles(page, report);
@@ -495,4 +505,144 @@ export function deliveryLine(d: Delivery): string {
   const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
   const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
   return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
+}
+
+// --- verification (input `verify`): what the site served at each revalidated path ---
+
+export interface UnverifiedEntry {
+  path: string;
+  /** HTTP status of the last answer, or null when none came. */
+  status: number | null;
+  /** "200" or "404 or 410". */
+  expected: string;
+  /** stale, wrong-status, error or unconfirmed. */
+  result: PathCheck['result'];
+  evidence: string;
+}
+
+export interface VerificationCounts {
+  fresh: number;
+  unconfirmed: number;
+  failed: number;
+}
+
+const isVerifyFailure = (c: PathCheck) => c.result === 'stale' || c.result === 'wrong-status' || c.result === 'error';
+
+export function verificationCounts(report: RunReport): VerificationCounts {
+  const checks = report.verification?.checks ?? [];
+  return {
+    fresh: checks.filter((c) => c.result === 'fresh').length,
+    unconfirmed: checks.filter((c) => c.result === 'unconfirmed').length,
+    failed: checks.filter(isVerifyFailure).length,
+  };
+}
+
+/** Every path not verified fresh, unconfirmed ones included. */
+export function unverifiedEntries(report: RunReport): UnverifiedEntry[] {
+  return (report.verification?.checks ?? [])
+    .filter((c) => c.result !== 'fresh')
+    .map((c) => ({
+      path: c.path,
+      status: c.status ?? null,
+      expected: c.expected === 'gone' ? '404 or 410' : '200',
+      result: c.result,
+      evidence: c.evidence,
+    }));
+}
+
+/** One annotation per path that failed verification (at most MAX_ANNOTATIONS, then a count), as errors or, with `warn`, warnings. */
+export function verificationAnnotations(report: RunReport, max = MAX_ANNOTATIONS): { level: 'error' | 'warning'; lines: string[] } {
+  const v = report.verification;
+  const failed = (v?.checks ?? []).filter(isVerifyFailure);
+  const lines = failed.map(
+    (c) => `${CHECK_WORDS[c.result]}: ${printable(c.path)}${c.status !== undefined ? ` (HTTP ${c.status})` : ''}: ${c.evidence}`,
+  );
+  const cut =
+    lines.length <= max
+      ? lines
+      : [
+          ...lines.slice(0, max - 1),
+          `${failed.length - (max - 1)} more paths failed verification; the job summary and the \`unverified\` output list them`,
+        ];
+  return { level: v?.mode === 'warn' ? 'warning' : 'error', lines: cut };
+}
+
+const CHECK_WORDS: Record<PathCheck['result'], string> = {
+  fresh: 'fresh',
+  unconfirmed: 'unconfirmed',
+  stale: 'still stale',
+  'wrong-status': 'wrong status',
+  error: 'no answer',
+};
+
+const CHECK_LABEL: Record<PathCheck['result'], string> = {
+  fresh: '✅ fresh',
+  unconfirmed: '❔ unconfirmed',
+  stale: '❌ stale',
+  'wrong-status': '❌ wrong status',
+  error: '❌ no answer',
+};
+
+/** The delivery's verdict, then verification's: `verify: true` fails the run, `warn` warns. */
+function withVerification(verdict: Verdict, report: RunReport, names: Names): Verdict {
+  const v = report.verification;
+  if (!v || report.cancelled || report.fatal) return verdict;
+  const c = verificationCounts(report);
+  const info = `${verdict.info ?? ''}; verified ${c.fresh} fresh, ${c.unconfirmed} unconfirmed, ${c.failed} failed`;
+  if (c.failed === 0) return { ...verdict, info };
+  const message = `${c.failed} of ${v.checks.length} path(s) failed verification on ${v.site}`;
+  if (v.mode === 'warn') {
+    const warning = `${message} (${names.input('verify')} is warn)`;
+    return { ...verdict, info, warning: verdict.warning ? `${verdict.warning}; ${warning}` : warning };
+  }
+  return { ...verdict, exitCode: 1, info, error: verdict.error ? `${verdict.error}; ${message}` : message };
+}
+
+function pushVerification(page: Page, report: RunReport): void {
+  const v = report.verification;
+  if (!v) return;
+  const c = verificationCounts(report);
+  page.push(
+    `### 🔎 Verification (${v.checks.length} path${plural(v.checks.length)} on ${markdownCode(clip(v.site, VALUE_LIMIT))})`,
+    '',
+    `✅ **${c.fresh} fresh** · ❔ **${c.unconfirmed} unconfirmed** · ${c.failed ? '❌' : '✔️'} **${c.failed} failed**${v.mode === 'warn' ? ' (warn: failures do not fail the step)' : ''}`,
+    '',
+  );
+  if (v.checks.length > 0) {
+    page.push('| path | expected | result | HTTP | cache evidence | attempts | time |', '| --- | --- | --- | ---: | --- | ---: | ---: |');
+    // Failures first: the reason someone opens this section.
+    const rows = [...v.checks].sort((a, b) => Number(isVerifyFailure(b)) - Number(isVerifyFailure(a)));
+    addRows(
+      page,
+      7,
+      rows.length,
+      (i) => {
+        const check = rows[i] as PathCheck;
+        return `| ${targetCell('path', check.path)} | ${check.expected === 'gone' ? '404 or 410' : '200'} | ${CHECK_LABEL[check.result]} | ${check.status ?? '–'} | ${markdownText(clip(check.evidence, CELL_LIMIT))} | ${check.attempts} | ${formatMs(check.ms)} |`;
+      },
+      'the log has a line for each, and the `unverified` output lists every path not verified fresh',
+    );
+    page.push('');
+  }
+  const tags = v.standIns.map(({ tag, paths }) => {
+    const via =
+      paths.length > 0
+        ? `checked through ${paths
+            .slice(0, 10)
+            .map((p) => markdownCode(clip(p, VALUE_LIMIT)))
+            .join(', ')}${paths.length > 10 ? `, … ${paths.length - 10} more` : ''}`
+        : 'no path from the same files';
+    return `${targetCell('tag', tag)}: ${via}`;
+  });
+  if (tags.length > 0) {
+    const line = `**Tags are not visited** (a tag has no address); the paths from the same changed files stood in for them: ${tags.slice(0, 50).join('; ')}${tags.length > 50 ? `; … ${tags.length - 50} more` : ''}`;
+    if (page.fits(line, 0)) page.push(line, '');
+  }
+}
+
+/** One path's verification, as it finishes. */
+export function checkLine(check: PathCheck): string {
+  const mark = check.result === 'fresh' ? '✓' : check.result === 'unconfirmed' ? '?' : '✗';
+  const http = check.status !== undefined ? ` HTTP ${check.status}` : '';
+  return `${mark} ${check.path}${http} ${CHECK_WORDS[check.result]} (expected ${check.expected === 'gone' ? '404 or 410' : '200'}; ${check.attempts} visit${check.attempts === 1 ? '' : 's'}, ${check.ms} ms): ${check.evidence}`;
 }

@@ -40,6 +40,11 @@ export interface Target {
   sources: string[];
   /** The inputs that named it (`paths`, `tags`, or the event's own list of them), kept apart from files. */
   inputs?: Array<'paths' | 'tags'>;
+  /**
+   * A path that came only from the old side of deleted or renamed files, through templates that
+   * insert something from the file: the page it names should now be gone (verify expects 404 or 410).
+   */
+  goneWithFile?: true;
 }
 
 /** A target that a rule produced but that will not be sent (for example longer than Next.js accepts). */
@@ -61,4 +66,40 @@ export interface Delivery {
   error?: string;
   /** What in the replies was not taken at its word (a Retry-After ignored, a reply over the read cap); already free of the secret. */
   notes?: string[];
+}
+
+// --- verification: what the site serves at each revalidated path after delivery ---
+
+/** What a revalidated path should now answer: the page (200), or gone (404/410, or a redirect away). */
+export type Expectation = 'served' | 'gone';
+
+/**
+ * How a visit ended. `fresh`: the expected status, and the headers say it is a copy made after
+ * the revalidation. `unconfirmed`: the expected status, but nothing tells whether the copy is new
+ * (not a failure). `stale`: still an old copy at the bound. `wrong-status`: 5xx, a redirect to
+ * another origin, 200 where the page should be gone, 404 where it should be served. `error`: no
+ * answer (network error or timeout) after the retries.
+ */
+export type CheckResult = 'fresh' | 'unconfirmed' | 'stale' | 'wrong-status' | 'error';
+
+export interface PathCheck {
+  path: string;
+  expected: Expectation;
+  result: CheckResult;
+  /** HTTP status of the last answer, when one came. */
+  status?: number;
+  /** What the headers (or the failure) said, one line, free of secrets. */
+  evidence: string;
+  /** GETs made for this path after delivery (the snapshot before it not counted). */
+  attempts: number;
+  ms: number;
+}
+
+export interface Verification {
+  mode: 'fail' | 'warn';
+  /** Where the paths were visited: origin and path prefix. */
+  site: string;
+  checks: PathCheck[];
+  /** Tags have no address: the paths from the same changed files that were visited in their stead. */
+  standIns: Array<{ tag: string; paths: string[] }>;
 }

@@ -11,5 +11,10 @@ export function readInputs(): RawInputs {
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'secret' });
   if (raw.secret) core.setSecret(raw.secret);
   if (raw['github-token']) core.setSecret(raw['github-token']);
+  // verify-headers: each value (a deployment-protection bypass, a token) is a secret of its own.
+  for (const line of (raw['verify-headers'] ?? '').split(/\r?\n/)) {
+    const value = line.slice(line.indexOf(':') + 1).trim();
+    if (line.includes(':') && value !== '') core.setSecret(value);
+  }
   return raw;
 }

@@ -3,7 +3,7 @@
  * @actions/core. Called in `finally`, so a run that failed half-way still says what it did.
  */
 import * as core from '@actions/core';
-import { buildOutputs, cutNote, failureAnnotations, renderSummary, type RunReport } from '../report.js';
+import { buildOutputs, cutNote, failureAnnotations, renderSummary, verificationAnnotations, type RunReport } from '../report.js';
 import { annotation } from '../text.js';
 
 /**
@@ -16,6 +16,8 @@ export async function writeReport(report: RunReport): Promise<string | undefined
   const outputsProblem = writeOutputs(outputs.values);
   for (const w of [...report.warnings, ...outputs.cuts.map(cutNote)]) core.warning(annotation(w));
   for (const line of failureAnnotations(report)) core.error(annotation(line), { title: 'isr-revalidate: not revalidated' });
+  const verification = verificationAnnotations(report);
+  for (const line of verification.lines) core[verification.level](annotation(line), { title: 'isr-revalidate: not verified' });
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
       await core.summary.addRaw(renderSummary(report), true).write();

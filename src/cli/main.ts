@@ -13,7 +13,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { redactor } from '../delivery/redact.js';
 import { runEngine, type Logger } from '../engine.js';
 import type { InputName, Names, RawInputs } from '../inputs.js';
-import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from '../report.js';
+import { buildOutputs, conclude, failedEntries, renderSummary, verificationAnnotations, type RunReport } from '../report.js';
 import { annotation, printable } from '../text.js';
 
 export const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
@@ -33,6 +33,7 @@ const INPUT_OPTIONS = [
   'retries',
   'timeout',
   'max-targets',
+  'site-url',
 ] as const satisfies readonly InputName[];
 
 export const OPTIONS = {
@@ -49,6 +50,10 @@ export const OPTIONS = {
   retries: { type: 'string' },
   timeout: { type: 'string' },
   'max-targets': { type: 'string' },
+  verify: { type: 'boolean' },
+  'verify-warn': { type: 'boolean' },
+  'site-url': { type: 'string' },
+  'verify-headers-env': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -91,6 +96,14 @@ Where to send it:
   --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
                            warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
+
+Checking what the site now serves:
+  --verify                 after delivery, GET every revalidated path and check its status and
+                           freshness; a failure fails the run (it also warms the pages)
+  --verify-warn            the same, but failures only warn
+  --site-url <url>         where the paths are visited (default: the endpoint's origin)
+  --verify-headers-env <NAME>  environment variable holding extra headers for the visits, one
+                           "Name: value" per line (kept out of argv, like the secret)
 
 How to run and report:
   --dry-run                compute and report everything; send nothing (no endpoint or secret needed)
@@ -139,7 +152,8 @@ export async function main(io: CliIo): Promise<number> {
   const names = cliNames(secretEnv);
   const workspace = resolve(io.cwd, values.cwd ?? '.');
   const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-  const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
+  const verifyHeaders = values['verify-headers-env'] === undefined ? undefined : (io.env[values['verify-headers-env']] ?? '');
+  const report = await runEngine(rawInputs(values, secret, verifyHeaders), context, consoleLogger(log));
 
   await writeResults(io, values, report, redactor(secret ?? ''));
   const verdict = conclude(report, report.failOnError, names);
@@ -177,7 +191,7 @@ function parseCommand(io: CliIo): Values | number {
 }
 
 /** The options as the action's inputs, so the engine reads them as it reads the action's. */
-function rawInputs(values: Values, secret: string | undefined): RawInputs {
+function rawInputs(values: Values, secret: string | undefined, verifyHeaders?: string): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_OPTIONS) {
     const value = values[name];
@@ -189,6 +203,8 @@ function rawInputs(values: Values, secret: string | undefined): RawInputs {
   if (secret !== undefined && secret !== '') raw.secret = secret;
   raw['dry-run'] = values['dry-run'] ? 'true' : 'false';
   raw['fail-on-error'] = values['no-fail-on-error'] ? 'false' : 'true';
+  if (verifyHeaders !== undefined) raw['verify-headers'] = verifyHeaders;
+  raw.verify = values['verify-warn'] ? 'warn' : values.verify ? 'true' : 'false';
   return raw;
 }
 
@@ -197,6 +213,8 @@ async function writeResults(io: CliIo, values: Values, report: RunReport, redact
   // Outside text (file names, replies) reaches a terminal too: escape sequences are shown, not run.
   for (const w of report.warnings) io.stderr(`warning: ${annotation(redact(w))}\n`);
   for (const f of failedEntries(report)) io.stderr(`error: ${printable(`${f.type} ${f.value}: ${f.error}`)}\n`);
+  const verification = verificationAnnotations(report, Infinity);
+  for (const line of verification.lines) io.stderr(`${verification.level}: ${printable(line)}\n`);
   if (values['summary-file']) {
     try {
       await writeFile(resolve(io.cwd, values['summary-file']), renderSummary(report));

@@ -6,7 +6,7 @@ import { ACTION_NAMES, type Names } from '../inputs.js';
 import { controlCharacter } from '../text.js';
 import type { ChangedFile, RejectedTarget, Target, TargetRef, TargetType } from '../types.js';
 import { MappingError, type Rule } from './rules.js';
-import { normaliseSitePath, queryOrFragment, renderTemplate } from './template.js';
+import { insertsFromFile, normaliseSitePath, queryOrFragment, renderTemplate } from './template.js';
 
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 export const MAX_TAG_LENGTH = 256;
@@ -44,7 +44,11 @@ function refOf(entry: { type: TargetType; value: string } | undefined): TargetRe
 
 export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTargets = { paths: [], tags: [] }): MappingResult {
   const found = new Map<string, { type: TargetType; value: string; sources: Set<string>; inputs: Set<'paths' | 'tags'> }>();
-  const add = (type: TargetType, value: string, from: { file: string } | { input: 'paths' | 'tags' }) => {
+  // Verification's expectation: which paths only ever came from a file's old name through a
+  // template inserting from it (their page should be gone), and which from anything else.
+  const gone = new Set<string>();
+  const kept = new Set<string>();
+  const add = (type: TargetType, value: string, from: { file: string; goneSide?: boolean } | { input: 'paths' | 'tags' }) => {
     const key = `${type}:${value}`;
     let entry = found.get(key);
     if (!entry) {
@@ -53,6 +57,7 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     }
     if ('file' in from) entry.sources.add(from.file);
     else entry.inputs.add(from.input);
+    if (type === 'path') ('goneSide' in from && from.goneSide ? gone : kept).add(key);
     return key;
   };
   const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
@@ -80,11 +85,15 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
     const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
     const keys = new Set<string>();
     for (const name of names) {
+      // The name the file no longer has: a deleted file's, or a renamed file's old one.
+      const oldSide = file.status === 'deleted' || (file.status === 'renamed' && name !== file.path);
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
-        for (const t of rule.paths)
-          keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), { file: name })));
+        for (const t of rule.paths) {
+          const from = { file: name, goneSide: oldSide && insertsFromFile(t) };
+          keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), from)));
+        }
         for (const t of rule.tags) {
           const tag = renderTemplate(t, values);
           if (tag !== '') keys.add(count(rule.where, add('tag', tag, { file: name })));
@@ -111,6 +120,8 @@ export function mapChanges(rules: Rule[], files: ChangedFile[], extra: ExtraTarg
   for (const entry of found.values()) {
     const target: Target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
     if (entry.inputs.size > 0) target.inputs = [...entry.inputs].sort();
+    const key = `${entry.type}:${entry.value}`;
+    if (gone.has(key) && !kept.has(key)) target.goneWithFile = true;
     const reason = rejectionReason(target);
     if (reason) rejected.push({ ...target, reason });
     else targets.push(target);

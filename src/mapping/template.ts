@@ -33,6 +33,16 @@ export function parseTemplate(source: string): Template {
   return { source, parts, names };
 }
 
+/**
+ * Whether the template puts something from the file into its value (a capture, or any other
+ * kind of insertion a template part may hold): such a value names that one file's page, so when
+ * the file is gone under that name, the page should be gone too. A template of literal text
+ * only (`/blog`) names a page that outlives any one file.
+ */
+export function insertsFromFile(template: Template): boolean {
+  return template.parts.some((p) => !('literal' in p));
+}
+
 export function renderTemplate(template: Template, values: Record<string, string>): string {
   return template.parts.map((p) => ('literal' in p ? p.literal : (values[p.capture] ?? ''))).join('');
 }

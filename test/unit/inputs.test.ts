@@ -35,6 +35,9 @@ describe('parseSettings', () => {
       dryRun: false,
       failOnError: true,
       since: 'event',
+      verify: 'off',
+      siteUrl: 'https://example.com',
+      verifyHeaders: [],
     });
   });
 

@@ -20,6 +20,8 @@ const CLI_FORM: Partial<Record<InputName, string | null>> = {
   'dry-run': '--dry-run', // a flag, not a value
   'fail-on-error': '--no-fail-on-error', // the default is on; the flag turns it off
   since: '--since-ref', // no run history outside Actions: a ref the user moves after each successful run
+  verify: '--verify', // a flag (and --verify-warn for `warn`), not a value
+  'verify-headers': '--verify-headers-env', // header values are secrets: an environment variable holds them
 };
 const cliOption = (input: InputName) => (input in CLI_FORM ? CLI_FORM[input] : `--${input}`);
 const options = Object.keys(OPTIONS).map((o) => `--${o}`);
@@ -45,7 +47,7 @@ describe('action.yml, the settings schema and the command line agree', () => {
     const expected = inputs.map((i) => cliOption(i as InputName)).filter((o): o is string => o !== null);
     for (const option of expected) expect(options, option).toContain(option);
     const ownOptions = options.filter((o) => !expected.includes(o));
-    expect(ownOptions.sort()).toEqual(['--cwd', '--help', '--json', '--summary-file', '--version']);
+    expect(ownOptions.sort()).toEqual(['--cwd', '--help', '--json', '--summary-file', '--verify-warn', '--version']);
   });
 
   it('--help names every option, and states the defaults action.yml states', () => {
@@ -54,6 +56,7 @@ describe('action.yml, the settings schema and the command line agree', () => {
       const option = cliOption(input);
       const value = ACTION.inputs[input]?.default;
       if (!option || value === undefined || ['dry-run', 'fail-on-error', 'since'].includes(input)) continue;
+      if (!option || value === undefined || ['dry-run', 'fail-on-error', 'verify'].includes(input)) continue;
       const line = HELP.split('\n').find((l) => new RegExp(`^\\s+${option}\\b`).test(l)) ?? '';
       const continued = HELP.split('\n')[HELP.split('\n').indexOf(line) + 1] ?? '';
       expect(`${line} ${continued}`, option).toContain(`(default: ${value})`);
