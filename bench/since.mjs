@@ -106,7 +106,11 @@ function runOnce(since) {
   received = 0;
   const t0 = performance.now();
   return new Promise((done, fail) => {
-    const child = spawn(NODE, [join(ROOT, 'dist/index.js')], { cwd: checkout, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(NODE, [join(ROOT, 'dist/index.js')], {
+      cwd: checkout,
+      env,
+      stdio: ['ignore', process.env.SINCE_BENCH_LOG ? 'inherit' : 'ignore', 'inherit'],
+    });
     child.on('close', (code) => (code === 0 ? done({ ms: performance.now() - t0, sent: received }) : fail(new Error(`exit ${code}`))));
   });
 }
