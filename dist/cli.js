@@ -10574,8 +10574,8 @@ class GitSource {
         const date = Number((await this.git(['show', '-s', '--format=%ct', a])).stdout.trim());
         if (Number.isInteger(date) && date > 0) {
             try {
-                // A day's slack: committer dates along the way need not grow strictly.
-                await this.fetch(d, { since: date - 86_400 }, d);
+                // An hour's slack for clocks that disagree; dates older still are caught by the full fetch below.
+                await this.fetch(d, { since: date - 3600 }, d);
                 this.log(`fetched the history of ${d} since ${new Date(date * 1000).toISOString()} to tell whether ${a} is an ancestor`);
                 if (await check())
                     return true;
@@ -10638,7 +10638,13 @@ async function sinceRange(source, range, lookup, log) {
     if (!ancestor) {
         return fallback(`${at} is not an ancestor of ${source_short(range.head)} (history was rewritten since, a force push)`);
     }
-    const files = await source.diff(start.commit, range.head);
+    let files;
+    try {
+        files = await source.diff(start.commit, range.head);
+    }
+    catch (e) {
+        return fallback(`the diff from ${at} cannot be had (${e instanceof Error ? e.message : String(e)})`);
+    }
     const extra = eventOnly(files, range.files);
     log(`since: last-success: compared from ${at}: ${files.length} changed file(s)` +
         (extra.length > 0 ? `, and ${extra.length} more the event's own range changed (changed and changed back since)` : ''));
@@ -11129,7 +11135,7 @@ async function findLastSuccess(api, env, query) {
             if (current.id === undefined)
                 return {
                     ok: false,
-                    reason: 'GITHUB_WORKFLOW_REF and GITHUB_RUN_ID are not set, so this is not a run of a GitHub Actions workflow',
+                    reason: 'GITHUB_RUN_ID is not set (nor GITHUB_WORKFLOW_REF and GITHUB_RUN_NUMBER), so this is not a run of a GitHub Actions workflow',
                 };
             const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: current.id });
             const self = last_success_parse(last_success_replies().run, data, `run ${current.id}`);

@@ -156,7 +156,8 @@ export async function findLastSuccess(api: ApiOptions, env: RunEnv, query: RunQu
       if (current.id === undefined)
         return {
           ok: false,
-          reason: 'GITHUB_WORKFLOW_REF and GITHUB_RUN_ID are not set, so this is not a run of a GitHub Actions workflow',
+          reason:
+            'GITHUB_RUN_ID is not set (nor GITHUB_WORKFLOW_REF and GITHUB_RUN_NUMBER), so this is not a run of a GitHub Actions workflow',
         };
       const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner, repo, run_id: current.id });
       const self = parse(replies().run, data, `run ${current.id}`);

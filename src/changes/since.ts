@@ -50,7 +50,12 @@ export async function sinceRange(source: Source, range: EventRange, lookup: Sinc
   if (!ancestor) {
     return fallback(`${at} is not an ancestor of ${short(range.head)} (history was rewritten since, a force push)`);
   }
-  const files = await source.diff(start.commit, range.head);
+  let files: ChangedFile[];
+  try {
+    files = await source.diff(start.commit, range.head);
+  } catch (e) {
+    return fallback(`the diff from ${at} cannot be had (${e instanceof Error ? e.message : String(e)})`);
+  }
   const extra = eventOnly(files, range.files);
   log(
     `since: last-success: compared from ${at}: ${files.length} changed file(s)` +

@@ -58,6 +58,8 @@ interface Case {
   inputs?: Record<string, string>;
   /** The workspace: a depth-1 checkout of the repository's origin unless given. */
   workspace?: string;
+  /** Leave GITHUB_WORKFLOW_REF and GITHUB_RUN_NUMBER unset: the run itself is asked for its workflow. */
+  bareEnv?: boolean;
 }
 
 async function run(c: Case): Promise<ActionRun & { queries: Array<Record<string, string>> }> {
@@ -80,9 +82,13 @@ async function run(c: Case): Promise<ActionRun & { queries: Array<Record<string,
       GITHUB_REPOSITORY: 'octo-org/content',
       GITHUB_API_URL: replay.url,
       GITHUB_RUN_ID: String(c.current.id),
-      GITHUB_RUN_NUMBER: String(c.current.number),
       GITHUB_RUN_ATTEMPT: String(c.current.attempt ?? 1),
-      GITHUB_WORKFLOW_REF: `octo-org/content/.github/workflows/${WORKFLOW_FILE}@refs/heads/main`,
+      ...(c.bareEnv
+        ? {}
+        : {
+            GITHUB_RUN_NUMBER: String(c.current.number),
+            GITHUB_WORKFLOW_REF: `octo-org/content/.github/workflows/${WORKFLOW_FILE}@refs/heads/main`,
+          }),
     },
   });
   return { ...result, queries };
@@ -268,6 +274,19 @@ describe('since: last-success, more events (host node)', () => {
     expect(sent()).toEqual(['/blog/c', '/blog/d', '/blog/e']);
     expect(r.stdout).toMatch(/::warning::since: last-success: .*run #1 .* is not an ancestor of /);
     expect(replay?.requests.some((q) => q.url.includes(`/compare/${c[2]}...${e}`))).toBe(true);
+  });
+
+  it('without GITHUB_WORKFLOW_REF: the workflow id and run number come from the run itself', async () => {
+    const { repo, c } = history();
+    const runs: ReplayRun[] = [
+      success(101, 1, c[0]),
+      { id: 102, number: 2, headSha: c[1], conclusion: 'failure' },
+      { id: 103, number: 3, headSha: c[2], conclusion: null, status: 'in_progress' },
+    ];
+    const r = await run({ node, repo, runs: { runs }, event: pushPayload(c[1], c[2]), current: { id: 103, number: 3 }, bareEnv: true });
+    expect(r.code).toBe(0);
+    expect(sent()).toEqual(['/blog/b', '/blog/c']);
+    expect(replay?.requests.map((q) => q.url.split('?')[0])).toContain('/repos/octo-org/content/actions/workflows/161335/runs');
   });
 
   it('base and head inputs override since: no runs are asked', async () => {
