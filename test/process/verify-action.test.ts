@@ -5,8 +5,11 @@
  * page, a redirect to another origin, a page that never answers (bounded by `timeout`), a HIT
  * that cannot be told from the copy before — and reports each as it is.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
+import { nodeRuntimes, ROOT, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
 import { type Exchange, type FaultServer, ok, serveFaults } from '../helpers/faulty.js';
 import { TestRepo } from '../helpers/git.js';
 
@@ -193,5 +196,36 @@ describe('verify: warn, and verify off', () => {
     expect(server.requests.filter((r) => r.method === 'GET')).toEqual([]);
     expect(result.outputs).toMatchObject({ verified: '0', unverified: '[]' });
     expect(result.summary).not.toContain('Verification');
+  }, 60_000);
+});
+
+describe('verify on the command line (dist/cli.js)', () => {
+  it('--verify, --site-url and --verify-headers-env: the same visits, exit 1 on a failure, the outputs in --json', async () => {
+    const { server } = await startSite();
+    const { repo } = pushRepo();
+    const args = ['--endpoint', server.url, '--paths', '/fresh,/broken', '--retries', '0', '--verify', '--site-url', `${server.origin}/`];
+    const run = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), ...args, '--verify-headers-env', 'BYPASS_HEADERS', '--json'],
+      {
+        cwd: repo.dir,
+        env: { PATH: process.env.PATH ?? '', REVALIDATION_SECRET: SECRET, BYPASS_HEADERS: `x-bypass: ${BYPASS}` },
+      },
+    ).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(run.code, run.stderr).toBe(1);
+    const outputs = JSON.parse(run.stdout) as Record<string, string>;
+    expect(outputs.verified).toBe('1');
+    expect(JSON.parse(outputs.unverified ?? '')).toEqual([
+      { path: '/broken', status: 500, expected: '200', result: 'wrong-status', evidence: 'expected 200; no cache headers' },
+    ]);
+    expect(run.stderr).toContain('error: wrong status: /broken (HTTP 500): expected 200; no cache headers');
+    expect(run.stderr).toContain('error: 1 of 2 path(s) failed verification');
+    const visits = server.requests.filter((r) => r.method === 'GET');
+    expect(visits.length).toBeGreaterThan(0);
+    for (const r of visits) expect(r.headers['x-bypass']).toBe(BYPASS);
+    expect(run.stdout + run.stderr).not.toContain(BYPASS);
   }, 60_000);
 });
