@@ -67,6 +67,10 @@ async function startSite(): Promise<{ server: FaultServer; gets: Map<string, num
         return page(ex, 308, { location: `https://elsewhere.example/moved?t=${BYPASS}` });
       case '/unsure':
         return page(ex, 200, { 'x-nextjs-cache': 'HIT', etag: '"old"' }, 'old');
+      case '/busy': // a rebuild queue full once: Retry-After waited out, as delivery does
+        return n === 1 ? page(ex, 503, { 'retry-after': '0' }) : page(ex, 200, { 'x-nextjs-cache': 'MISS' }, 'new');
+      case '/rate-limited': // asks for an hour: no more tries
+        return page(ex, 429, { 'retry-after': '3600' });
       case '/slow':
         return; // never answers
       default:
@@ -180,13 +184,15 @@ describe('verify: warn, and verify off', () => {
   const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
 
   it('warn: the same failures are warnings and the step succeeds', async () => {
-    const { server } = await startSite();
-    const result = await run(server, node, { verify: 'warn', paths: '/fresh, /broken' });
+    const { server, gets } = await startSite();
+    const result = await run(server, node, { verify: 'warn', paths: '/fresh, /broken, /busy, /rate-limited', retries: '2' });
     expect(result.code, visibleLog(result)).toBe(0);
-    expect(result.outputs.verified).toBe('2'); // /fresh and /blog
-    expect(Object.keys(unverified(result)).sort()).toEqual(['/blog/gone', '/broken']);
+    expect(result.outputs.verified).toBe('3'); // /fresh, /blog and /busy (on its second try)
+    expect(Object.keys(unverified(result)).sort()).toEqual(['/blog/gone', '/broken', '/rate-limited']);
+    expect(unverified(result)['/rate-limited']).toMatchObject({ status: 429, result: 'wrong-status' });
+    expect(Object.fromEntries(gets)).toMatchObject({ '/busy': 2, '/rate-limited': 1, '/broken': 3 });
     expect(result.stdout).toMatch(/^::warning title=isr-revalidate%3A not verified::wrong status: \/broken \(HTTP 500\)/m);
-    expect(result.stdout).toContain('::warning::2 of 4 path(s) failed verification on http://127.0.0.1:');
+    expect(result.stdout).toContain('::warning::3 of 6 path(s) failed verification on http://127.0.0.1:');
   }, 60_000);
 
   it('off (the default): nothing is visited, the outputs say so', async () => {
