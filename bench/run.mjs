@@ -503,7 +503,8 @@ try {
   lines.push('', 'Every variant delivered exactly the expected targets (checked on every run).', '');
   for (const v of verdicts) lines.push(`- ${v.ok ? 'met' : 'MISSED'}: ${v.what}: ${v.value}`);
   console.log(lines.join('\n'));
-  execFileSync(process.execPath, [join(ROOT, 'bench/since.mjs'), '--runs', flags.runs], { stdio: 'inherit' }); // issue 16
+  execFileSync(process.execPath, [join(ROOT, 'bench/since.mjs'), '--runs', flags.runs], { stdio: 'inherit' }); // since: last-success (issue 16)
+  execFileSync(process.execPath, [join(ROOT, 'bench/verify.mjs')], { stdio: 'inherit' }); // verification's cost (issue 15)
 } finally {
   await receiver.close();
   rmSync(WORK, { recursive: true, force: true });

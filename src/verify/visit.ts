@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
-import { backoffMs, DEFAULT_BACKOFF, RETRYABLE_STATUS } from '../delivery/policy.js';
+import { backoffMs, DEFAULT_BACKOFF, DEFAULT_MAX_RETRY_AFTER_MS, readRetryAfter, RETRYABLE_STATUS } from '../delivery/policy.js';
 import type { VerifyHeader } from '../inputs.js';
 import type { Expectation, PathCheck } from '../types.js';
 import { copyOf, judgeAnswer, STALE_WAITS_MS, staleAtBound, type Answer, type Copy, type Verdict } from './rules.js';
@@ -130,11 +130,15 @@ async function getWithRetries(
     const got = await getOnce(p.path, p.expected, options);
     const status = got.kind === 'answer' ? got.answer.status : got.status;
     const retryable = got.kind === 'failure' || (status !== undefined && RETRYABLE_STATUS.has(status));
-    if (!retryable || attempt > options.retries || options.signal?.aborted) {
+    // A Retry-After is waited out as delivery does (up to 60 s); a longer one ends the tries.
+    const asked = got.kind === 'answer' ? readRetryAfter(got.answer.headers['retry-after'], Date.now()) : undefined;
+    const retryAfterMs = asked && 'ms' in asked ? asked.ms : undefined;
+    const tooLong = retryAfterMs !== undefined && retryAfterMs > DEFAULT_MAX_RETRY_AFTER_MS;
+    if (!retryable || tooLong || attempt > options.retries || options.signal?.aborted) {
       if (got.kind === 'failure') return { ...got, message: `${got.message}${attempt > 1 ? ` (after ${attempt} tries)` : ''}` };
       return got;
     }
-    await sleep(backoffMs(attempt, DEFAULT_BACKOFF, options.random ?? Math.random));
+    await sleep(retryAfterMs ?? backoffMs(attempt, DEFAULT_BACKOFF, options.random ?? Math.random));
   }
 }
 

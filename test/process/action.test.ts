@@ -121,7 +121,15 @@ describe.each(nodeRuntimes())('bundled action under $name', ({ path: node }) => 
     expect(run.stdout).toContain('::error::input `mapping`, line 2: YAML syntax error');
     expect(run.stdout).toContain('quote templates inside [ ] lists');
     expect(run.stdout).toContain('paths: ["/blog/[slug]", /blog]');
-    expect(run.outputs).toEqual({ 'changed-files': '[]', paths: '[]', tags: '[]', revalidated: '0', failed: '[]' });
+    expect(run.outputs).toEqual({
+      'changed-files': '[]',
+      paths: '[]',
+      tags: '[]',
+      revalidated: '0',
+      failed: '[]',
+      verified: '0',
+      unverified: '[]',
+    });
     expect(run.summary).toContain('YAML syntax error');
   });
 

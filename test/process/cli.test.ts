@@ -109,6 +109,8 @@ describe('isr-revalidate', () => {
       tags: JSON.stringify(['post:a', 'post:gone', 'posts']),
       revalidated: '0',
       failed: '[]',
+      verified: '0',
+      unverified: '[]',
     });
     // With --json, the log goes to stderr so stdout is only the JSON.
     expect(run.stderr).toContain('dry run: 6 target(s) computed, nothing sent');

@@ -40,6 +40,8 @@ describe('run by @github/local-action', () => {
       tags: '["authors","posts"]',
       revalidated: '4',
       failed: '[]',
+      verified: '0',
+      unverified: '[]',
     });
     expect(receivedTargets(receiver)).toEqual([
       { type: 'path', value: '/' },

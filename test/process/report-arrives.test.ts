@@ -166,7 +166,7 @@ describe('outputs and summary that cannot be written', () => {
       expect(outputErrors).toHaveLength(1);
       expect(outputErrors[0]).toMatch(
         new RegExp(
-          `^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \\(${escapeRegExp(env.GITHUB_OUTPUT ?? '')}\\): .+\\. Later steps that read them get nothing; the job summary and this log have the results$`,
+          `^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed, verified, unverified to GITHUB_OUTPUT \\(${escapeRegExp(env.GITHUB_OUTPUT ?? '')}\\): .+\\. Later steps that read them get nothing; the job summary and this log have the results$`,
         ),
       );
       // The rest of the report: the failed target's annotation, the closing line, the summary.
@@ -188,7 +188,7 @@ describe('outputs and summary that cannot be written', () => {
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
       expect.stringMatching(
-        /^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed to GITHUB_OUTPUT \(\/dev\/full\): ENOSPC/,
+        /^::error::could not write the step's outputs changed-files, paths, tags, revalidated, failed, verified, unverified to GITHUB_OUTPUT \(\/dev\/full\): ENOSPC/,
       ),
     ]);
     expect(run.stdout).toContain('1 revalidated, 0 failed, 0 not sent');

@@ -5,8 +5,11 @@
  * page, a redirect to another origin, a page that never answers (bounded by `timeout`), a HIT
  * that cannot be told from the copy before — and reports each as it is.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntimes, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
+import { nodeRuntimes, ROOT, runAction, visibleLog, type ActionRun } from '../helpers/action.js';
 import { type Exchange, type FaultServer, ok, serveFaults } from '../helpers/faulty.js';
 import { TestRepo } from '../helpers/git.js';
 
@@ -64,6 +67,10 @@ async function startSite(): Promise<{ server: FaultServer; gets: Map<string, num
         return page(ex, 308, { location: `https://elsewhere.example/moved?t=${BYPASS}` });
       case '/unsure':
         return page(ex, 200, { 'x-nextjs-cache': 'HIT', etag: '"old"' }, 'old');
+      case '/busy': // a rebuild queue full once: Retry-After waited out, as delivery does
+        return n === 1 ? page(ex, 503, { 'retry-after': '0' }) : page(ex, 200, { 'x-nextjs-cache': 'MISS' }, 'new');
+      case '/rate-limited': // asks for an hour: no more tries
+        return page(ex, 429, { 'retry-after': '3600' });
       case '/slow':
         return; // never answers
       default:
@@ -177,13 +184,15 @@ describe('verify: warn, and verify off', () => {
   const node = nodeRuntimes().at(-1)?.path ?? process.execPath;
 
   it('warn: the same failures are warnings and the step succeeds', async () => {
-    const { server } = await startSite();
-    const result = await run(server, node, { verify: 'warn', paths: '/fresh, /broken' });
+    const { server, gets } = await startSite();
+    const result = await run(server, node, { verify: 'warn', paths: '/fresh, /broken, /busy, /rate-limited', retries: '2' });
     expect(result.code, visibleLog(result)).toBe(0);
-    expect(result.outputs.verified).toBe('2'); // /fresh and /blog
-    expect(Object.keys(unverified(result)).sort()).toEqual(['/blog/gone', '/broken']);
+    expect(result.outputs.verified).toBe('3'); // /fresh, /blog and /busy (on its second try)
+    expect(Object.keys(unverified(result)).sort()).toEqual(['/blog/gone', '/broken', '/rate-limited']);
+    expect(unverified(result)['/rate-limited']).toMatchObject({ status: 429, result: 'wrong-status' });
+    expect(Object.fromEntries(gets)).toMatchObject({ '/busy': 2, '/rate-limited': 1, '/broken': 3 });
     expect(result.stdout).toMatch(/^::warning title=isr-revalidate%3A not verified::wrong status: \/broken \(HTTP 500\)/m);
-    expect(result.stdout).toContain('::warning::2 of 4 path(s) failed verification on http://127.0.0.1:');
+    expect(result.stdout).toContain('::warning::3 of 6 path(s) failed verification on http://127.0.0.1:');
   }, 60_000);
 
   it('off (the default): nothing is visited, the outputs say so', async () => {
@@ -193,5 +202,36 @@ describe('verify: warn, and verify off', () => {
     expect(server.requests.filter((r) => r.method === 'GET')).toEqual([]);
     expect(result.outputs).toMatchObject({ verified: '0', unverified: '[]' });
     expect(result.summary).not.toContain('Verification');
+  }, 60_000);
+});
+
+describe('verify on the command line (dist/cli.js)', () => {
+  it('--verify, --site-url and --verify-headers-env: the same visits, exit 1 on a failure, the outputs in --json', async () => {
+    const { server } = await startSite();
+    const { repo } = pushRepo();
+    const args = ['--endpoint', server.url, '--paths', '/fresh,/broken', '--retries', '0', '--verify', '--site-url', `${server.origin}/`];
+    const run = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'dist/cli.js'), ...args, '--verify-headers-env', 'BYPASS_HEADERS', '--json'],
+      {
+        cwd: repo.dir,
+        env: { PATH: process.env.PATH ?? '', REVALIDATION_SECRET: SECRET, BYPASS_HEADERS: `x-bypass: ${BYPASS}` },
+      },
+    ).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(run.code, run.stderr).toBe(1);
+    const outputs = JSON.parse(run.stdout) as Record<string, string>;
+    expect(outputs.verified).toBe('1');
+    expect(JSON.parse(outputs.unverified ?? '')).toEqual([
+      { path: '/broken', status: 500, expected: '200', result: 'wrong-status', evidence: 'expected 200; no cache headers' },
+    ]);
+    expect(run.stderr).toContain('error: wrong status: /broken (HTTP 500): expected 200; no cache headers');
+    expect(run.stderr).toContain('error: 1 of 2 path(s) failed verification');
+    const visits = server.requests.filter((r) => r.method === 'GET');
+    expect(visits.length).toBeGreaterThan(0);
+    for (const r of visits) expect(r.headers['x-bypass']).toBe(BYPASS);
+    expect(run.stdout + run.stderr).not.toContain(BYPASS);
   }, 60_000);
 });
