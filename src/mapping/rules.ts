@@ -241,7 +241,7 @@ function literalCaptureNames(paths: Template[], tags: Template[], files: Compile
   ] as const) {
     for (const t of list) {
       const bare = t.source.replace(/^\//, '');
-      if (t.names.length === 0 && captureNames.has(bare)) {
+      if (!t.inserts && captureNames.has(bare)) {
         warnings.push(
           `${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`,
         );
