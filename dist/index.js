@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1575);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6694);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1575:
+/***/ 6694:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41135,11 +41135,22 @@ const replies = lazy_lazy(() => {
     const gitTree = object({
         sha: schemas_string(),
         truncated: schemas_boolean(),
-        tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).loose()),
+        tree: array(object({
+            path: schemas_string(),
+            mode: schemas_string(),
+            type: schemas_string(),
+            sha: schemas_string(),
+            size: schemas_number().int().nonnegative().optional(),
+        })
+            .loose()),
     })
         .loose();
-    return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
+    const gitBlob = object({ sha: schemas_string(), size: schemas_number().int().nonnegative(), encoding: schemas_enum(['base64', 'utf-8']), content: schemas_string() })
+        .loose();
+    return { diffEntry, comparePage, gitCommit, refCommit, gitTree, gitBlob };
 });
+/** Blob requests in flight at once when reading files' front matter. */
+const BLOB_CONCURRENCY = 8;
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
 function parseComparePage(data, page = 1) {
     const parsed = replies().comparePage.safeParse(data);
@@ -41259,6 +41270,7 @@ class ApiSource {
     log;
     name = 'api';
     commits = new Map();
+    trees = new Map();
     constructor(octokit, owner, repo, log) {
         this.octokit = octokit;
         this.owner = owner;
@@ -41381,7 +41393,57 @@ class ApiSource {
         this.log(`trees of ${source_short(from)} and ${source_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
         return files;
     }
-    async tree(commit) {
+    /**
+     * Each file's blob through `git/blobs/{sha}`, found in the commit's recursive tree (asked once
+     * per commit). A blob over `cap` is not fetched: the API sends a blob whole, and front matter
+     * sits in a file's first bytes. A failed request fails the run, as a failed compare does:
+     * a guess at a page's address is no answer.
+     */
+    async readFiles(commit, paths, cap) {
+        const read = new Map();
+        if (paths.length === 0)
+            return read;
+        const id = await this.resolve(commit);
+        const entries = new Map((await this.tree(id)).map((e) => [e.path, e]));
+        const queue = [...paths];
+        const worker = async () => {
+            for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+                const entry = entries.get(path);
+                if (!entry)
+                    read.set(path, { skipped: 'no such file' });
+                else if (entry.type !== 'blob' || entry.mode === '120000')
+                    read.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
+                else if (entry.size !== undefined && entry.size > cap)
+                    read.set(path, { skipped: `${entry.size} bytes, more than the ${cap} bytes read through the GitHub API` });
+                else
+                    read.set(path, await this.blob(entry.sha, path, id, cap));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, paths.length) }, worker));
+        return read;
+    }
+    async blob(sha, path, commit, cap) {
+        let blob;
+        try {
+            blob = await this.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha }, replies().gitBlob, `the blob of ${path}`);
+        }
+        catch (e) {
+            if (e instanceof ChangesError)
+                throw e;
+            throw new ChangesError(`cannot read ${path} at ${source_short(commit)} through the GitHub API: ${messageOf(e)}`);
+        }
+        const bytes = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64') : Buffer.from(blob.content, 'utf8');
+        return { bytes: bytes.subarray(0, cap), size: blob.size };
+    }
+    tree(commit) {
+        let tree = this.trees.get(commit);
+        if (!tree) {
+            tree = this.fetchTree(commit);
+            this.trees.set(commit, tree);
+        }
+        return tree;
+    }
+    async fetchTree(commit) {
         const treeSha = (await this.gitCommit(commit)).tree.sha;
         const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${source_short(commit)}`);
         if (t.truncated) {
@@ -41462,6 +41524,125 @@ function gitMessage(stderr) {
     const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
     // Without git's closing full stop: the message goes on after it.
     return chosen.map((l) => printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/changes/git/blobs.ts
+/**
+ * Many files at a commit in one `git cat-file --batch -z` process: one start-up for all of them
+ * (each git process costs one of its own, bench/README.md). Only the first `cap` bytes of each
+ * object are kept; the rest streams past, so a large or binary file costs no memory.
+ */
+
+
+/** `<commit>:<path>` for each path; answered in order. */
+function readBlobs(cwd, commit, paths, cap) {
+    const specs = paths.map((p) => `${commit}:${p}`);
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '-z'], {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const reader = new BatchReader(specs, paths, cap);
+        const err = [];
+        child.stdin.on('error', () => { });
+        child.stdin.end(specs.map((s) => `${s}\0`).join(''));
+        child.stdout.on('data', (d) => reader.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
+        child.on('close', (code) => {
+            if (code !== 0 || !reader.done()) {
+                const said = gitMessage(Buffer.concat(err).toString('utf8'));
+                reject(new GitError(`git cat-file --batch at ${commit} failed: ${said || `git exited with ${code ?? 'a signal'}`}`));
+                return;
+            }
+            resolve(reader.results);
+        });
+    });
+}
+/**
+ * Reads `--batch` output as it arrives: for each spec, either `<spec> missing` (or
+ * `ambiguous`), or a header `<oid> <type> <size>`, that many bytes and a newline.
+ */
+class BatchReader {
+    specs;
+    paths;
+    cap;
+    results = new Map();
+    index = 0;
+    pending = Buffer.alloc(0);
+    /** The object being read: bytes still to come, what is kept of it. */
+    body;
+    constructor(specs, paths, cap) {
+        this.specs = specs;
+        this.paths = paths;
+        this.cap = cap;
+    }
+    done() {
+        return this.index === this.specs.length && this.body === undefined;
+    }
+    push(chunk) {
+        let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+        this.pending = Buffer.alloc(0);
+        while (data.length > 0) {
+            if (this.body) {
+                const b = this.body;
+                if (b.remaining > 0) {
+                    const take = Math.min(b.remaining, data.length);
+                    if (b.keptLength < this.cap) {
+                        const keep = data.subarray(0, Math.min(take, this.cap - b.keptLength));
+                        b.kept.push(Buffer.from(keep));
+                        b.keptLength += keep.length;
+                    }
+                    b.remaining -= take;
+                    data = data.subarray(take);
+                    continue;
+                }
+                // The newline after the object.
+                data = data.subarray(1);
+                this.finish(b);
+                continue;
+            }
+            const spec = this.specs[this.index];
+            if (spec === undefined)
+                return;
+            // A missing object's line repeats the spec, which may itself hold a newline: matched whole.
+            let skipped = false;
+            for (const word of [' missing\n', ' ambiguous\n']) {
+                const expected = Buffer.from(spec + word);
+                if (data.length < expected.length) {
+                    if (expected.subarray(0, data.length).equals(data)) {
+                        this.pending = Buffer.from(data);
+                        return;
+                    }
+                    continue;
+                }
+                if (data.subarray(0, expected.length).equals(expected)) {
+                    this.results.set(this.paths[this.index] ?? '', { skipped: word === ' missing\n' ? 'no such file' : 'an ambiguous name' });
+                    this.index++;
+                    data = data.subarray(expected.length);
+                    skipped = true;
+                    break;
+                }
+            }
+            if (skipped)
+                continue;
+            const lineEnd = data.indexOf(0x0a);
+            if (lineEnd === -1) {
+                this.pending = Buffer.from(data);
+                return;
+            }
+            const [, type = '', size = '0'] = data.subarray(0, lineEnd).toString('utf8').split(' ');
+            this.body = { remaining: Number(size), size: Number(size), type, kept: [], keptLength: 0 };
+            data = data.subarray(lineEnd + 1);
+        }
+    }
+    finish(b) {
+        const path = this.paths[this.index] ?? '';
+        this.results.set(path, b.type === 'blob' ? { bytes: Buffer.concat(b.kept), size: b.size } : { skipped: `not a file (a ${b.type})` });
+        this.body = undefined;
+        this.index++;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/changes/git/checkout.ts
@@ -41652,6 +41833,7 @@ function authorFromLine(line) {
 
 
 
+
 /** The workspace's checkout as a source, or why it cannot be one. */
 async function openGitSource(workspace, options) {
     const state = await checkoutState(workspace, options.repository, options.serverUrl, options.commits);
@@ -41786,6 +41968,13 @@ class GitSource {
             throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
         return parseNameStatus(r.stdout);
     }
+    /** All of them in one `git cat-file --batch`; the commit is fetched first if the checkout lacks it. */
+    async readFiles(commit, paths, cap) {
+        const id = await this.resolve(commit);
+        if (paths.length === 0)
+            return new Map();
+        return readBlobs(this.cwd, id, paths, cap);
+    }
     /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
     async emptyTreeId() {
         if (!this.emptyTree) {
@@ -41887,7 +42076,7 @@ async function diffWith(source, plan, options) {
         source: source.name,
         description,
     };
-    return { changes, warnings };
+    return { changes, warnings, source };
 }
 /** The exact two trees to compare for a plan, and why it is wider than the event, when it is. Never narrower. */
 async function resolveRange(source, plan, log) {
@@ -43254,8 +43443,1530 @@ function frontMatterKey(side, path) {
     return `${side}\0${path}`;
 }
 
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function dist_parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: dist_parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/frontmatter/parse.ts
+/**
+ * Front matter, read from the start of a file: YAML between `---` lines, TOML between `+++`
+ * lines, or a JSON object as Hugo accepts it (the file starts with `{`). Only the front matter is
+ * parsed, never the body, and code is never run: a `---js` / `---javascript` block (gray-matter's
+ * executable front matter) is refused like broken front matter. Pure: bytes in, values out.
+ */
+
+
+/** The first this many bytes of a file are read: front matter sits at the top, and far smaller. */
+const FRONT_MATTER_CAP = 1024 * 1024;
+/** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
+const MAX_ALIASES = 100;
+/** gray-matter's languages that are code: run by it, never by us. */
+const CODE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'ts', 'typescript']);
+/**
+ * @param bytes    the start of the file (at most FRONT_MATTER_CAP bytes)
+ * @param complete whether `bytes` is the whole file (false when the read stopped at the cap)
+ */
+function parseFrontMatter(bytes, complete = true) {
+    let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
+    const firstLine = /^([^\r\n]*)(\r?\n|$)/.exec(text);
+    const opening = (firstLine?.[1] ?? '').trimEnd();
+    const yaml = /^---([A-Za-z]*)$/.exec(opening);
+    if (yaml) {
+        const language = (yaml[1] ?? '').toLowerCase();
+        if (CODE_LANGUAGES.has(language))
+            return broken(1, `front matter in ${language} is code, and code is never run: write it as YAML, TOML or JSON`);
+        const delimited = between(text, '---', firstLine?.[0].length ?? 0, complete);
+        if ('result' in delimited)
+            return delimited.result;
+        if (language === '' || language === 'yaml' || language === 'yml')
+            return parseYaml(delimited.body);
+        if (language === 'toml')
+            return parseTomlBody(delimited.body);
+        if (language === 'json')
+            return parseJsonBody(delimited.body, 2);
+        return broken(1, `front matter in "${language}" is not read: write it as YAML, TOML or JSON`);
+    }
+    if (opening === '+++') {
+        const delimited = between(text, '+++', firstLine?.[0].length ?? 0, complete);
+        return 'result' in delimited ? delimited.result : parseTomlBody(delimited.body);
+    }
+    if (text.startsWith('{')) {
+        const end = jsonObjectEnd(text);
+        if (end === undefined) {
+            if (!complete)
+                return unclosed('the JSON object');
+            return broken(1, 'the JSON front matter has no closing }');
+        }
+        return parseJsonBody(text.slice(0, end), 1);
+    }
+    return { kind: 'none' };
+}
+function broken(line, why) {
+    return { kind: 'broken', problem: `line ${line}: ${why}` };
+}
+function unclosed(what) {
+    return {
+        kind: 'unread',
+        reason: `${what} does not close within the first ${FRONT_MATTER_CAP / (1024 * 1024)} MiB, which is all that is read`,
+    };
+}
+/** The text between the opening line and the next line that is `fence` alone. */
+function between(text, fence, start, complete) {
+    const close = new RegExp(`^${fence.replace(/\+/g, '\\+')}[ \\t]*\\r?$`, 'm');
+    const rest = text.slice(start);
+    const m = close.exec(rest);
+    if (!m) {
+        if (!complete)
+            return { result: unclosed(`the front matter opened by ${fence}`) };
+        return { result: broken(1, `the front matter opened by ${fence} has no closing ${fence} line`) };
+    }
+    return { body: rest.slice(0, m.index) };
+}
+/** Line numbers below are the file's: the body starts on line 2, after the opening fence. */
+function parseYaml(body) {
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(body, { merge: true, intAsBigInt: true, prettyErrors: true });
+    const error = doc.errors[0];
+    if (error)
+        return broken((error.linePos?.[0].line ?? 1) + 1, `the YAML does not parse: ${firstLineOf(error.message)}`);
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (e) {
+        return broken(2, `the YAML does not resolve: ${firstLineOf(e instanceof Error ? e.message : String(e))}`);
+    }
+    return fieldsOf(value, 'YAML');
+}
+function parseTomlBody(body) {
+    let value;
+    try {
+        value = dist_parse_parse(body, { integersAsBigInt: 'asNeeded' });
+    }
+    catch (e) {
+        if (e instanceof TomlError)
+            return broken(e.line + 1, `the TOML does not parse: ${firstLineOf(e.message.replace(/^Invalid TOML document: /, ''))}`);
+        throw e;
+    }
+    return fieldsOf(value, 'TOML');
+}
+/** `firstLine`: the file's line the JSON text starts on. */
+function parseJsonBody(json, firstLine) {
+    let value;
+    try {
+        value = JSON.parse(json);
+    }
+    catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        // JSON.parse often names no position; the YAML parser, held to JSON's schema, names the line.
+        const position = /position (\d+)/.exec(message);
+        const line = position
+            ? json.slice(0, Number(position[1])).split('\n').length
+            : ((0,yaml_dist/* parseDocument */.Tp)(json, { schema: 'json' }).errors[0]?.linePos?.[0].line ?? 1);
+        return broken(firstLine + line - 1, `the JSON does not parse: ${firstLineOf(message)}`);
+    }
+    return fieldsOf(value, 'JSON');
+}
+function fieldsOf(value, format) {
+    if (value === null || value === undefined)
+        return { kind: 'fields', fields: {} };
+    if (typeof value !== 'object' || Array.isArray(value))
+        return broken(2, `the ${format} front matter is ${Array.isArray(value) ? 'a list' : 'a single value'}, not a map of fields`);
+    return { kind: 'fields', fields: value };
+}
+function firstLineOf(message) {
+    return (message.split('\n')[0] ?? message).trim();
+}
+/**
+ * Where the JSON object that starts `text` ends (just past its `}`), as Hugo's lexer finds it:
+ * braces counted outside strings, escapes inside them skipped. Undefined when it never closes.
+ */
+function jsonObjectEnd(text) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{')
+            depth++;
+        else if (c === '}' && --depth === 0)
+            return i + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/frontmatter/read.ts
+
+
+
+/** Warnings about single files shown at most; past that, one line counts the rest. */
+const MAX_FILE_WARNINGS = 20;
+async function readFrontMatter(source, changes, needs) {
+    const index = new Map();
+    const warnings = [];
+    const read = { base: 0, head: 0 };
+    if (needs.base.length + needs.head.length === 0)
+        return { index, warnings, read };
+    const commits = { base: changes.base, head: changes.head };
+    if (!source || !commits.head) {
+        warnings.push(`front matter not read: ${changes.source === 'explicit' ? 'the changed files were named explicitly, with no commits to read them at' : 'no commits to read the files at'}; templates with fm. fall back, or give no target`);
+        return { index, warnings, read };
+    }
+    const fileWarnings = [];
+    for (const side of ['base', 'head']) {
+        const commit = commits[side];
+        const paths = needs[side];
+        if (paths.length === 0 || !commit)
+            continue;
+        const files = await source.readFiles(commit, paths, FRONT_MATTER_CAP);
+        read[side] = paths.length;
+        for (const path of paths) {
+            const fm = frontMatterOf(files.get(path));
+            index.set(frontMatterKey(side, path), fm);
+            const at = `${path} at ${side} (${source_short(commit)})`;
+            if (fm.kind === 'broken')
+                fileWarnings.push(`${at}, ${fm.problem}; its fm. templates fall back`);
+            else if (fm.kind === 'unread')
+                fileWarnings.push(`${at}: front matter not read: ${fm.reason}; its fm. templates fall back`);
+        }
+    }
+    if (fileWarnings.length > MAX_FILE_WARNINGS) {
+        const more = fileWarnings.length - (MAX_FILE_WARNINGS - 1);
+        warnings.push(...fileWarnings.slice(0, MAX_FILE_WARNINGS - 1), `\u2026 and ${more} more files whose front matter could not be used`);
+    }
+    else
+        warnings.push(...fileWarnings);
+    return { index, warnings, read };
+}
+function frontMatterOf(file) {
+    if (!file)
+        return { kind: 'unread', reason: 'the source did not return it' };
+    if ('skipped' in file)
+        return { kind: 'unread', reason: file.skipped };
+    return parseFrontMatter(file.bytes, file.bytes.length >= file.size);
+}
+
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
 /*!
 * re2js
@@ -52723,7 +54434,8 @@ function fields_describe(value) {
  *
  *   [fm.KEY]            a front-matter field; dotted keys reach into maps (`fm.author.id`)
  *   [a ?? b ?? c]       the first of these that has a value (captures always have one)
- *   [x|lower|slugify]   transforms, applied in order to whichever value was chosen
+ *   [x|lower|slugify]   transforms of the value before them, in order: in
+ *                       `[fm.slug ?? fm.title|slugify]` the title is slugified, the slug is not
  */
 
 
@@ -52757,26 +54469,25 @@ function parseTemplate(source) {
     return { source, parts, names: [...names], fields: [...fields], inserts: parts.some((p) => 'insert' in p) };
 }
 function parseInsert(source, inner, text) {
-    const [choices = '', ...transformNames] = inner.split('|').map((s) => s.trim());
-    const from = choices.split('??').map((choice) => {
-        const name = choice.trim();
-        const field = FIELD.exec(name);
+    const from = inner.split('??').map((choice) => {
+        const [raw = '', ...transformNames] = choice.split('|').map((x) => x.trim());
+        const transforms = transformNames.map((t) => {
+            if (!TRANSFORMS.includes(t))
+                throw new TemplateError(`"${source}": "${text}" names the transform "${t}"; the transforms are ${TRANSFORMS.join(', ')}`);
+            return t;
+        });
+        const field = FIELD.exec(raw);
         if (field)
-            return { field: (field[1] ?? '').split('.') };
-        if (template_CAPTURE_NAME.test(name) && name !== 'fm')
-            return { capture: name };
-        if (name === '')
+            return { field: (field[1] ?? '').split('.'), transforms };
+        if (template_CAPTURE_NAME.test(raw) && raw !== 'fm')
+            return { capture: raw, transforms };
+        if (raw === '')
             throw new TemplateError(`"${source}": "${text}" has an empty choice; write [name], [fm.field] or [fm.field ?? name]`);
-        if (name === 'fm' || name.startsWith('fm.'))
+        if (raw === 'fm' || raw.startsWith('fm.'))
             throw new TemplateError(`"${source}": "${text}": a front-matter field is written fm.key (letters, digits, _ and -; dots between keys)`);
         throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
     });
-    const transforms = transformNames.map((t) => {
-        if (!TRANSFORMS.includes(t))
-            throw new TemplateError(`"${source}": "${text}" names the transform "${t}"; the transforms are ${TRANSFORMS.join(', ')}`);
-        return t;
-    });
-    return { text, from, transforms };
+    return { text, from };
 }
 /** The template with capture values filled in: for templates that use no front-matter field. */
 function renderTemplate(template, values) {
@@ -52785,19 +54496,19 @@ function renderTemplate(template, values) {
         if ('literal' in p)
             out += p.literal;
         else
-            out += transformed(p.insert, captureOf(p.insert, values));
+            out += captureOf(p.insert, values);
     }
     return out;
 }
 function captureOf(insert, values) {
     for (const from of insert.from)
         if ('capture' in from)
-            return values[from.capture] ?? '';
+            return transformed(from.transforms, values[from.capture] ?? '');
     return '';
 }
-function transformed(insert, value) {
+function transformed(transforms, value) {
     let v = value;
-    for (const t of insert.transforms)
+    for (const t of transforms)
         v = applyTransform(t, v);
     return v;
 }
@@ -52819,7 +54530,7 @@ function expandTemplate(template, values, fields) {
         const chosen = choose(p.insert, values, fields);
         if ('missing' in chosen)
             return chosen;
-        const items = chosen.values.map((v) => transformed(p.insert, v));
+        const items = chosen.values;
         total *= items.length;
         const next = [];
         outer: for (const r of results) {
@@ -52837,11 +54548,11 @@ function choose(insert, values, fields) {
     let first;
     for (const from of insert.from) {
         if ('capture' in from)
-            return { values: [values[from.capture] ?? ''] };
+            return { values: [transformed(from.transforms, values[from.capture] ?? '')] };
         const key = `fm.${from.field.join('.')}`;
         const found = fields ? lookupField(fields, from.field) : { missing: true };
         if ('values' in found)
-            return found;
+            return { values: found.values.map((v) => transformed(from.transforms, v)) };
         first ??= 'unprintable' in found ? { missing: key, why: 'unprintable', detail: found.unprintable } : { missing: key, why: 'missing' };
     }
     return first ?? { missing: insert.text, why: 'missing' };
@@ -52900,7 +54611,7 @@ const KEYS = ['files', 'exclude', 'paths', 'tags'];
  */
 const MAX_RULES_BYTES = 1024 * 1024;
 /** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
-const MAX_ALIASES = 100;
+const rules_MAX_ALIASES = 100;
 function rules_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
@@ -52930,10 +54641,10 @@ function parseMapping(text, origin) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > MAX_RULES_BYTES)
         throw new MappingError([`${origin} is ${rules_formatBytes(size)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`]);
-    const lineCounter = new dist/* LineCounter */.HN();
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
     // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
     // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
     const lines = text.split(/\r?\n/);
     if (doc.errors.length > 0) {
         const problems = doc.errors.slice(0, 1).map((e) => {
@@ -52955,7 +54666,7 @@ function parseMapping(text, origin) {
     const contents = doc.contents;
     if (contents === null)
         return { rules: [], warnings: [`${origin} holds no rules`] };
-    if (!(0,dist/* isSeq */.oP)(contents)) {
+    if (!(0,yaml_dist/* isSeq */.oP)(contents)) {
         const line = lineOf(contents, lineCounter);
         throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
     }
@@ -52963,25 +54674,25 @@ function parseMapping(text, origin) {
     try {
         // Anchors and aliases (`files: *blog`) are resolved here, and counted: an alias that
         // expands into aliases (a "billion laughs" bomb) stops at MAX_ALIASES instead of filling memory.
-        values = doc.toJS({ maxAliasCount: MAX_ALIASES });
+        values = doc.toJS({ maxAliasCount: rules_MAX_ALIASES });
     }
     catch (e) {
         const unresolved = e instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1] : undefined;
         if (unresolved !== undefined) {
             let line = 1;
-            (0,dist/* visit */.YR)(doc, {
+            (0,yaml_dist/* visit */.YR)(doc, {
                 Alias(_, node) {
                     if (node.source !== unresolved)
                         return undefined;
                     line = lineOf(node, lineCounter);
-                    return dist/* visit */.YR.BREAK;
+                    return yaml_dist/* visit */.YR.BREAK;
                 },
             });
             throw new MappingError([`${origin}, line ${line}: the alias *${unresolved} has no anchor &${unresolved} before it`]);
         }
         if (e instanceof ReferenceError) {
             throw new MappingError([
-                `${origin}: YAML aliases (*name) expand past the limit of ${MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
+                `${origin}: YAML aliases (*name) expand past the limit of ${rules_MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
             ]);
         }
         throw e;
@@ -53064,7 +54775,9 @@ function compileTemplates(sources, key, where) {
         }
         if (key === 'paths' && !s.startsWith('/'))
             problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
-        const query = key === 'paths' ? queryOrFragment(s) : undefined;
+        // Only the literal text: `??` inside a bracket is a fallback, and inserted values are checked once known.
+        const literal = (compiled.at(-1)?.parts ?? []).map((p) => ('literal' in p ? p.literal : '')).join('');
+        const query = key === 'paths' ? queryOrFragment(literal) : undefined;
         if (query)
             problems.push(`${where}: paths: "${s}" ${query}`);
     }
@@ -53133,7 +54846,7 @@ function lineOf(node, counter) {
     return offset === undefined ? 1 : counter.linePos(offset).line;
 }
 function lineOfKey(item, path, counter) {
-    if (!(0,dist/* isMap */.jh)(item) || path.length === 0)
+    if (!(0,yaml_dist/* isMap */.jh)(item) || path.length === 0)
         return undefined;
     const pair = item.items.find((p) => p.key?.value === path[0]);
     const value = pair?.value;
@@ -53520,6 +55233,27 @@ function targetLimitProblem(mapped, max, dryRun, names = ACTION_NAMES) {
     const outcome = dryRun ? 'dry run: a real run would send nothing and fail' : 'nothing was sent';
     return (`${what}: ${outcome}. Most came from ${top.join('; ')}${more}. ` +
         `If that many is right, raise ${names.input('max-targets')}; otherwise revalidate a cache tag the pages share (\`tags:\` in the rule) instead of one path each.`);
+}
+
+;// CONCATENATED MODULE: ./src/mapping/needs.ts
+
+function usesFrontMatter(rule) {
+    return rule.paths.some((t) => t.fields.length > 0) || rule.tags.some((t) => t.fields.length > 0);
+}
+function frontMatterNeeds(rules, files) {
+    const reading = rules.filter(usesFrontMatter);
+    const needs = { base: new Set(), head: new Set() };
+    if (reading.length > 0) {
+        for (const file of files) {
+            for (const { name, sides } of namesOf(file)) {
+                if (!reading.some((rule) => matchRule(rule, name)))
+                    continue;
+                for (const side of sides)
+                    needs[side].add(name);
+            }
+        }
+    }
+    return { base: [...needs.base], head: [...needs.head] };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -53924,6 +55658,8 @@ function deliveryLine(d) {
 
 
 
+
+
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
@@ -53953,8 +55689,9 @@ async function runStages(settings, context, log, report) {
         report.warnings.push(...cleartextWarnings(settings.endpoint));
     const mapping = await loadMapping(settings, context);
     report.warnings.push(...mapping.warnings);
-    const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
-    const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
+    const { changes, source } = await log.group('Changes', () => readChanges(settings, context, log, report));
+    const frontMatter = await readFrontMatterStage(mapping, changes, source, log, report);
+    const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report, frontMatter)));
     const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
     if (tooMany && !settings.dryRun)
         throw new Error(tooMany);
@@ -53996,7 +55733,7 @@ async function readChanges(settings, context, log, report) {
     report.description = plan.description;
     log.info(plan.description);
     report.warnings.push(...plan.warnings);
-    const { changes, warnings } = await collectChanges(plan, {
+    const { changes, warnings, source } = await collectChanges(plan, {
         workspace: context.workspace,
         diffSource: settings.diffSource,
         log: (l) => log.info(l),
@@ -54007,16 +55744,29 @@ async function readChanges(settings, context, log, report) {
     report.description = changes.description;
     for (const line of changeLines(changes))
         log.info(line);
-    return changes;
+    return { changes, source };
+}
+/** Front matter of exactly the files and sides whose matching rules use `fm.`: none for a mapping without it. */
+async function readFrontMatterStage(mapping, changes, source, log, report) {
+    const needs = frontMatterNeeds(mapping.rules, changes.files);
+    if (needs.base.length + needs.head.length === 0)
+        return new Map();
+    return log.group('Front matter', async () => {
+        const fm = await readFrontMatter(source, changes, needs);
+        log.info(`front matter read from ${fm.read.head} file(s) at the head and ${fm.read.base} at the base`);
+        report.warnings.push(...fm.warnings);
+        return fm.index;
+    });
 }
 /** Changed files (and the explicit paths and tags) \u2192 targets. */
-function mapTargets(settings, context, mapping, changes, log, report) {
+function mapTargets(settings, context, mapping, changes, log, report, frontMatter) {
     const mapped = mapChanges(mapping.rules, changes.files, {
         paths: [...settings.paths, ...changes.paths],
         tags: [...settings.tags, ...changes.tags],
         names: context.names,
-    });
+    }, frontMatter);
     report.mapping = mapped;
+    report.warnings.push(...(mapped.warnings ?? []));
     if (mapping.rules.length === 0 && changes.files.length > 0) {
         const { input } = context.names;
         report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);

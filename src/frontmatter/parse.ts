@@ -61,7 +61,10 @@ function broken(line: number, why: string): FrontMatter {
 }
 
 function unclosed(what: string): FrontMatter {
-  return { kind: 'unread', reason: `${what} does not close within the first ${FRONT_MATTER_CAP / (1024 * 1024)} MiB, which is all that is read` };
+  return {
+    kind: 'unread',
+    reason: `${what} does not close within the first ${FRONT_MATTER_CAP / (1024 * 1024)} MiB, which is all that is read`,
+  };
 }
 
 /** The text between the opening line and the next line that is `fence` alone. */
@@ -95,7 +98,8 @@ function parseTomlBody(body: string): FrontMatter {
   try {
     value = parseToml(body, { integersAsBigInt: 'asNeeded' });
   } catch (e) {
-    if (e instanceof TomlError) return broken(e.line + 1, `the TOML does not parse: ${firstLineOf(e.message.replace(/^Invalid TOML document: /, ''))}`);
+    if (e instanceof TomlError)
+      return broken(e.line + 1, `the TOML does not parse: ${firstLineOf(e.message.replace(/^Invalid TOML document: /, ''))}`);
     throw e;
   }
   return fieldsOf(value, 'TOML');
@@ -108,8 +112,11 @@ function parseJsonBody(json: string, firstLine: number): FrontMatter {
     value = JSON.parse(json);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    // JSON.parse often names no position; the YAML parser, held to JSON's schema, names the line.
     const position = /position (\d+)/.exec(message);
-    const line = position ? json.slice(0, Number(position[1])).split('\n').length : 1;
+    const line = position
+      ? json.slice(0, Number(position[1])).split('\n').length
+      : (parseDocument(json, { schema: 'json' }).errors[0]?.linePos?.[0].line ?? 1);
     return broken(firstLine + line - 1, `the JSON does not parse: ${firstLineOf(message)}`);
   }
   return fieldsOf(value, 'JSON');

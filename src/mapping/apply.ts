@@ -129,7 +129,8 @@ export function mapChanges(
           for (const t of list) {
             const put = (raw: string, from: Side[]) => {
               const value = type === 'path' ? sitePath(raw, rule.where, name, t.fields.length > 0) : raw;
-              if (value !== '' || type === 'path') keys.add(count(rule.where, add(type, value, { file: name, sides: from, inserts: t.inserts })));
+              if (value !== '' || type === 'path')
+                keys.add(count(rule.where, add(type, value, { file: name, sides: from, inserts: t.inserts })));
             };
             // A template that reads no field names the same target at every side: rendered once.
             if (t.fields.length === 0) put(renderTemplate(t, values), sides);
@@ -223,7 +224,7 @@ class Lacking {
   }
 }
 
-function matchRule(rule: Rule, path: string): Record<string, string> | undefined {
+export function matchRule(rule: Rule, path: string): Record<string, string> | undefined {
   for (const pattern of rule.files) {
     const values = pattern.match(path);
     if (!values) continue;

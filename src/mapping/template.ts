@@ -7,19 +7,20 @@
  *
  *   [fm.KEY]            a front-matter field; dotted keys reach into maps (`fm.author.id`)
  *   [a ?? b ?? c]       the first of these that has a value (captures always have one)
- *   [x|lower|slugify]   transforms, applied in order to whichever value was chosen
+ *   [x|lower|slugify]   transforms of the value before them, in order: in
+ *                       `[fm.slug ?? fm.title|slugify]` the title is slugified, the slug is not
  */
 import { readBrackets } from './brackets.js';
 import { applyTransform, lookupField, TRANSFORMS, type Transform } from './fields.js';
 
-/** One source of an insert: a capture of the file's name, or a front-matter field. */
-export type InsertSource = { capture: string } | { field: string[] };
+/** One choice of an insert: a capture of the file's name or a front-matter field, and the transforms after it. */
+export type InsertSource = ({ capture: string } | { field: string[] }) & { transforms: Transform[] };
 
 export interface Insert {
   /** The bracket text as written, for messages. */
   text: string;
+  /** The choices, in order: the first that has a value is inserted, through its own transforms. */
   from: InsertSource[];
-  transforms: Transform[];
 }
 
 export interface Template {
@@ -63,24 +64,24 @@ export function parseTemplate(source: string): Template {
 }
 
 function parseInsert(source: string, inner: string, text: string): Insert {
-  const [choices = '', ...transformNames] = inner.split('|').map((s) => s.trim());
-  const from = choices.split('??').map((choice): InsertSource => {
-    const name = choice.trim();
-    const field = FIELD.exec(name);
-    if (field) return { field: (field[1] ?? '').split('.') };
-    if (CAPTURE_NAME.test(name) && name !== 'fm') return { capture: name };
-    if (name === '')
-      throw new TemplateError(`"${source}": "${text}" has an empty choice; write [name], [fm.field] or [fm.field ?? name]`);
-    if (name === 'fm' || name.startsWith('fm.'))
-      throw new TemplateError(`"${source}": "${text}": a front-matter field is written fm.key (letters, digits, _ and -; dots between keys)`);
+  const from = inner.split('??').map((choice): InsertSource => {
+    const [raw = '', ...transformNames] = choice.split('|').map((x) => x.trim());
+    const transforms = transformNames.map((t) => {
+      if (!(TRANSFORMS as readonly string[]).includes(t))
+        throw new TemplateError(`"${source}": "${text}" names the transform "${t}"; the transforms are ${TRANSFORMS.join(', ')}`);
+      return t as Transform;
+    });
+    const field = FIELD.exec(raw);
+    if (field) return { field: (field[1] ?? '').split('.'), transforms };
+    if (CAPTURE_NAME.test(raw) && raw !== 'fm') return { capture: raw, transforms };
+    if (raw === '') throw new TemplateError(`"${source}": "${text}" has an empty choice; write [name], [fm.field] or [fm.field ?? name]`);
+    if (raw === 'fm' || raw.startsWith('fm.'))
+      throw new TemplateError(
+        `"${source}": "${text}": a front-matter field is written fm.key (letters, digits, _ and -; dots between keys)`,
+      );
     throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
   });
-  const transforms = transformNames.map((t) => {
-    if (!(TRANSFORMS as readonly string[]).includes(t))
-      throw new TemplateError(`"${source}": "${text}" names the transform "${t}"; the transforms are ${TRANSFORMS.join(', ')}`);
-    return t as Transform;
-  });
-  return { text, from, transforms };
+  return { text, from };
 }
 
 /** The template with capture values filled in: for templates that use no front-matter field. */
@@ -88,19 +89,19 @@ export function renderTemplate(template: Template, values: Record<string, string
   let out = '';
   for (const p of template.parts) {
     if ('literal' in p) out += p.literal;
-    else out += transformed(p.insert, captureOf(p.insert, values));
+    else out += captureOf(p.insert, values);
   }
   return out;
 }
 
 function captureOf(insert: Insert, values: Record<string, string>): string {
-  for (const from of insert.from) if ('capture' in from) return values[from.capture] ?? '';
+  for (const from of insert.from) if ('capture' in from) return transformed(from.transforms, values[from.capture] ?? '');
   return '';
 }
 
-function transformed(insert: Insert, value: string): string {
+function transformed(transforms: Transform[], value: string): string {
   let v = value;
-  for (const t of insert.transforms) v = applyTransform(t, v);
+  for (const t of transforms) v = applyTransform(t, v);
   return v;
 }
 
@@ -127,7 +128,7 @@ export function expandTemplate(template: Template, values: Record<string, string
     }
     const chosen = choose(p.insert, values, fields);
     if ('missing' in chosen) return chosen;
-    const items = chosen.values.map((v) => transformed(p.insert, v));
+    const items = chosen.values;
     total *= items.length;
     const next: string[] = [];
     outer: for (const r of results) {
@@ -148,10 +149,10 @@ function choose(
 ): { values: string[] } | { missing: string; why: 'missing' | 'unprintable'; detail?: string } {
   let first: { missing: string; why: 'missing' | 'unprintable'; detail?: string } | undefined;
   for (const from of insert.from) {
-    if ('capture' in from) return { values: [values[from.capture] ?? ''] };
+    if ('capture' in from) return { values: [transformed(from.transforms, values[from.capture] ?? '')] };
     const key = `fm.${from.field.join('.')}`;
     const found = fields ? lookupField(fields, from.field) : ({ missing: true } as const);
-    if ('values' in found) return found;
+    if ('values' in found) return { values: found.values.map((v) => transformed(from.transforms, v)) };
     first ??= 'unprintable' in found ? { missing: key, why: 'unprintable', detail: found.unprintable } : { missing: key, why: 'missing' };
   }
   return first ?? { missing: insert.text, why: 'missing' };
