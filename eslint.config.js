@@ -10,7 +10,7 @@ export default defineConfig(
     'dist/',
     'node_modules/',
     'coverage/',
-    'test/e2e/site/.next/',
+    'test/e2e/site/.next*/',
     'test/e2e/site/node_modules/',
     'test/e2e/site/next-env.d.ts',
     'test/e2e/site/next.config.mjs',

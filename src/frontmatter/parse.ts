@@ -17,15 +17,28 @@ export const FRONT_MATTER_CAP = 1024 * 1024;
 /** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
 const MAX_ALIASES = 100;
 
+const DECODER = new TextDecoder('utf-8', { fatal: false });
+/** A line that closes front matter, per fence. */
+const CLOSING: Record<string, RegExp> = { '---': /^---[ \t]*\r?$/m, '+++': /^\+\+\+[ \t]*\r?$/m };
+
 /** gray-matter's languages that are code: run by it, never by us. */
 const CODE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'ts', 'typescript']);
 
 /**
  * @param bytes    the start of the file (at most FRONT_MATTER_CAP bytes)
  * @param complete whether `bytes` is the whole file (false when the read stopped at the cap)
+ * @param seen     front matter already parsed, by its text: a file edited below its front matter
+ *                 has the same front matter at both sides, and is parsed once (parsing YAML is
+ *                 most of the time a front-matter run takes; bench/README.md)
  */
-export function parseFrontMatter(bytes: Uint8Array, complete = true): FrontMatter {
-  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+export function parseFrontMatter(bytes: Uint8Array, complete = true, seen?: Map<string, FrontMatter>): FrontMatter {
+  const once = (key: string, parse: () => FrontMatter): FrontMatter => {
+    if (!seen) return parse();
+    let found = seen.get(key);
+    if (!found) seen.set(key, (found = parse()));
+    return found;
+  };
+  let text = DECODER.decode(bytes);
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   const firstLine = /^([^\r\n]*)(\r?\n|$)/.exec(text);
   const opening = (firstLine?.[1] ?? '').trimEnd();
@@ -36,14 +49,17 @@ export function parseFrontMatter(bytes: Uint8Array, complete = true): FrontMatte
       return broken(1, `front matter in ${language} is code, and code is never run: write it as YAML, TOML or JSON`);
     const delimited = between(text, '---', firstLine?.[0].length ?? 0, complete);
     if ('result' in delimited) return delimited.result;
-    if (language === '' || language === 'yaml' || language === 'yml') return parseYaml(delimited.body);
-    if (language === 'toml') return parseTomlBody(delimited.body);
-    if (language === 'json') return parseJsonBody(delimited.body, 2);
+    const body = delimited.body;
+    if (language === '' || language === 'yaml' || language === 'yml') return once(`yaml\0${body}`, () => parseYaml(body));
+    if (language === 'toml') return once(`toml\0${body}`, () => parseTomlBody(body));
+    if (language === 'json') return once(`json\0${body}`, () => parseJsonBody(body, 2));
     return broken(1, `front matter in "${language}" is not read: write it as YAML, TOML or JSON`);
   }
   if (opening === '+++') {
     const delimited = between(text, '+++', firstLine?.[0].length ?? 0, complete);
-    return 'result' in delimited ? delimited.result : parseTomlBody(delimited.body);
+    if ('result' in delimited) return delimited.result;
+    const body = delimited.body;
+    return once(`toml\0${body}`, () => parseTomlBody(body));
   }
   if (text.startsWith('{')) {
     const end = jsonObjectEnd(text);
@@ -51,7 +67,8 @@ export function parseFrontMatter(bytes: Uint8Array, complete = true): FrontMatte
       if (!complete) return unclosed('the JSON object');
       return broken(1, 'the JSON front matter has no closing }');
     }
-    return parseJsonBody(text.slice(0, end), 1);
+    const json = text.slice(0, end);
+    return once(`{\0${json}`, () => parseJsonBody(json, 1));
   }
   return { kind: 'none' };
 }
@@ -69,9 +86,8 @@ function unclosed(what: string): FrontMatter {
 
 /** The text between the opening line and the next line that is `fence` alone. */
 function between(text: string, fence: string, start: number, complete: boolean): { body: string } | { result: FrontMatter } {
-  const close = new RegExp(`^${fence.replace(/\+/g, '\\+')}[ \\t]*\\r?$`, 'm');
   const rest = text.slice(start);
-  const m = close.exec(rest);
+  const m = CLOSING[fence]?.exec(rest);
   if (!m) {
     if (!complete) return { result: unclosed(`the front matter opened by ${fence}`) };
     return { result: broken(1, `the front matter opened by ${fence} has no closing ${fence} line`) };

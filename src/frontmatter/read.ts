@@ -32,18 +32,20 @@ export async function readFrontMatter(source: Source | undefined, changes: Chang
     return { index, warnings, read };
   }
   const fileWarnings: string[] = [];
-  for (const side of ['base', 'head'] as const) {
-    const commit = commits[side];
+  // Both sides at once: through git two processes side by side, through the API twice the requests in flight.
+  const sides = (['base', 'head'] as const).filter((side) => needs[side].length > 0 && commits[side]);
+  const files = await Promise.all(sides.map((side) => source.readFiles(commits[side] as string, needs[side], FRONT_MATTER_CAP)));
+  const seen = new Map<string, FrontMatter>();
+  for (const [i, side] of sides.entries()) {
+    const commit = commits[side] as string;
     const paths = needs[side];
-    if (paths.length === 0 || !commit) continue;
-    const files = await source.readFiles(commit, paths, FRONT_MATTER_CAP);
     read[side] = paths.length;
     for (const path of paths) {
-      const fm = frontMatterOf(files.get(path));
+      const fm = frontMatterOf(files[i]?.get(path), seen);
       index.set(frontMatterKey(side, path), fm);
-      const at = `${path} at ${side} (${short(commit)})`;
-      if (fm.kind === 'broken') fileWarnings.push(`${at}, ${fm.problem}; its fm. templates fall back`);
-      else if (fm.kind === 'unread') fileWarnings.push(`${at}: front matter not read: ${fm.reason}; its fm. templates fall back`);
+      if (fm.kind === 'broken') fileWarnings.push(`${path} at ${side} (${short(commit)}), ${fm.problem}; its fm. templates fall back`);
+      else if (fm.kind === 'unread')
+        fileWarnings.push(`${path} at ${side} (${short(commit)}): front matter not read: ${fm.reason}; its fm. templates fall back`);
     }
   }
   if (fileWarnings.length > MAX_FILE_WARNINGS) {
@@ -53,8 +55,8 @@ export async function readFrontMatter(source: Source | undefined, changes: Chang
   return { index, warnings, read };
 }
 
-function frontMatterOf(file: FileRead | undefined): FrontMatter {
+function frontMatterOf(file: FileRead | undefined, seen: Map<string, FrontMatter>): FrontMatter {
   if (!file) return { kind: 'unread', reason: 'the source did not return it' };
   if ('skipped' in file) return { kind: 'unread', reason: file.skipped };
-  return parseFrontMatter(file.bytes, file.bytes.length >= file.size);
+  return parseFrontMatter(file.bytes, file.bytes.length >= file.size, seen);
 }

@@ -7,6 +7,7 @@ import { controlCharacter } from '../text.js';
 import {
   frontMatterKey,
   type ChangedFile,
+  type FrontMatter,
   type FrontMatterIndex,
   type RejectedTarget,
   type Side,
@@ -73,23 +74,30 @@ export function mapChanges(
   extra: ExtraTargets = { paths: [], tags: [] },
   frontMatter: FrontMatterIndex = new Map(),
 ): MappingResult {
-  const found = new Map<
-    string,
-    { type: TargetType; value: string; sources: Set<string>; from: Map<string, TargetFrom>; inputs: Set<'paths' | 'tags'> }
-  >();
-  const add = (type: TargetType, value: string, from: { file: string; sides: Side[]; inserts: boolean } | { input: 'paths' | 'tags' }) => {
+  // Which file at which side produced a target, as one number (file × 4 + side × 2 + inserts):
+  // a push of 22,000 files makes hundreds of thousands of these, and a string key per one
+  // was most of the mapping's time.
+  const fileIds = new Map<string, number>();
+  const fileNames: string[] = [];
+  const fileId = (name: string) => {
+    let id = fileIds.get(name);
+    if (id === undefined) {
+      id = fileNames.length;
+      fileNames.push(name);
+      fileIds.set(name, id);
+    }
+    return id;
+  };
+  const found = new Map<string, { type: TargetType; value: string; from: Set<number>; inputs: Set<'paths' | 'tags'> }>();
+  const add = (type: TargetType, value: string, from: { file: number; sides: Side[]; inserts: boolean } | { input: 'paths' | 'tags' }) => {
     const key = `${type}:${value}`;
     let entry = found.get(key);
     if (!entry) {
-      entry = { type, value, sources: new Set(), from: new Map(), inputs: new Set() };
+      entry = { type, value, from: new Set(), inputs: new Set() };
       found.set(key, entry);
     }
     if ('file' in from) {
-      entry.sources.add(from.file);
-      for (const side of from.sides) {
-        const id = `${side}${from.inserts ? '+' : '-'}${from.file}`;
-        if (!entry.from.has(id)) entry.from.set(id, { file: from.file, side, inserts: from.inserts });
-      }
+      for (const side of from.sides) entry.from.add(from.file * 4 + (side === 'head' ? 2 : 0) + (from.inserts ? 1 : 0));
     } else entry.inputs.add(from.input);
     return key;
   };
@@ -119,6 +127,10 @@ export function mapChanges(
   for (const file of files) {
     const keys = new Set<string>();
     for (const { name, sides } of namesOf(file)) {
+      let id: number | undefined;
+      // Looked up once per name and side, not once per template.
+      const fmAt: Partial<Record<Side, FrontMatter | undefined>> = {};
+      const fmOf = (side: Side) => (side in fmAt ? fmAt[side] : (fmAt[side] = frontMatter.get(frontMatterKey(side, name))));
       for (const rule of rules) {
         const values = matchRule(rule, name);
         if (!values) continue;
@@ -129,12 +141,13 @@ export function mapChanges(
           for (const t of list) {
             const put = (raw: string, from: Side[]) => {
               const value = type === 'path' ? sitePath(raw, rule.where, name, t.fields.length > 0) : raw;
+              id ??= fileId(name);
               if (value !== '' || type === 'path')
-                keys.add(count(rule.where, add(type, value, { file: name, sides: from, inserts: t.inserts })));
+                keys.add(count(rule.where, add(type, value, { file: id, sides: from, inserts: t.inserts })));
             };
             // A template that reads no field names the same target at every side: rendered once.
             if (t.fields.length === 0) put(renderTemplate(t, values), sides);
-            else for (const side of sides) for (const raw of expandFor(t, values, rule, name, side, frontMatter, lacking)) put(raw, [side]);
+            else for (const side of sides) for (const raw of expandFor(t, values, rule, name, side, fmOf(side), lacking)) put(raw, [side]);
           }
         }
       }
@@ -157,8 +170,16 @@ export function mapChanges(
   const targets: Target[] = [];
   const rejected: RejectedTarget[] = [];
   for (const entry of found.values()) {
-    const target: Target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
-    if (entry.from.size > 0) target.from = [...entry.from.values()].sort(byFileAndSide);
+    const from: TargetFrom[] = [...entry.from].map((code) => ({
+      file: fileNames[code >> 2] as string,
+      side: code & 2 ? 'head' : 'base',
+      inserts: (code & 1) === 1,
+    }));
+    from.sort(byFileAndSide);
+    const sources: string[] = [];
+    for (const f of from) if (sources.at(-1) !== f.file) sources.push(f.file);
+    const target: Target = { type: entry.type, value: entry.value, sources };
+    if (from.length > 0) target.from = from;
     if (entry.inputs.size > 0) target.inputs = [...entry.inputs].sort();
     const reason = rejectionReason(target);
     if (reason) rejected.push({ ...target, reason });
@@ -179,10 +200,9 @@ function expandFor(
   rule: Rule,
   name: string,
   side: Side,
-  frontMatter: FrontMatterIndex,
+  fm: FrontMatter | undefined,
   lacking: Lacking,
 ): string[] {
-  const fm = frontMatter.get(frontMatterKey(side, name));
   const result = expandTemplate(t, values, fm?.kind === 'fields' ? fm.fields : undefined);
   if ('missing' in result) {
     const why =

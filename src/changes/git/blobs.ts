@@ -1,17 +1,59 @@
 /**
- * Many files at a commit in one `git cat-file --batch -z` process: one start-up for all of them
+ * Many files at a commit in one `git cat-file --batch` process: one start-up for all of them
  * (each git process costs one of its own, bench/README.md). Only the first `cap` bytes of each
  * object are kept; the rest streams past, so a large or binary file costs no memory.
+ *
+ * The blobs are asked for by id, found in one `git ls-tree -r` of the commit: asked as
+ * `<commit>:<path>`, git looks each path up in the tree anew, a scan of the whole folder per
+ * file, which made 2,000 files in one folder take 2 s and 22,000 a minute.
  */
 import { spawn } from 'node:child_process';
 import type { FileRead } from '../source.js';
-import { GitError, gitMessage } from './run.js';
+import { GitError, gitMessage, runGit } from './run.js';
 
-/** `<commit>:<path>` for each path; answered in order. */
-export function readBlobs(cwd: string, commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
-  const specs = paths.map((p) => `${commit}:${p}`);
+/** The first `cap` bytes of each of `paths` at `commit`. */
+export async function readBlobs(cwd: string, commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+  const tree = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', commit]);
+  if (tree.code !== 0) throw new GitError(`git ls-tree ${commit} failed: ${gitMessage(tree.stderr)}`);
+  const entries = parseTree(tree.stdout);
+  const results = new Map<string, FileRead>();
+  const wanted: Array<{ path: string; id: string }> = [];
+  for (const path of paths) {
+    const entry = entries.get(path);
+    if (!entry) results.set(path, { skipped: 'no such file' });
+    else if (entry.type !== 'blob' || entry.mode === '120000')
+      results.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
+    else wanted.push({ path, id: entry.id });
+  }
+  if (wanted.length === 0) return results;
+  const read = await catFile(
+    cwd,
+    commit,
+    wanted.map((w) => w.id),
+    wanted.map((w) => w.path),
+    cap,
+  );
+  for (const [path, r] of read) results.set(path, r);
+  return results;
+}
+
+/** `git ls-tree -r -z`: `<mode> <type> <id>\t<path>\0` per entry. */
+export function parseTree(output: string): Map<string, { mode: string; type: string; id: string }> {
+  const entries = new Map<string, { mode: string; type: string; id: string }>();
+  for (const record of output.split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode = '', type = '', id = ''] = record.slice(0, tab).split(' ');
+    entries.set(record.slice(tab + 1), { mode, type, id });
+  }
+  return entries;
+}
+
+/** The objects `ids` (answered in order) through one `git cat-file --batch`. */
+function catFile(cwd: string, commit: string, ids: string[], paths: string[], cap: number): Promise<Map<string, FileRead>> {
+  const specs = ids;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '-z'], {
+    const child = spawn('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '--buffer'], {
       cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -19,7 +61,7 @@ export function readBlobs(cwd: string, commit: string, paths: string[], cap: num
     const reader = new BatchReader(specs, paths, cap);
     const err: Buffer[] = [];
     child.stdin.on('error', () => {});
-    child.stdin.end(specs.map((s) => `${s}\0`).join(''));
+    child.stdin.end(specs.map((s) => `${s}\n`).join(''));
     child.stdout.on('data', (d: Buffer) => reader.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
