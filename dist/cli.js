@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(912);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1224);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 912:
+/***/ 1224:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -9891,11 +9891,22 @@ const replies = lazy_lazy(() => {
     const gitTree = object({
         sha: schemas_string(),
         truncated: schemas_boolean(),
-        tree: array(object({ path: schemas_string(), mode: schemas_string(), type: schemas_string(), sha: schemas_string() }).loose()),
+        tree: array(object({
+            path: schemas_string(),
+            mode: schemas_string(),
+            type: schemas_string(),
+            sha: schemas_string(),
+            size: schemas_number().int().nonnegative().optional(),
+        })
+            .loose()),
     })
         .loose();
-    return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
+    const gitBlob = object({ sha: schemas_string(), size: schemas_number().int().nonnegative(), encoding: schemas_enum(['base64', 'utf-8']), content: schemas_string() })
+        .loose();
+    return { diffEntry, comparePage, gitCommit, refCommit, gitTree, gitBlob };
 });
+/** Blob requests in flight at once when reading files' front matter. */
+const BLOB_CONCURRENCY = 8;
 /** Validates one compare reply (pure); throws naming the page and the field that is off. */
 function parseComparePage(data, page = 1) {
     const parsed = replies().comparePage.safeParse(data);
@@ -10022,6 +10033,7 @@ class ApiSource {
     log;
     name = 'api';
     commits = new Map();
+    trees = new Map();
     constructor(octokit, owner, repo, log) {
         this.octokit = octokit;
         this.owner = owner;
@@ -10150,7 +10162,57 @@ class ApiSource {
         this.log(`trees of ${source_short(from)} and ${source_short(to)}: ${files.length} changed file(s) (renames appear as a deletion and an addition; both names are mapped)`);
         return files;
     }
-    async tree(commit) {
+    /**
+     * Each file's blob through `git/blobs/{sha}`, found in the commit's recursive tree (asked once
+     * per commit). A blob over `cap` is not fetched: the API sends a blob whole, and front matter
+     * sits in a file's first bytes. A failed request fails the run, as a failed compare does:
+     * a guess at a page's address is no answer.
+     */
+    async readFiles(commit, paths, cap) {
+        const read = new Map();
+        if (paths.length === 0)
+            return read;
+        const id = await this.resolve(commit);
+        const entries = new Map((await this.tree(id)).map((e) => [e.path, e]));
+        const queue = [...paths];
+        const worker = async () => {
+            for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+                const entry = entries.get(path);
+                if (!entry)
+                    read.set(path, { skipped: 'no such file' });
+                else if (entry.type !== 'blob' || entry.mode === '120000')
+                    read.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
+                else if (entry.size !== undefined && entry.size > cap)
+                    read.set(path, { skipped: `${entry.size} bytes, more than the ${cap} bytes read through the GitHub API` });
+                else
+                    read.set(path, await this.blob(entry.sha, path, id, cap));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, paths.length) }, worker));
+        return read;
+    }
+    async blob(sha, path, commit, cap) {
+        let blob;
+        try {
+            blob = await this.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha }, replies().gitBlob, `the blob of ${path}`);
+        }
+        catch (e) {
+            if (e instanceof ChangesError)
+                throw e;
+            throw new ChangesError(`cannot read ${path} at ${source_short(commit)} through the GitHub API: ${messageOf(e)}`);
+        }
+        const bytes = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64') : Buffer.from(blob.content, 'utf8');
+        return { bytes: bytes.subarray(0, cap), size: blob.size };
+    }
+    tree(commit) {
+        let tree = this.trees.get(commit);
+        if (!tree) {
+            tree = this.fetchTree(commit);
+            this.trees.set(commit, tree);
+        }
+        return tree;
+    }
+    async fetchTree(commit) {
         const treeSha = (await this.gitCommit(commit)).tree.sha;
         const t = await this.get('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { tree_sha: treeSha, recursive: '1' }, replies().gitTree, `the tree of ${source_short(commit)}`);
         if (t.truncated) {
@@ -10231,6 +10293,165 @@ function gitMessage(stderr) {
     const chosen = meaningful.length > 0 ? meaningful.slice(0, 3) : lines.slice(-1);
     // Without git's closing full stop: the message goes on after it.
     return chosen.map((l) => text_printable(clip(withoutCredentials(l.replace(/\.$/, '')), 300))).join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/changes/git/blobs.ts
+/**
+ * Many files at a commit in one `git cat-file --batch` process: one start-up for all of them
+ * (each git process costs one of its own, bench/README.md). Only the first `cap` bytes of each
+ * object are kept; the rest streams past, so a large or binary file costs no memory.
+ *
+ * The blobs are asked for by id, found in one `git ls-tree -r` of the commit: asked as
+ * `<commit>:<path>`, git looks each path up in the tree anew, a scan of the whole folder per
+ * file, which made 2,000 files in one folder take 2 s and 22,000 a minute.
+ */
+
+
+/** The first `cap` bytes of each of `paths` at `commit`. */
+async function readBlobs(cwd, commit, paths, cap) {
+    const tree = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', commit]);
+    if (tree.code !== 0)
+        throw new GitError(`git ls-tree ${commit} failed: ${gitMessage(tree.stderr)}`);
+    const entries = parseTree(tree.stdout);
+    const results = new Map();
+    const wanted = [];
+    for (const path of paths) {
+        const entry = entries.get(path);
+        if (!entry)
+            results.set(path, { skipped: 'no such file' });
+        else if (entry.type !== 'blob' || entry.mode === '120000')
+            results.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
+        else
+            wanted.push({ path, id: entry.id });
+    }
+    if (wanted.length === 0)
+        return results;
+    const read = await catFile(cwd, commit, wanted.map((w) => w.id), wanted.map((w) => w.path), cap);
+    for (const [path, r] of read)
+        results.set(path, r);
+    return results;
+}
+/** `git ls-tree -r -z`: `<mode> <type> <id>\t<path>\0` per entry. */
+function parseTree(output) {
+    const entries = new Map();
+    for (const record of output.split('\0')) {
+        const tab = record.indexOf('\t');
+        if (tab < 0)
+            continue;
+        const [mode = '', type = '', id = ''] = record.slice(0, tab).split(' ');
+        entries.set(record.slice(tab + 1), { mode, type, id });
+    }
+    return entries;
+}
+/** The objects `ids` (answered in order) through one `git cat-file --batch`. */
+function catFile(cwd, commit, ids, paths, cap) {
+    const specs = ids;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '--buffer'], {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const reader = new BatchReader(specs, paths, cap);
+        const err = [];
+        child.stdin.on('error', () => { });
+        child.stdin.end(specs.map((s) => `${s}\n`).join(''));
+        child.stdout.on('data', (d) => reader.push(d));
+        child.stderr.on('data', (d) => err.push(d));
+        child.on('error', (e) => reject(new GitError(`could not run git: ${e.message}`)));
+        child.on('close', (code) => {
+            if (code !== 0 || !reader.done()) {
+                const said = gitMessage(Buffer.concat(err).toString('utf8'));
+                reject(new GitError(`git cat-file --batch at ${commit} failed: ${said || `git exited with ${code ?? 'a signal'}`}`));
+                return;
+            }
+            resolve(reader.results);
+        });
+    });
+}
+/**
+ * Reads `--batch` output as it arrives: for each spec, either `<spec> missing` (or
+ * `ambiguous`), or a header `<oid> <type> <size>`, that many bytes and a newline.
+ */
+class BatchReader {
+    specs;
+    paths;
+    cap;
+    results = new Map();
+    index = 0;
+    pending = Buffer.alloc(0);
+    /** The object being read: bytes still to come, what is kept of it. */
+    body;
+    constructor(specs, paths, cap) {
+        this.specs = specs;
+        this.paths = paths;
+        this.cap = cap;
+    }
+    done() {
+        return this.index === this.specs.length && this.body === undefined;
+    }
+    push(chunk) {
+        let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+        this.pending = Buffer.alloc(0);
+        while (data.length > 0) {
+            if (this.body) {
+                const b = this.body;
+                if (b.remaining > 0) {
+                    const take = Math.min(b.remaining, data.length);
+                    if (b.keptLength < this.cap) {
+                        const keep = data.subarray(0, Math.min(take, this.cap - b.keptLength));
+                        b.kept.push(Buffer.from(keep));
+                        b.keptLength += keep.length;
+                    }
+                    b.remaining -= take;
+                    data = data.subarray(take);
+                    continue;
+                }
+                // The newline after the object.
+                data = data.subarray(1);
+                this.finish(b);
+                continue;
+            }
+            const spec = this.specs[this.index];
+            if (spec === undefined)
+                return;
+            // A missing object's line repeats the spec, which may itself hold a newline: matched whole.
+            let skipped = false;
+            for (const word of [' missing\n', ' ambiguous\n']) {
+                const expected = Buffer.from(spec + word);
+                if (data.length < expected.length) {
+                    if (expected.subarray(0, data.length).equals(data)) {
+                        this.pending = Buffer.from(data);
+                        return;
+                    }
+                    continue;
+                }
+                if (data.subarray(0, expected.length).equals(expected)) {
+                    this.results.set(this.paths[this.index] ?? '', { skipped: word === ' missing\n' ? 'no such file' : 'an ambiguous name' });
+                    this.index++;
+                    data = data.subarray(expected.length);
+                    skipped = true;
+                    break;
+                }
+            }
+            if (skipped)
+                continue;
+            const lineEnd = data.indexOf(0x0a);
+            if (lineEnd === -1) {
+                this.pending = Buffer.from(data);
+                return;
+            }
+            const [, type = '', size = '0'] = data.subarray(0, lineEnd).toString('utf8').split(' ');
+            this.body = { remaining: Number(size), size: Number(size), type, kept: [], keptLength: 0 };
+            data = data.subarray(lineEnd + 1);
+        }
+    }
+    finish(b) {
+        const path = this.paths[this.index] ?? '';
+        this.results.set(path, b.type === 'blob' ? { bytes: Buffer.concat(b.kept), size: b.size } : { skipped: `not a file (a ${b.type})` });
+        this.body = undefined;
+        this.index++;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/changes/git/checkout.ts
@@ -10421,6 +10642,7 @@ function authorFromLine(line) {
 
 
 
+
 /** The workspace's checkout as a source, or why it cannot be one. */
 async function openGitSource(workspace, options) {
     const state = await checkoutState(workspace, options.repository, options.serverUrl, options.commits);
@@ -10599,6 +10821,13 @@ class GitSource {
             throw new GitError(`git diff ${from} ${to} failed: ${gitMessage(r.stderr)}`);
         return parseNameStatus(r.stdout);
     }
+    /** All of them in one `git cat-file --batch`; the commit is fetched first if the checkout lacks it. */
+    async readFiles(commit, paths, cap) {
+        const id = await this.resolve(commit);
+        if (paths.length === 0)
+            return new Map();
+        return readBlobs(this.cwd, id, paths, cap);
+    }
     /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
     async emptyTreeId() {
         if (!this.emptyTree) {
@@ -10759,7 +10988,7 @@ async function diffWith(source, plan, options) {
         source: source.name,
         description,
     };
-    return { changes, warnings };
+    return { changes, warnings, source };
 }
 /** The exact two trees to compare for a plan, and why it is wider than the event, when it is. Never narrower. */
 async function resolveRange(source, plan, log) {
@@ -12361,8 +12590,1554 @@ function describeOutcome(outcome) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/types.ts
+/** Plain values that flow between the stages: event + inputs \u2192 ChangeSet \u2192 Targets \u2192 Deliveries \u2192 Report. */
+function frontMatterKey(side, path) {
+    return `${side}\0${path}`;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function dist_parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: dist_parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+var yaml_dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/frontmatter/parse.ts
+/**
+ * Front matter, read from the start of a file: YAML between `---` lines, TOML between `+++`
+ * lines, or a JSON object as Hugo accepts it (the file starts with `{`). Only the front matter is
+ * parsed, never the body, and code is never run: a `---js` / `---javascript` block (gray-matter's
+ * executable front matter) is refused like broken front matter. Pure: bytes in, values out.
+ */
+
+
+/** The first this many bytes of a file are read: front matter sits at the top, and far smaller. */
+const FRONT_MATTER_CAP = 1024 * 1024;
+/** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
+const MAX_ALIASES = 100;
+const DECODER = new TextDecoder('utf-8', { fatal: false });
+/** A line that closes front matter, per fence. */
+const CLOSING = { '---': /^---[ \t]*\r?$/m, '+++': /^\+\+\+[ \t]*\r?$/m };
+/** gray-matter's languages that are code: run by it, never by us. */
+const CODE_LANGUAGES = new Set(['js', 'javascript', 'coffee', 'coffeescript', 'cson', 'ts', 'typescript']);
+/**
+ * @param bytes    the start of the file (at most FRONT_MATTER_CAP bytes)
+ * @param complete whether `bytes` is the whole file (false when the read stopped at the cap)
+ * @param seen     front matter already parsed, by its text: a file edited below its front matter
+ *                 has the same front matter at both sides, and is parsed once (parsing YAML is
+ *                 most of the time a front-matter run takes; bench/README.md)
+ */
+function parseFrontMatter(bytes, complete = true, seen) {
+    const once = (key, parse) => {
+        if (!seen)
+            return parse();
+        let found = seen.get(key);
+        if (!found)
+            seen.set(key, (found = parse()));
+        return found;
+    };
+    let text = DECODER.decode(bytes);
+    if (text.startsWith('\uFEFF'))
+        text = text.slice(1);
+    const firstLine = /^([^\r\n]*)(\r?\n|$)/.exec(text);
+    const opening = (firstLine?.[1] ?? '').trimEnd();
+    const yaml = /^---([A-Za-z]*)$/.exec(opening);
+    if (yaml) {
+        const language = (yaml[1] ?? '').toLowerCase();
+        if (CODE_LANGUAGES.has(language))
+            return broken(1, `front matter in ${language} is code, and code is never run: write it as YAML, TOML or JSON`);
+        const delimited = between(text, '---', firstLine?.[0].length ?? 0, complete);
+        if ('result' in delimited)
+            return delimited.result;
+        const body = delimited.body;
+        if (language === '' || language === 'yaml' || language === 'yml')
+            return once(`yaml\0${body}`, () => parseYaml(body));
+        if (language === 'toml')
+            return once(`toml\0${body}`, () => parseTomlBody(body));
+        if (language === 'json')
+            return once(`json\0${body}`, () => parseJsonBody(body, 2));
+        return broken(1, `front matter in "${language}" is not read: write it as YAML, TOML or JSON`);
+    }
+    if (opening === '+++') {
+        const delimited = between(text, '+++', firstLine?.[0].length ?? 0, complete);
+        if ('result' in delimited)
+            return delimited.result;
+        const body = delimited.body;
+        return once(`toml\0${body}`, () => parseTomlBody(body));
+    }
+    if (text.startsWith('{')) {
+        const end = jsonObjectEnd(text);
+        if (end === undefined) {
+            if (!complete)
+                return unclosed('the JSON object');
+            return broken(1, 'the JSON front matter has no closing }');
+        }
+        const json = text.slice(0, end);
+        return once(`{\0${json}`, () => parseJsonBody(json, 1));
+    }
+    return { kind: 'none' };
+}
+function broken(line, why) {
+    return { kind: 'broken', problem: `line ${line}: ${why}` };
+}
+function unclosed(what) {
+    return {
+        kind: 'unread',
+        reason: `${what} does not close within the first ${FRONT_MATTER_CAP / (1024 * 1024)} MiB, which is all that is read`,
+    };
+}
+/** The text between the opening line and the next line that is `fence` alone. */
+function between(text, fence, start, complete) {
+    const rest = text.slice(start);
+    const m = CLOSING[fence]?.exec(rest);
+    if (!m) {
+        if (!complete)
+            return { result: unclosed(`the front matter opened by ${fence}`) };
+        return { result: broken(1, `the front matter opened by ${fence} has no closing ${fence} line`) };
+    }
+    return { body: rest.slice(0, m.index) };
+}
+/** Line numbers below are the file's: the body starts on line 2, after the opening fence. */
+function parseYaml(body) {
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(body, { merge: true, intAsBigInt: true, prettyErrors: true });
+    const error = doc.errors[0];
+    if (error)
+        return broken((error.linePos?.[0].line ?? 1) + 1, `the YAML does not parse: ${firstLineOf(error.message)}`);
+    let value;
+    try {
+        value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (e) {
+        return broken(2, `the YAML does not resolve: ${firstLineOf(e instanceof Error ? e.message : String(e))}`);
+    }
+    return fieldsOf(value, 'YAML');
+}
+function parseTomlBody(body) {
+    let value;
+    try {
+        value = dist_parse_parse(body, { integersAsBigInt: 'asNeeded' });
+    }
+    catch (e) {
+        if (e instanceof TomlError)
+            return broken(e.line + 1, `the TOML does not parse: ${firstLineOf(e.message.replace(/^Invalid TOML document: /, ''))}`);
+        throw e;
+    }
+    return fieldsOf(value, 'TOML');
+}
+/** `firstLine`: the file's line the JSON text starts on. */
+function parseJsonBody(json, firstLine) {
+    let value;
+    try {
+        value = JSON.parse(json);
+    }
+    catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        // JSON.parse often names no position; the YAML parser, held to JSON's schema, names the line.
+        const position = /position (\d+)/.exec(message);
+        const line = position
+            ? json.slice(0, Number(position[1])).split('\n').length
+            : ((0,yaml_dist/* parseDocument */.Tp)(json, { schema: 'json' }).errors[0]?.linePos?.[0].line ?? 1);
+        return broken(firstLine + line - 1, `the JSON does not parse: ${firstLineOf(message)}`);
+    }
+    return fieldsOf(value, 'JSON');
+}
+function fieldsOf(value, format) {
+    if (value === null || value === undefined)
+        return { kind: 'fields', fields: {} };
+    if (typeof value !== 'object' || Array.isArray(value))
+        return broken(2, `the ${format} front matter is ${Array.isArray(value) ? 'a list' : 'a single value'}, not a map of fields`);
+    return { kind: 'fields', fields: value };
+}
+function firstLineOf(message) {
+    return (message.split('\n')[0] ?? message).trim();
+}
+/**
+ * Where the JSON object that starts `text` ends (just past its `}`), as Hugo's lexer finds it:
+ * braces counted outside strings, escapes inside them skipped. Undefined when it never closes.
+ */
+function jsonObjectEnd(text) {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+            if (c === '\\')
+                i++;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{')
+            depth++;
+        else if (c === '}' && --depth === 0)
+            return i + 1;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/frontmatter/read.ts
+
+
+
+/** Warnings about single files shown at most; past that, one line counts the rest. */
+const MAX_FILE_WARNINGS = 20;
+async function readFrontMatter(source, changes, needs) {
+    const index = new Map();
+    const warnings = [];
+    const read = { base: 0, head: 0 };
+    if (needs.base.length + needs.head.length === 0)
+        return { index, warnings, read };
+    const commits = { base: changes.base, head: changes.head };
+    if (!source || !commits.head) {
+        warnings.push(`front matter not read: ${changes.source === 'explicit' ? 'the changed files were named explicitly, with no commits to read them at' : 'no commits to read the files at'}; templates with fm. fall back, or give no target`);
+        return { index, warnings, read };
+    }
+    const fileWarnings = [];
+    // Both sides at once: through git two processes side by side, through the API twice the requests in flight.
+    const sides = ['base', 'head'].filter((side) => needs[side].length > 0 && commits[side]);
+    const files = await Promise.all(sides.map((side) => source.readFiles(commits[side], needs[side], FRONT_MATTER_CAP)));
+    const seen = new Map();
+    for (const [i, side] of sides.entries()) {
+        const commit = commits[side];
+        const paths = needs[side];
+        read[side] = paths.length;
+        for (const path of paths) {
+            const fm = frontMatterOf(files[i]?.get(path), seen);
+            index.set(frontMatterKey(side, path), fm);
+            if (fm.kind === 'broken')
+                fileWarnings.push(`${path} at ${side} (${source_short(commit)}), ${fm.problem}; its fm. templates fall back`);
+            else if (fm.kind === 'unread')
+                fileWarnings.push(`${path} at ${side} (${source_short(commit)}): front matter not read: ${fm.reason}; its fm. templates fall back`);
+        }
+    }
+    if (fileWarnings.length > MAX_FILE_WARNINGS) {
+        const more = fileWarnings.length - (MAX_FILE_WARNINGS - 1);
+        warnings.push(...fileWarnings.slice(0, MAX_FILE_WARNINGS - 1), `\u2026 and ${more} more files whose front matter could not be used`);
+    }
+    else
+        warnings.push(...fileWarnings);
+    return { index, warnings, read };
+}
+function frontMatterOf(file, seen) {
+    if (!file)
+        return { kind: 'unread', reason: 'the source did not return it' };
+    if ('skipped' in file)
+        return { kind: 'unread', reason: file.skipped };
+    return parseFrontMatter(file.bytes, file.bytes.length >= file.size, seen);
+}
+
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
 /*!
 * re2js
@@ -19184,6 +20959,16 @@ function re(stringsOrFlags, ...values) {
  */
 const CAPTURE = /\[\[\.\.\.([^\]]*)\]\]|\[\.\.\.([^\]]*)\]|\[([^\]]*)\]/g;
 const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Every bracket in `source`, in order, with the text inside it as written (templates read it further). */
+function readBrackets(source) {
+    return [...source.matchAll(CAPTURE)].map((m) => ({
+        inner: m[1] ?? m[2] ?? m[3] ?? '',
+        kind: m[1] !== undefined ? 'optional' : m[2] !== undefined ? 'rest' : 'one',
+        text: m[0],
+        start: m.index,
+        end: m.index + m[0].length,
+    }));
+}
 /** Every bracket in `source`, in order; `onBadName` is called (and must throw) for a bracket that is not a capture. */
 function readCaptures(source, onBadName) {
     return [...source.matchAll(CAPTURE)].map((m) => {
@@ -19483,27 +21268,2368 @@ function emitNode(node) {
     }
 }
 
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/slugify/node_modules/escape-string-regexp/index.js
+function escapeStringRegexp(string) {
+	if (typeof string !== 'string') {
+		throw new TypeError('Expected a string');
+	}
+
+	// Escape characters with special meaning either inside or outside character sets.
+	// Use a simple backslash escape when it\u2019s always valid, and a `\xnn` escape when the simpler form would be disallowed by Unicode patterns\u2019 stricter grammar.
+	return string
+		.replace(/[|\\{}()[\]^$+*?.]/g, '\\$&')
+		.replace(/-/g, '\\x2d');
+}
+
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/transliterate/node_modules/escape-string-regexp/index.js
+function escape_string_regexp_escapeStringRegexp(string) {
+	if (typeof string !== 'string') {
+		throw new TypeError('Expected a string');
+	}
+
+	// Escape characters with special meaning either inside or outside character sets.
+	// Use a simple backslash escape when it\u2019s always valid, and a `\xnn` escape when the simpler form would be disallowed by Unicode patterns\u2019 stricter grammar.
+	return string
+		.replace(/[|\\{}()[\]^$+*?.]/g, '\\$&')
+		.replace(/-/g, '\\x2d');
+}
+
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/transliterate/replacements.js
+const replacements = [
+	// German umlauts
+	['\u00df', 'ss'],
+	['\u1e9e', 'Ss'],
+	['\u00e4', 'ae'],
+	['\u00c4', 'Ae'],
+	['\u00f6', 'oe'],
+	['\u00d6', 'Oe'],
+	['\u00fc', 'ue'],
+	['\u00dc', 'Ue'],
+
+	// Latin
+	['\u00c0', 'A'],
+	['\u00c1', 'A'],
+	['\u00c2', 'A'],
+	['\u00c3', 'A'],
+	['\u00c4', 'Ae'],
+	['\u00c5', 'A'],
+	['\u00c6', 'AE'],
+	['\u00c7', 'C'],
+	['\u00c8', 'E'],
+	['\u00c9', 'E'],
+	['\u00ca', 'E'],
+	['\u00cb', 'E'],
+	['\u00cc', 'I'],
+	['\u00cd', 'I'],
+	['\u00ce', 'I'],
+	['\u00cf', 'I'],
+	['\u00d0', 'D'],
+	['\u00d1', 'N'],
+	['\u00d2', 'O'],
+	['\u00d3', 'O'],
+	['\u00d4', 'O'],
+	['\u00d5', 'O'],
+	['\u00d6', 'Oe'],
+	['\u0150', 'O'],
+	['\u00d8', 'O'],
+	['\u00d9', 'U'],
+	['\u00da', 'U'],
+	['\u00db', 'U'],
+	['\u00dc', 'Ue'],
+	['\u0170', 'U'],
+	['\u00dd', 'Y'],
+	['\u00de', 'TH'],
+	['\u00df', 'ss'],
+	['\u00e0', 'a'],
+	['\u00e1', 'a'],
+	['\u00e2', 'a'],
+	['\u00e3', 'a'],
+	['\u00e4', 'ae'],
+	['\u00e5', 'a'],
+	['\u00e6', 'ae'],
+	['\u00e7', 'c'],
+	['\u00e8', 'e'],
+	['\u00e9', 'e'],
+	['\u00ea', 'e'],
+	['\u00eb', 'e'],
+	['\u00ec', 'i'],
+	['\u00ed', 'i'],
+	['\u00ee', 'i'],
+	['\u00ef', 'i'],
+	['\u00f0', 'd'],
+	['\u00f1', 'n'],
+	['\u00f2', 'o'],
+	['\u00f3', 'o'],
+	['\u00f4', 'o'],
+	['\u00f5', 'o'],
+	['\u00f6', 'oe'],
+	['\u0151', 'o'],
+	['\u00f8', 'o'],
+	['\u00f9', 'u'],
+	['\u00fa', 'u'],
+	['\u00fb', 'u'],
+	['\u00fc', 'ue'],
+	['\u0171', 'u'],
+	['\u00fd', 'y'],
+	['\u00fe', 'th'],
+	['\u00ff', 'y'],
+	['\u1e9e', 'SS'],
+
+	// Vietnamese
+	['\u00e0', 'a'],
+	['\u00c0', 'A'],
+	['\u00e1', 'a'],
+	['\u00c1', 'A'],
+	['\u00e2', 'a'],
+	['\u00c2', 'A'],
+	['\u00e3', 'a'],
+	['\u00c3', 'A'],
+	['\u00e8', 'e'],
+	['\u00c8', 'E'],
+	['\u00e9', 'e'],
+	['\u00c9', 'E'],
+	['\u00ea', 'e'],
+	['\u00ca', 'E'],
+	['\u00ec', 'i'],
+	['\u00cc', 'I'],
+	['\u00ed', 'i'],
+	['\u00cd', 'I'],
+	['\u00f2', 'o'],
+	['\u00d2', 'O'],
+	['\u00f3', 'o'],
+	['\u00d3', 'O'],
+	['\u00f4', 'o'],
+	['\u00d4', 'O'],
+	['\u00f5', 'o'],
+	['\u00d5', 'O'],
+	['\u00f9', 'u'],
+	['\u00d9', 'U'],
+	['\u00fa', 'u'],
+	['\u00da', 'U'],
+	['\u00fd', 'y'],
+	['\u00dd', 'Y'],
+	['\u0103', 'a'],
+	['\u0102', 'A'],
+	['\u0110', 'D'],
+	['\u0111', 'd'],
+	['\u0129', 'i'],
+	['\u0128', 'I'],
+	['\u0169', 'u'],
+	['\u0168', 'U'],
+	['\u01a1', 'o'],
+	['\u01a0', 'O'],
+	['\u01b0', 'u'],
+	['\u01af', 'U'],
+	['\u1ea1', 'a'],
+	['\u1ea0', 'A'],
+	['\u1ea3', 'a'],
+	['\u1ea2', 'A'],
+	['\u1ea5', 'a'],
+	['\u1ea4', 'A'],
+	['\u1ea7', 'a'],
+	['\u1ea6', 'A'],
+	['\u1ea9', 'a'],
+	['\u1ea8', 'A'],
+	['\u1eab', 'a'],
+	['\u1eaa', 'A'],
+	['\u1ead', 'a'],
+	['\u1eac', 'A'],
+	['\u1eaf', 'a'],
+	['\u1eae', 'A'],
+	['\u1eb1', 'a'],
+	['\u1eb0', 'A'],
+	['\u1eb3', 'a'],
+	['\u1eb2', 'A'],
+	['\u1eb5', 'a'],
+	['\u1eb4', 'A'],
+	['\u1eb7', 'a'],
+	['\u1eb6', 'A'],
+	['\u1eb9', 'e'],
+	['\u1eb8', 'E'],
+	['\u1ebb', 'e'],
+	['\u1eba', 'E'],
+	['\u1ebd', 'e'],
+	['\u1ebc', 'E'],
+	['\u1ebf', 'e'],
+	['\u1ebe', 'E'],
+	['\u1ec1', 'e'],
+	['\u1ec0', 'E'],
+	['\u1ec3', 'e'],
+	['\u1ec2', 'E'],
+	['\u1ec5', 'e'],
+	['\u1ec4', 'E'],
+	['\u1ec7', 'e'],
+	['\u1ec6', 'E'],
+	['\u1ec9', 'i'],
+	['\u1ec8', 'I'],
+	['\u1ecb', 'i'],
+	['\u1eca', 'I'],
+	['\u1ecd', 'o'],
+	['\u1ecc', 'O'],
+	['\u1ecf', 'o'],
+	['\u1ece', 'O'],
+	['\u1ed1', 'o'],
+	['\u1ed0', 'O'],
+	['\u1ed3', 'o'],
+	['\u1ed2', 'O'],
+	['\u1ed5', 'o'],
+	['\u1ed4', 'O'],
+	['\u1ed7', 'o'],
+	['\u1ed6', 'O'],
+	['\u1ed9', 'o'],
+	['\u1ed8', 'O'],
+	['\u1edb', 'o'],
+	['\u1eda', 'O'],
+	['\u1edd', 'o'],
+	['\u1edc', 'O'],
+	['\u1edf', 'o'],
+	['\u1ede', 'O'],
+	['\u1ee1', 'o'],
+	['\u1ee0', 'O'],
+	['\u1ee3', 'o'],
+	['\u1ee2', 'O'],
+	['\u1ee5', 'u'],
+	['\u1ee4', 'U'],
+	['\u1ee7', 'u'],
+	['\u1ee6', 'U'],
+	['\u1ee9', 'u'],
+	['\u1ee8', 'U'],
+	['\u1eeb', 'u'],
+	['\u1eea', 'U'],
+	['\u1eed', 'u'],
+	['\u1eec', 'U'],
+	['\u1eef', 'u'],
+	['\u1eee', 'U'],
+	['\u1ef1', 'u'],
+	['\u1ef0', 'U'],
+	['\u1ef3', 'y'],
+	['\u1ef2', 'Y'],
+	['\u1ef5', 'y'],
+	['\u1ef4', 'Y'],
+	['\u1ef7', 'y'],
+	['\u1ef6', 'Y'],
+	['\u1ef9', 'y'],
+	['\u1ef8', 'Y'],
+
+	// Arabic
+	['\u0621', 'e'],
+	['\u0622', 'a'],
+	['\u0623', 'a'],
+	['\u0624', 'w'],
+	['\u0625', 'i'],
+	['\u0626', 'y'],
+	['\u0627', 'a'],
+	['\u0628', 'b'],
+	['\u0629', 't'],
+	['\u062a', 't'],
+	['\u062b', 'th'],
+	['\u062c', 'j'],
+	['\u062d', 'h'],
+	['\u062e', 'kh'],
+	['\u062f', 'd'],
+	['\u0630', 'dh'],
+	['\u0631', 'r'],
+	['\u0632', 'z'],
+	['\u0633', 's'],
+	['\u0634', 'sh'],
+	['\u0635', 's'],
+	['\u0636', 'd'],
+	['\u0637', 't'],
+	['\u0638', 'z'],
+	['\u0639', 'e'],
+	['\u063a', 'gh'],
+	['\u0640', '_'],
+	['\u0641', 'f'],
+	['\u0642', 'q'],
+	['\u0643', 'k'],
+	['\u0644', 'l'],
+	['\u0645', 'm'],
+	['\u0646', 'n'],
+	['\u0647', 'h'],
+	['\u0648', 'w'],
+	['\u0649', 'a'],
+	['\u064a', 'y'],
+	['\u064e\u200e', 'a'],
+	['\u064f', 'u'],
+	['\u0650\u200e', 'i'],
+	['\u0660', '0'],
+	['\u0661', '1'],
+	['\u0662', '2'],
+	['\u0663', '3'],
+	['\u0664', '4'],
+	['\u0665', '5'],
+	['\u0666', '6'],
+	['\u0667', '7'],
+	['\u0668', '8'],
+	['\u0669', '9'],
+
+	// Persian / Farsi
+	['\u0686', 'ch'],
+	['\u06a9', 'k'],
+	['\u06af', 'g'],
+	['\u067e', 'p'],
+	['\u0698', 'zh'],
+	['\u06cc', 'y'],
+	['\u06f0', '0'],
+	['\u06f1', '1'],
+	['\u06f2', '2'],
+	['\u06f3', '3'],
+	['\u06f4', '4'],
+	['\u06f5', '5'],
+	['\u06f6', '6'],
+	['\u06f7', '7'],
+	['\u06f8', '8'],
+	['\u06f9', '9'],
+
+	// Pashto
+	['\u067c', 'p'],
+	['\u0681', 'z'],
+	['\u0685', 'c'],
+	['\u0689', 'd'],
+	['\ufeab', 'd'],
+	['\ufead', 'r'],
+	['\u0693', 'r'],
+	['\ufeaf', 'z'],
+	['\u0696', 'g'],
+	['\u069a', 'x'],
+	['\u06ab', 'g'],
+	['\u06bc', 'n'],
+	['\u06c0', 'e'],
+	['\u06d0', 'e'],
+	['\u06cd', 'ai'],
+
+	// Urdu
+	['\u0679', 't'],
+	['\u0688', 'd'],
+	['\u0691', 'r'],
+	['\u06ba', 'n'],
+	['\u06c1', 'h'],
+	['\u06be', 'h'],
+	['\u06d2', 'e'],
+
+	// Russian
+	['\u0410', 'A'],
+	['\u0430', 'a'],
+	['\u0411', 'B'],
+	['\u0431', 'b'],
+	['\u0412', 'V'],
+	['\u0432', 'v'],
+	['\u0413', 'G'],
+	['\u0433', 'g'],
+	['\u0414', 'D'],
+	['\u0434', 'd'],
+	['\u044a\u0435', 'ye'],
+	['\u042a\u0435', 'Ye'],
+	['\u044a\u0415', 'yE'],
+	['\u042a\u0415', 'YE'],
+	['\u0415', 'E'],
+	['\u0435', 'e'],
+	['\u0401', 'Yo'],
+	['\u0451', 'yo'],
+	['\u0416', 'Zh'],
+	['\u0436', 'zh'],
+	['\u0417', 'Z'],
+	['\u0437', 'z'],
+	['\u0418', 'I'],
+	['\u0438', 'i'],
+	['\u044b\u0439', 'iy'],
+	['\u042b\u0439', 'Iy'],
+	['\u042b\u0419', 'IY'],
+	['\u044b\u0419', 'iY'],
+	['\u0419', 'Y'],
+	['\u0439', 'y'],
+	['\u041a', 'K'],
+	['\u043a', 'k'],
+	['\u041b', 'L'],
+	['\u043b', 'l'],
+	['\u041c', 'M'],
+	['\u043c', 'm'],
+	['\u041d', 'N'],
+	['\u043d', 'n'],
+	['\u041e', 'O'],
+	['\u043e', 'o'],
+	['\u041f', 'P'],
+	['\u043f', 'p'],
+	['\u0420', 'R'],
+	['\u0440', 'r'],
+	['\u0421', 'S'],
+	['\u0441', 's'],
+	['\u0422', 'T'],
+	['\u0442', 't'],
+	['\u0423', 'U'],
+	['\u0443', 'u'],
+	['\u0424', 'F'],
+	['\u0444', 'f'],
+	['\u0425', 'Kh'],
+	['\u0445', 'kh'],
+	['\u0426', 'Ts'],
+	['\u0446', 'ts'],
+	['\u0427', 'Ch'],
+	['\u0447', 'ch'],
+	['\u0428', 'Sh'],
+	['\u0448', 'sh'],
+	['\u0429', 'Sch'],
+	['\u0449', 'sch'],
+	['\u042a', ''],
+	['\u044a', ''],
+	['\u042b', 'Y'],
+	['\u044b', 'y'],
+	['\u042c', ''],
+	['\u044c', ''],
+	['\u042d', 'E'],
+	['\u044d', 'e'],
+	['\u042e', 'Yu'],
+	['\u044e', 'yu'],
+	['\u042f', 'Ya'],
+	['\u044f', 'ya'],
+
+	// Romanian
+	['\u0103', 'a'],
+	['\u0102', 'A'],
+	['\u0219', 's'],
+	['\u0218', 'S'],
+	['\u021b', 't'],
+	['\u021a', 'T'],
+	['\u0163', 't'],
+	['\u0162', 'T'],
+
+	// Turkish
+	['\u015f', 's'],
+	['\u015e', 'S'],
+	['\u00e7', 'c'],
+	['\u00c7', 'C'],
+	['\u011f', 'g'],
+	['\u011e', 'G'],
+	['\u0131', 'i'],
+	['\u0130', 'I'],
+
+	// Armenian
+	['\u0561', 'a'],
+	['\u0531', 'A'],
+	['\u0562', 'b'],
+	['\u0532', 'B'],
+	['\u0563', 'g'],
+	['\u0533', 'G'],
+	['\u0564', 'd'],
+	['\u0534', 'D'],
+	['\u0565', 'ye'],
+	['\u0535', 'Ye'],
+	['\u0566', 'z'],
+	['\u0536', 'Z'],
+	['\u0567', 'e'],
+	['\u0537', 'E'],
+	['\u0568', 'y'],
+	['\u0538', 'Y'],
+	['\u0569', 't'],
+	['\u0539', 'T'],
+	['\u056a', 'zh'],
+	['\u053a', 'Zh'],
+	['\u056b', 'i'],
+	['\u053b', 'I'],
+	['\u056c', 'l'],
+	['\u053c', 'L'],
+	['\u056d', 'kh'],
+	['\u053d', 'Kh'],
+	['\u056e', 'ts'],
+	['\u053e', 'Ts'],
+	['\u056f', 'k'],
+	['\u053f', 'K'],
+	['\u0570', 'h'],
+	['\u0540', 'H'],
+	['\u0571', 'dz'],
+	['\u0541', 'Dz'],
+	['\u0572', 'gh'],
+	['\u0542', 'Gh'],
+	['\u0573', 'tch'],
+	['\u0543', 'Tch'],
+	['\u0574', 'm'],
+	['\u0544', 'M'],
+	['\u0575', 'y'],
+	['\u0545', 'Y'],
+	['\u0576', 'n'],
+	['\u0546', 'N'],
+	['\u0577', 'sh'],
+	['\u0547', 'Sh'],
+	['\u0578', 'vo'],
+	['\u0548', 'Vo'],
+	['\u0579', 'ch'],
+	['\u0549', 'Ch'],
+	['\u057a', 'p'],
+	['\u054a', 'P'],
+	['\u057b', 'j'],
+	['\u054b', 'J'],
+	['\u057c', 'r'],
+	['\u054c', 'R'],
+	['\u057d', 's'],
+	['\u054d', 'S'],
+	['\u057e', 'v'],
+	['\u054e', 'V'],
+	['\u057f', 't'],
+	['\u054f', 'T'],
+	['\u0580', 'r'],
+	['\u0550', 'R'],
+	['\u0581', 'c'],
+	['\u0551', 'C'],
+	['\u0578\u0582', 'u'],
+	['\u0548\u0552', 'U'],
+	['\u0548\u0582', 'U'],
+	['\u0583', 'p'],
+	['\u0553', 'P'],
+	['\u0584', 'q'],
+	['\u0554', 'Q'],
+	['\u0585', 'o'],
+	['\u0555', 'O'],
+	['\u0586', 'f'],
+	['\u0556', 'F'],
+	['\u0587', 'yev'],
+
+	// Georgian
+	['\u10d0', 'a'],
+	['\u10d1', 'b'],
+	['\u10d2', 'g'],
+	['\u10d3', 'd'],
+	['\u10d4', 'e'],
+	['\u10d5', 'v'],
+	['\u10d6', 'z'],
+	['\u10d7', 't'],
+	['\u10d8', 'i'],
+	['\u10d9', 'k'],
+	['\u10da', 'l'],
+	['\u10db', 'm'],
+	['\u10dc', 'n'],
+	['\u10dd', 'o'],
+	['\u10de', 'p'],
+	['\u10df', 'zh'],
+	['\u10e0', 'r'],
+	['\u10e1', 's'],
+	['\u10e2', 't'],
+	['\u10e3', 'u'],
+	['\u10e4', 'ph'],
+	['\u10e5', 'q'],
+	['\u10e6', 'gh'],
+	['\u10e7', 'k'],
+	['\u10e8', 'sh'],
+	['\u10e9', 'ch'],
+	['\u10ea', 'ts'],
+	['\u10eb', 'dz'],
+	['\u10ec', 'ts'],
+	['\u10ed', 'tch'],
+	['\u10ee', 'kh'],
+	['\u10ef', 'j'],
+	['\u10f0', 'h'],
+
+	// Czech
+	['\u010d', 'c'],
+	['\u010f', 'd'],
+	['\u011b', 'e'],
+	['\u0148', 'n'],
+	['\u0159', 'r'],
+	['\u0161', 's'],
+	['\u0165', 't'],
+	['\u016f', 'u'],
+	['\u017e', 'z'],
+	['\u010c', 'C'],
+	['\u010e', 'D'],
+	['\u011a', 'E'],
+	['\u0147', 'N'],
+	['\u0158', 'R'],
+	['\u0160', 'S'],
+	['\u0164', 'T'],
+	['\u016e', 'U'],
+	['\u017d', 'Z'],
+
+	// Dhivehi
+	['\u0780', 'h'],
+	['\u0781', 'sh'],
+	['\u0782', 'n'],
+	['\u0783', 'r'],
+	['\u0784', 'b'],
+	['\u0785', 'lh'],
+	['\u0786', 'k'],
+	['\u0787', 'a'],
+	['\u0788', 'v'],
+	['\u0789', 'm'],
+	['\u078a', 'f'],
+	['\u078b', 'dh'],
+	['\u078c', 'th'],
+	['\u078d', 'l'],
+	['\u078e', 'g'],
+	['\u078f', 'gn'],
+	['\u0790', 's'],
+	['\u0791', 'd'],
+	['\u0792', 'z'],
+	['\u0793', 't'],
+	['\u0794', 'y'],
+	['\u0795', 'p'],
+	['\u0796', 'j'],
+	['\u0797', 'ch'],
+	['\u0798', 'tt'],
+	['\u0799', 'hh'],
+	['\u079a', 'kh'],
+	['\u079b', 'th'],
+	['\u079c', 'z'],
+	['\u079d', 'sh'],
+	['\u079e', 's'],
+	['\u079f', 'd'],
+	['\u07a0', 't'],
+	['\u07a1', 'z'],
+	['\u07a2', 'a'],
+	['\u07a3', 'gh'],
+	['\u07a4', 'q'],
+	['\u07a5', 'w'],
+	['\u07a6', 'a'],
+	['\u07a7', 'aa'],
+	['\u07a8', 'i'],
+	['\u07a9', 'ee'],
+	['\u07aa', 'u'],
+	['\u07ab', 'oo'],
+	['\u07ac', 'e'],
+	['\u07ad', 'ey'],
+	['\u07ae', 'o'],
+	['\u07af', 'oa'],
+	['\u07b0', ''],
+
+	// Greek
+	['\u03b1', 'a'],
+	['\u03b2', 'v'],
+	['\u03b3', 'g'],
+	['\u03b4', 'd'],
+	['\u03b5', 'e'],
+	['\u03b6', 'z'],
+	['\u03b7', 'i'],
+	['\u03b8', 'th'],
+	['\u03b9', 'i'],
+	['\u03ba', 'k'],
+	['\u03bb', 'l'],
+	['\u03bc', 'm'],
+	['\u03bd', 'n'],
+	['\u03be', 'ks'],
+	['\u03bf', 'o'],
+	['\u03c0', 'p'],
+	['\u03c1', 'r'],
+	['\u03c3', 's'],
+	['\u03c4', 't'],
+	['\u03c5', 'y'],
+	['\u03c6', 'f'],
+	['\u03c7', 'x'],
+	['\u03c8', 'ps'],
+	['\u03c9', 'o'],
+	['\u03ac', 'a'],
+	['\u03ad', 'e'],
+	['\u03af', 'i'],
+	['\u03cc', 'o'],
+	['\u03cd', 'y'],
+	['\u03ae', 'i'],
+	['\u03ce', 'o'],
+	['\u03c2', 's'],
+	['\u03ca', 'i'],
+	['\u03b0', 'y'],
+	['\u03cb', 'y'],
+	['\u0390', 'i'],
+	['\u0391', 'A'],
+	['\u0392', 'B'],
+	['\u0393', 'G'],
+	['\u0394', 'D'],
+	['\u0395', 'E'],
+	['\u0396', 'Z'],
+	['\u0397', 'I'],
+	['\u0398', 'TH'],
+	['\u0399', 'I'],
+	['\u039a', 'K'],
+	['\u039b', 'L'],
+	['\u039c', 'M'],
+	['\u039d', 'N'],
+	['\u039e', 'KS'],
+	['\u039f', 'O'],
+	['\u03a0', 'P'],
+	['\u03a1', 'R'],
+	['\u03a3', 'S'],
+	['\u03a4', 'T'],
+	['\u03a5', 'Y'],
+	['\u03a6', 'F'],
+	['\u03a7', 'X'],
+	['\u03a8', 'PS'],
+	['\u03a9', 'O'],
+	['\u0386', 'A'],
+	['\u0388', 'E'],
+	['\u038a', 'I'],
+	['\u038c', 'O'],
+	['\u038e', 'Y'],
+	['\u0389', 'I'],
+	['\u038f', 'O'],
+	['\u03aa', 'I'],
+	['\u03ab', 'Y'],
+
+	// Disabled as it conflicts with German and Latin.
+	// Hungarian
+	// ['\u00e4', 'a'],
+	// ['\u00c4', 'A'],
+	// ['\u00f6', 'o'],
+	// ['\u00d6', 'O'],
+	// ['\u00fc', 'u'],
+	// ['\u00dc', 'U'],
+	// ['\u0171', 'u'],
+	// ['\u0170', 'U'],
+
+	// Latvian
+	['\u0101', 'a'],
+	['\u0113', 'e'],
+	['\u0123', 'g'],
+	['\u012b', 'i'],
+	['\u0137', 'k'],
+	['\u013c', 'l'],
+	['\u0146', 'n'],
+	['\u016b', 'u'],
+	['\u0100', 'A'],
+	['\u0112', 'E'],
+	['\u0122', 'G'],
+	['\u012a', 'I'],
+	['\u0136', 'K'],
+	['\u013b', 'L'],
+	['\u0145', 'N'],
+	['\u016a', 'U'],
+	['\u010d', 'c'],
+	['\u0161', 's'],
+	['\u017e', 'z'],
+	['\u010c', 'C'],
+	['\u0160', 'S'],
+	['\u017d', 'Z'],
+
+	// Lithuanian
+	['\u0105', 'a'],
+	['\u010d', 'c'],
+	['\u0119', 'e'],
+	['\u0117', 'e'],
+	['\u012f', 'i'],
+	['\u0161', 's'],
+	['\u0173', 'u'],
+	['\u016b', 'u'],
+	['\u017e', 'z'],
+	['\u0104', 'A'],
+	['\u010c', 'C'],
+	['\u0118', 'E'],
+	['\u0116', 'E'],
+	['\u012e', 'I'],
+	['\u0160', 'S'],
+	['\u0172', 'U'],
+	['\u016a', 'U'],
+
+	// Macedonian
+	['\u040c', 'Kj'],
+	['\u045c', 'kj'],
+	['\u0409', 'Lj'],
+	['\u0459', 'lj'],
+	['\u040a', 'Nj'],
+	['\u045a', 'nj'],
+	['\u0422\u0441', 'Ts'],
+	['\u0442\u0441', 'ts'],
+
+	// Polish
+	['\u0105', 'a'],
+	['\u0107', 'c'],
+	['\u0119', 'e'],
+	['\u0142', 'l'],
+	['\u0144', 'n'],
+	['\u015b', 's'],
+	['\u017a', 'z'],
+	['\u017c', 'z'],
+	['\u0104', 'A'],
+	['\u0106', 'C'],
+	['\u0118', 'E'],
+	['\u0141', 'L'],
+	['\u0143', 'N'],
+	['\u015a', 'S'],
+	['\u0179', 'Z'],
+	['\u017b', 'Z'],
+
+	// Disabled as it conflicts with Vietnamese.
+	// Serbian
+	// ['\u0459', 'lj'],
+	// ['\u045a', 'nj'],
+	// ['\u0409', 'Lj'],
+	// ['\u040a', 'Nj'],
+	// ['\u0111', 'dj'],
+	// ['\u0110', 'Dj'],
+	// ['\u0452', 'dj'],
+	// ['\u0458', 'j'],
+	// ['\u045b', 'c'],
+	// ['\u045f', 'dz'],
+	// ['\u0402', 'Dj'],
+	// ['\u0408', 'j'],
+	// ['\u040b', 'C'],
+	// ['\u040f', 'Dz'],
+
+	// Disabled as it conflicts with German and Latin.
+	// Slovak
+	// ['\u00e4', 'a'],
+	// ['\u00c4', 'A'],
+	// ['\u013e', 'l'],
+	// ['\u013a', 'l'],
+	// ['\u0155', 'r'],
+	// ['\u013d', 'L'],
+	// ['\u0139', 'L'],
+	// ['\u0154', 'R'],
+
+	// Disabled as it conflicts with German and Latin.
+	// Swedish
+	// ['\u00e5', 'o'],
+	// ['\u00c5', 'o'],
+	// ['\u00e4', 'a'],
+	// ['\u00c4', 'A'],
+	// ['\u00eb', 'e'],
+	// ['\u00cb', 'E'],
+	// ['\u00f6', 'o'],
+	// ['\u00d6', 'O'],
+
+	// Ukrainian
+	['\u0404', 'Ye'],
+	['\u0406', 'I'],
+	['\u0407', 'Yi'],
+	['\u0490', 'G'],
+	['\u0454', 'ye'],
+	['\u0456', 'i'],
+	['\u0457', 'yi'],
+	['\u0491', 'g'],
+
+	// Dutch
+	['\u0132', 'IJ'],
+	['\u0133', 'ij'],
+
+	// Danish
+	// ['\u00c6', 'Ae'],
+	// ['\u00d8', 'Oe'],
+	// ['\u00c5', 'Aa'],
+	// ['\u00e6', 'ae'],
+	// ['\u00f8', 'oe'],
+	// ['\u00e5', 'aa']
+
+	// Currencies
+	['\u00a2', 'c'],
+	['\u00a5', 'Y'],
+	['\u07ff', 'b'],
+	['\u09f3', 't'],
+	['\u0af1', 'Bo'],
+	['\u0e3f', 'B'],
+	['\u20a0', 'CE'],
+	['\u20a1', 'C'],
+	['\u20a2', 'Cr'],
+	['\u20a3', 'F'],
+	['\u20a5', 'm'],
+	['\u20a6', 'N'],
+	['\u20a7', 'Pt'],
+	['\u20a8', 'Rs'],
+	['\u20a9', 'W'],
+	['\u20ab', 's'],
+	['\u20ac', 'E'],
+	['\u20ad', 'K'],
+	['\u20ae', 'T'],
+	['\u20af', 'Dp'],
+	['\u20b0', 'S'],
+	['\u20b1', 'P'],
+	['\u20b2', 'G'],
+	['\u20b3', 'A'],
+	['\u20b4', 'S'],
+	['\u20b5', 'C'],
+	['\u20b6', 'tt'],
+	['\u20b7', 'S'],
+	['\u20b8', 'T'],
+	['\u20b9', 'R'],
+	['\u20ba', 'L'],
+	['\u20bd', 'P'],
+	['\u20bf', 'B'],
+	['\ufe69', '$'],
+	['\uffe0', 'c'],
+	['\uffe5', 'Y'],
+	['\uffe6', 'W'],
+
+	// Latin
+	['\ud835\udc00', 'A'],
+	['\ud835\udc01', 'B'],
+	['\ud835\udc02', 'C'],
+	['\ud835\udc03', 'D'],
+	['\ud835\udc04', 'E'],
+	['\ud835\udc05', 'F'],
+	['\ud835\udc06', 'G'],
+	['\ud835\udc07', 'H'],
+	['\ud835\udc08', 'I'],
+	['\ud835\udc09', 'J'],
+	['\ud835\udc0a', 'K'],
+	['\ud835\udc0b', 'L'],
+	['\ud835\udc0c', 'M'],
+	['\ud835\udc0d', 'N'],
+	['\ud835\udc0e', 'O'],
+	['\ud835\udc0f', 'P'],
+	['\ud835\udc10', 'Q'],
+	['\ud835\udc11', 'R'],
+	['\ud835\udc12', 'S'],
+	['\ud835\udc13', 'T'],
+	['\ud835\udc14', 'U'],
+	['\ud835\udc15', 'V'],
+	['\ud835\udc16', 'W'],
+	['\ud835\udc17', 'X'],
+	['\ud835\udc18', 'Y'],
+	['\ud835\udc19', 'Z'],
+	['\ud835\udc1a', 'a'],
+	['\ud835\udc1b', 'b'],
+	['\ud835\udc1c', 'c'],
+	['\ud835\udc1d', 'd'],
+	['\ud835\udc1e', 'e'],
+	['\ud835\udc1f', 'f'],
+	['\ud835\udc20', 'g'],
+	['\ud835\udc21', 'h'],
+	['\ud835\udc22', 'i'],
+	['\ud835\udc23', 'j'],
+	['\ud835\udc24', 'k'],
+	['\ud835\udc25', 'l'],
+	['\ud835\udc26', 'm'],
+	['\ud835\udc27', 'n'],
+	['\ud835\udc28', 'o'],
+	['\ud835\udc29', 'p'],
+	['\ud835\udc2a', 'q'],
+	['\ud835\udc2b', 'r'],
+	['\ud835\udc2c', 's'],
+	['\ud835\udc2d', 't'],
+	['\ud835\udc2e', 'u'],
+	['\ud835\udc2f', 'v'],
+	['\ud835\udc30', 'w'],
+	['\ud835\udc31', 'x'],
+	['\ud835\udc32', 'y'],
+	['\ud835\udc33', 'z'],
+	['\ud835\udc34', 'A'],
+	['\ud835\udc35', 'B'],
+	['\ud835\udc36', 'C'],
+	['\ud835\udc37', 'D'],
+	['\ud835\udc38', 'E'],
+	['\ud835\udc39', 'F'],
+	['\ud835\udc3a', 'G'],
+	['\ud835\udc3b', 'H'],
+	['\ud835\udc3c', 'I'],
+	['\ud835\udc3d', 'J'],
+	['\ud835\udc3e', 'K'],
+	['\ud835\udc3f', 'L'],
+	['\ud835\udc40', 'M'],
+	['\ud835\udc41', 'N'],
+	['\ud835\udc42', 'O'],
+	['\ud835\udc43', 'P'],
+	['\ud835\udc44', 'Q'],
+	['\ud835\udc45', 'R'],
+	['\ud835\udc46', 'S'],
+	['\ud835\udc47', 'T'],
+	['\ud835\udc48', 'U'],
+	['\ud835\udc49', 'V'],
+	['\ud835\udc4a', 'W'],
+	['\ud835\udc4b', 'X'],
+	['\ud835\udc4c', 'Y'],
+	['\ud835\udc4d', 'Z'],
+	['\ud835\udc4e', 'a'],
+	['\ud835\udc4f', 'b'],
+	['\ud835\udc50', 'c'],
+	['\ud835\udc51', 'd'],
+	['\ud835\udc52', 'e'],
+	['\ud835\udc53', 'f'],
+	['\ud835\udc54', 'g'],
+	['\ud835\udc56', 'i'],
+	['\ud835\udc57', 'j'],
+	['\ud835\udc58', 'k'],
+	['\ud835\udc59', 'l'],
+	['\ud835\udc5a', 'm'],
+	['\ud835\udc5b', 'n'],
+	['\ud835\udc5c', 'o'],
+	['\ud835\udc5d', 'p'],
+	['\ud835\udc5e', 'q'],
+	['\ud835\udc5f', 'r'],
+	['\ud835\udc60', 's'],
+	['\ud835\udc61', 't'],
+	['\ud835\udc62', 'u'],
+	['\ud835\udc63', 'v'],
+	['\ud835\udc64', 'w'],
+	['\ud835\udc65', 'x'],
+	['\ud835\udc66', 'y'],
+	['\ud835\udc67', 'z'],
+	['\ud835\udc68', 'A'],
+	['\ud835\udc69', 'B'],
+	['\ud835\udc6a', 'C'],
+	['\ud835\udc6b', 'D'],
+	['\ud835\udc6c', 'E'],
+	['\ud835\udc6d', 'F'],
+	['\ud835\udc6e', 'G'],
+	['\ud835\udc6f', 'H'],
+	['\ud835\udc70', 'I'],
+	['\ud835\udc71', 'J'],
+	['\ud835\udc72', 'K'],
+	['\ud835\udc73', 'L'],
+	['\ud835\udc74', 'M'],
+	['\ud835\udc75', 'N'],
+	['\ud835\udc76', 'O'],
+	['\ud835\udc77', 'P'],
+	['\ud835\udc78', 'Q'],
+	['\ud835\udc79', 'R'],
+	['\ud835\udc7a', 'S'],
+	['\ud835\udc7b', 'T'],
+	['\ud835\udc7c', 'U'],
+	['\ud835\udc7d', 'V'],
+	['\ud835\udc7e', 'W'],
+	['\ud835\udc7f', 'X'],
+	['\ud835\udc80', 'Y'],
+	['\ud835\udc81', 'Z'],
+	['\ud835\udc82', 'a'],
+	['\ud835\udc83', 'b'],
+	['\ud835\udc84', 'c'],
+	['\ud835\udc85', 'd'],
+	['\ud835\udc86', 'e'],
+	['\ud835\udc87', 'f'],
+	['\ud835\udc88', 'g'],
+	['\ud835\udc89', 'h'],
+	['\ud835\udc8a', 'i'],
+	['\ud835\udc8b', 'j'],
+	['\ud835\udc8c', 'k'],
+	['\ud835\udc8d', 'l'],
+	['\ud835\udc8e', 'm'],
+	['\ud835\udc8f', 'n'],
+	['\ud835\udc90', 'o'],
+	['\ud835\udc91', 'p'],
+	['\ud835\udc92', 'q'],
+	['\ud835\udc93', 'r'],
+	['\ud835\udc94', 's'],
+	['\ud835\udc95', 't'],
+	['\ud835\udc96', 'u'],
+	['\ud835\udc97', 'v'],
+	['\ud835\udc98', 'w'],
+	['\ud835\udc99', 'x'],
+	['\ud835\udc9a', 'y'],
+	['\ud835\udc9b', 'z'],
+	['\ud835\udc9c', 'A'],
+	['\ud835\udc9e', 'C'],
+	['\ud835\udc9f', 'D'],
+	['\ud835\udca2', 'g'],
+	['\ud835\udca5', 'J'],
+	['\ud835\udca6', 'K'],
+	['\ud835\udca9', 'N'],
+	['\ud835\udcaa', 'O'],
+	['\ud835\udcab', 'P'],
+	['\ud835\udcac', 'Q'],
+	['\ud835\udcae', 'S'],
+	['\ud835\udcaf', 'T'],
+	['\ud835\udcb0', 'U'],
+	['\ud835\udcb1', 'V'],
+	['\ud835\udcb2', 'W'],
+	['\ud835\udcb3', 'X'],
+	['\ud835\udcb4', 'Y'],
+	['\ud835\udcb5', 'Z'],
+	['\ud835\udcb6', 'a'],
+	['\ud835\udcb7', 'b'],
+	['\ud835\udcb8', 'c'],
+	['\ud835\udcb9', 'd'],
+	['\ud835\udcbb', 'f'],
+	['\ud835\udcbd', 'h'],
+	['\ud835\udcbe', 'i'],
+	['\ud835\udcbf', 'j'],
+	['\ud835\udcc0', 'h'],
+	['\ud835\udcc1', 'l'],
+	['\ud835\udcc2', 'm'],
+	['\ud835\udcc3', 'n'],
+	['\ud835\udcc5', 'p'],
+	['\ud835\udcc6', 'q'],
+	['\ud835\udcc7', 'r'],
+	['\ud835\udcc8', 's'],
+	['\ud835\udcc9', 't'],
+	['\ud835\udcca', 'u'],
+	['\ud835\udccb', 'v'],
+	['\ud835\udccc', 'w'],
+	['\ud835\udccd', 'x'],
+	['\ud835\udcce', 'y'],
+	['\ud835\udccf', 'z'],
+	['\ud835\udcd0', 'A'],
+	['\ud835\udcd1', 'B'],
+	['\ud835\udcd2', 'C'],
+	['\ud835\udcd3', 'D'],
+	['\ud835\udcd4', 'E'],
+	['\ud835\udcd5', 'F'],
+	['\ud835\udcd6', 'G'],
+	['\ud835\udcd7', 'H'],
+	['\ud835\udcd8', 'I'],
+	['\ud835\udcd9', 'J'],
+	['\ud835\udcda', 'K'],
+	['\ud835\udcdb', 'L'],
+	['\ud835\udcdc', 'M'],
+	['\ud835\udcdd', 'N'],
+	['\ud835\udcde', 'O'],
+	['\ud835\udcdf', 'P'],
+	['\ud835\udce0', 'Q'],
+	['\ud835\udce1', 'R'],
+	['\ud835\udce2', 'S'],
+	['\ud835\udce3', 'T'],
+	['\ud835\udce4', 'U'],
+	['\ud835\udce5', 'V'],
+	['\ud835\udce6', 'W'],
+	['\ud835\udce7', 'X'],
+	['\ud835\udce8', 'Y'],
+	['\ud835\udce9', 'Z'],
+	['\ud835\udcea', 'a'],
+	['\ud835\udceb', 'b'],
+	['\ud835\udcec', 'c'],
+	['\ud835\udced', 'd'],
+	['\ud835\udcee', 'e'],
+	['\ud835\udcef', 'f'],
+	['\ud835\udcf0', 'g'],
+	['\ud835\udcf1', 'h'],
+	['\ud835\udcf2', 'i'],
+	['\ud835\udcf3', 'j'],
+	['\ud835\udcf4', 'k'],
+	['\ud835\udcf5', 'l'],
+	['\ud835\udcf6', 'm'],
+	['\ud835\udcf7', 'n'],
+	['\ud835\udcf8', 'o'],
+	['\ud835\udcf9', 'p'],
+	['\ud835\udcfa', 'q'],
+	['\ud835\udcfb', 'r'],
+	['\ud835\udcfc', 's'],
+	['\ud835\udcfd', 't'],
+	['\ud835\udcfe', 'u'],
+	['\ud835\udcff', 'v'],
+	['\ud835\udd00', 'w'],
+	['\ud835\udd01', 'x'],
+	['\ud835\udd02', 'y'],
+	['\ud835\udd03', 'z'],
+	['\ud835\udd04', 'A'],
+	['\ud835\udd05', 'B'],
+	['\ud835\udd07', 'D'],
+	['\ud835\udd08', 'E'],
+	['\ud835\udd09', 'F'],
+	['\ud835\udd0a', 'G'],
+	['\ud835\udd0d', 'J'],
+	['\ud835\udd0e', 'K'],
+	['\ud835\udd0f', 'L'],
+	['\ud835\udd10', 'M'],
+	['\ud835\udd11', 'N'],
+	['\ud835\udd12', 'O'],
+	['\ud835\udd13', 'P'],
+	['\ud835\udd14', 'Q'],
+	['\ud835\udd16', 'S'],
+	['\ud835\udd17', 'T'],
+	['\ud835\udd18', 'U'],
+	['\ud835\udd19', 'V'],
+	['\ud835\udd1a', 'W'],
+	['\ud835\udd1b', 'X'],
+	['\ud835\udd1c', 'Y'],
+	['\ud835\udd1e', 'a'],
+	['\ud835\udd1f', 'b'],
+	['\ud835\udd20', 'c'],
+	['\ud835\udd21', 'd'],
+	['\ud835\udd22', 'e'],
+	['\ud835\udd23', 'f'],
+	['\ud835\udd24', 'g'],
+	['\ud835\udd25', 'h'],
+	['\ud835\udd26', 'i'],
+	['\ud835\udd27', 'j'],
+	['\ud835\udd28', 'k'],
+	['\ud835\udd29', 'l'],
+	['\ud835\udd2a', 'm'],
+	['\ud835\udd2b', 'n'],
+	['\ud835\udd2c', 'o'],
+	['\ud835\udd2d', 'p'],
+	['\ud835\udd2e', 'q'],
+	['\ud835\udd2f', 'r'],
+	['\ud835\udd30', 's'],
+	['\ud835\udd31', 't'],
+	['\ud835\udd32', 'u'],
+	['\ud835\udd33', 'v'],
+	['\ud835\udd34', 'w'],
+	['\ud835\udd35', 'x'],
+	['\ud835\udd36', 'y'],
+	['\ud835\udd37', 'z'],
+	['\ud835\udd38', 'A'],
+	['\ud835\udd39', 'B'],
+	['\ud835\udd3b', 'D'],
+	['\ud835\udd3c', 'E'],
+	['\ud835\udd3d', 'F'],
+	['\ud835\udd3e', 'G'],
+	['\ud835\udd40', 'I'],
+	['\ud835\udd41', 'J'],
+	['\ud835\udd42', 'K'],
+	['\ud835\udd43', 'L'],
+	['\ud835\udd44', 'M'],
+	['\ud835\udd46', 'N'],
+	['\ud835\udd4a', 'S'],
+	['\ud835\udd4b', 'T'],
+	['\ud835\udd4c', 'U'],
+	['\ud835\udd4d', 'V'],
+	['\ud835\udd4e', 'W'],
+	['\ud835\udd4f', 'X'],
+	['\ud835\udd50', 'Y'],
+	['\ud835\udd52', 'a'],
+	['\ud835\udd53', 'b'],
+	['\ud835\udd54', 'c'],
+	['\ud835\udd55', 'd'],
+	['\ud835\udd56', 'e'],
+	['\ud835\udd57', 'f'],
+	['\ud835\udd58', 'g'],
+	['\ud835\udd59', 'h'],
+	['\ud835\udd5a', 'i'],
+	['\ud835\udd5b', 'j'],
+	['\ud835\udd5c', 'k'],
+	['\ud835\udd5d', 'l'],
+	['\ud835\udd5e', 'm'],
+	['\ud835\udd5f', 'n'],
+	['\ud835\udd60', 'o'],
+	['\ud835\udd61', 'p'],
+	['\ud835\udd62', 'q'],
+	['\ud835\udd63', 'r'],
+	['\ud835\udd64', 's'],
+	['\ud835\udd65', 't'],
+	['\ud835\udd66', 'u'],
+	['\ud835\udd67', 'v'],
+	['\ud835\udd68', 'w'],
+	['\ud835\udd69', 'x'],
+	['\ud835\udd6a', 'y'],
+	['\ud835\udd6b', 'z'],
+	['\ud835\udd6c', 'A'],
+	['\ud835\udd6d', 'B'],
+	['\ud835\udd6e', 'C'],
+	['\ud835\udd6f', 'D'],
+	['\ud835\udd70', 'E'],
+	['\ud835\udd71', 'F'],
+	['\ud835\udd72', 'G'],
+	['\ud835\udd73', 'H'],
+	['\ud835\udd74', 'I'],
+	['\ud835\udd75', 'J'],
+	['\ud835\udd76', 'K'],
+	['\ud835\udd77', 'L'],
+	['\ud835\udd78', 'M'],
+	['\ud835\udd79', 'N'],
+	['\ud835\udd7a', 'O'],
+	['\ud835\udd7b', 'P'],
+	['\ud835\udd7c', 'Q'],
+	['\ud835\udd7d', 'R'],
+	['\ud835\udd7e', 'S'],
+	['\ud835\udd7f', 'T'],
+	['\ud835\udd80', 'U'],
+	['\ud835\udd81', 'V'],
+	['\ud835\udd82', 'W'],
+	['\ud835\udd83', 'X'],
+	['\ud835\udd84', 'Y'],
+	['\ud835\udd85', 'Z'],
+	['\ud835\udd86', 'a'],
+	['\ud835\udd87', 'b'],
+	['\ud835\udd88', 'c'],
+	['\ud835\udd89', 'd'],
+	['\ud835\udd8a', 'e'],
+	['\ud835\udd8b', 'f'],
+	['\ud835\udd8c', 'g'],
+	['\ud835\udd8d', 'h'],
+	['\ud835\udd8e', 'i'],
+	['\ud835\udd8f', 'j'],
+	['\ud835\udd90', 'k'],
+	['\ud835\udd91', 'l'],
+	['\ud835\udd92', 'm'],
+	['\ud835\udd93', 'n'],
+	['\ud835\udd94', 'o'],
+	['\ud835\udd95', 'p'],
+	['\ud835\udd96', 'q'],
+	['\ud835\udd97', 'r'],
+	['\ud835\udd98', 's'],
+	['\ud835\udd99', 't'],
+	['\ud835\udd9a', 'u'],
+	['\ud835\udd9b', 'v'],
+	['\ud835\udd9c', 'w'],
+	['\ud835\udd9d', 'x'],
+	['\ud835\udd9e', 'y'],
+	['\ud835\udd9f', 'z'],
+	['\ud835\udda0', 'A'],
+	['\ud835\udda1', 'B'],
+	['\ud835\udda2', 'C'],
+	['\ud835\udda3', 'D'],
+	['\ud835\udda4', 'E'],
+	['\ud835\udda5', 'F'],
+	['\ud835\udda6', 'G'],
+	['\ud835\udda7', 'H'],
+	['\ud835\udda8', 'I'],
+	['\ud835\udda9', 'J'],
+	['\ud835\uddaa', 'K'],
+	['\ud835\uddab', 'L'],
+	['\ud835\uddac', 'M'],
+	['\ud835\uddad', 'N'],
+	['\ud835\uddae', 'O'],
+	['\ud835\uddaf', 'P'],
+	['\ud835\uddb0', 'Q'],
+	['\ud835\uddb1', 'R'],
+	['\ud835\uddb2', 'S'],
+	['\ud835\uddb3', 'T'],
+	['\ud835\uddb4', 'U'],
+	['\ud835\uddb5', 'V'],
+	['\ud835\uddb6', 'W'],
+	['\ud835\uddb7', 'X'],
+	['\ud835\uddb8', 'Y'],
+	['\ud835\uddb9', 'Z'],
+	['\ud835\uddba', 'a'],
+	['\ud835\uddbb', 'b'],
+	['\ud835\uddbc', 'c'],
+	['\ud835\uddbd', 'd'],
+	['\ud835\uddbe', 'e'],
+	['\ud835\uddbf', 'f'],
+	['\ud835\uddc0', 'g'],
+	['\ud835\uddc1', 'h'],
+	['\ud835\uddc2', 'i'],
+	['\ud835\uddc3', 'j'],
+	['\ud835\uddc4', 'k'],
+	['\ud835\uddc5', 'l'],
+	['\ud835\uddc6', 'm'],
+	['\ud835\uddc7', 'n'],
+	['\ud835\uddc8', 'o'],
+	['\ud835\uddc9', 'p'],
+	['\ud835\uddca', 'q'],
+	['\ud835\uddcb', 'r'],
+	['\ud835\uddcc', 's'],
+	['\ud835\uddcd', 't'],
+	['\ud835\uddce', 'u'],
+	['\ud835\uddcf', 'v'],
+	['\ud835\uddd0', 'w'],
+	['\ud835\uddd1', 'x'],
+	['\ud835\uddd2', 'y'],
+	['\ud835\uddd3', 'z'],
+	['\ud835\uddd4', 'A'],
+	['\ud835\uddd5', 'B'],
+	['\ud835\uddd6', 'C'],
+	['\ud835\uddd7', 'D'],
+	['\ud835\uddd8', 'E'],
+	['\ud835\uddd9', 'F'],
+	['\ud835\uddda', 'G'],
+	['\ud835\udddb', 'H'],
+	['\ud835\udddc', 'I'],
+	['\ud835\udddd', 'J'],
+	['\ud835\uddde', 'K'],
+	['\ud835\udddf', 'L'],
+	['\ud835\udde0', 'M'],
+	['\ud835\udde1', 'N'],
+	['\ud835\udde2', 'O'],
+	['\ud835\udde3', 'P'],
+	['\ud835\udde4', 'Q'],
+	['\ud835\udde5', 'R'],
+	['\ud835\udde6', 'S'],
+	['\ud835\udde7', 'T'],
+	['\ud835\udde8', 'U'],
+	['\ud835\udde9', 'V'],
+	['\ud835\uddea', 'W'],
+	['\ud835\uddeb', 'X'],
+	['\ud835\uddec', 'Y'],
+	['\ud835\udded', 'Z'],
+	['\ud835\uddee', 'a'],
+	['\ud835\uddef', 'b'],
+	['\ud835\uddf0', 'c'],
+	['\ud835\uddf1', 'd'],
+	['\ud835\uddf2', 'e'],
+	['\ud835\uddf3', 'f'],
+	['\ud835\uddf4', 'g'],
+	['\ud835\uddf5', 'h'],
+	['\ud835\uddf6', 'i'],
+	['\ud835\uddf7', 'j'],
+	['\ud835\uddf8', 'k'],
+	['\ud835\uddf9', 'l'],
+	['\ud835\uddfa', 'm'],
+	['\ud835\uddfb', 'n'],
+	['\ud835\uddfc', 'o'],
+	['\ud835\uddfd', 'p'],
+	['\ud835\uddfe', 'q'],
+	['\ud835\uddff', 'r'],
+	['\ud835\ude00', 's'],
+	['\ud835\ude01', 't'],
+	['\ud835\ude02', 'u'],
+	['\ud835\ude03', 'v'],
+	['\ud835\ude04', 'w'],
+	['\ud835\ude05', 'x'],
+	['\ud835\ude06', 'y'],
+	['\ud835\ude07', 'z'],
+	['\ud835\ude08', 'A'],
+	['\ud835\ude09', 'B'],
+	['\ud835\ude0a', 'C'],
+	['\ud835\ude0b', 'D'],
+	['\ud835\ude0c', 'E'],
+	['\ud835\ude0d', 'F'],
+	['\ud835\ude0e', 'G'],
+	['\ud835\ude0f', 'H'],
+	['\ud835\ude10', 'I'],
+	['\ud835\ude11', 'J'],
+	['\ud835\ude12', 'K'],
+	['\ud835\ude13', 'L'],
+	['\ud835\ude14', 'M'],
+	['\ud835\ude15', 'N'],
+	['\ud835\ude16', 'O'],
+	['\ud835\ude17', 'P'],
+	['\ud835\ude18', 'Q'],
+	['\ud835\ude19', 'R'],
+	['\ud835\ude1a', 'S'],
+	['\ud835\ude1b', 'T'],
+	['\ud835\ude1c', 'U'],
+	['\ud835\ude1d', 'V'],
+	['\ud835\ude1e', 'W'],
+	['\ud835\ude1f', 'X'],
+	['\ud835\ude20', 'Y'],
+	['\ud835\ude21', 'Z'],
+	['\ud835\ude22', 'a'],
+	['\ud835\ude23', 'b'],
+	['\ud835\ude24', 'c'],
+	['\ud835\ude25', 'd'],
+	['\ud835\ude26', 'e'],
+	['\ud835\ude27', 'f'],
+	['\ud835\ude28', 'g'],
+	['\ud835\ude29', 'h'],
+	['\ud835\ude2a', 'i'],
+	['\ud835\ude2b', 'j'],
+	['\ud835\ude2c', 'k'],
+	['\ud835\ude2d', 'l'],
+	['\ud835\ude2e', 'm'],
+	['\ud835\ude2f', 'n'],
+	['\ud835\ude30', 'o'],
+	['\ud835\ude31', 'p'],
+	['\ud835\ude32', 'q'],
+	['\ud835\ude33', 'r'],
+	['\ud835\ude34', 's'],
+	['\ud835\ude35', 't'],
+	['\ud835\ude36', 'u'],
+	['\ud835\ude37', 'v'],
+	['\ud835\ude38', 'w'],
+	['\ud835\ude39', 'x'],
+	['\ud835\ude3a', 'y'],
+	['\ud835\ude3b', 'z'],
+	['\ud835\ude3c', 'A'],
+	['\ud835\ude3d', 'B'],
+	['\ud835\ude3e', 'C'],
+	['\ud835\ude3f', 'D'],
+	['\ud835\ude40', 'E'],
+	['\ud835\ude41', 'F'],
+	['\ud835\ude42', 'G'],
+	['\ud835\ude43', 'H'],
+	['\ud835\ude44', 'I'],
+	['\ud835\ude45', 'J'],
+	['\ud835\ude46', 'K'],
+	['\ud835\ude47', 'L'],
+	['\ud835\ude48', 'M'],
+	['\ud835\ude49', 'N'],
+	['\ud835\ude4a', 'O'],
+	['\ud835\ude4b', 'P'],
+	['\ud835\ude4c', 'Q'],
+	['\ud835\ude4d', 'R'],
+	['\ud835\ude4e', 'S'],
+	['\ud835\ude4f', 'T'],
+	['\ud835\ude50', 'U'],
+	['\ud835\ude51', 'V'],
+	['\ud835\ude52', 'W'],
+	['\ud835\ude53', 'X'],
+	['\ud835\ude54', 'Y'],
+	['\ud835\ude55', 'Z'],
+	['\ud835\ude56', 'a'],
+	['\ud835\ude57', 'b'],
+	['\ud835\ude58', 'c'],
+	['\ud835\ude59', 'd'],
+	['\ud835\ude5a', 'e'],
+	['\ud835\ude5b', 'f'],
+	['\ud835\ude5c', 'g'],
+	['\ud835\ude5d', 'h'],
+	['\ud835\ude5e', 'i'],
+	['\ud835\ude5f', 'j'],
+	['\ud835\ude60', 'k'],
+	['\ud835\ude61', 'l'],
+	['\ud835\ude62', 'm'],
+	['\ud835\ude63', 'n'],
+	['\ud835\ude64', 'o'],
+	['\ud835\ude65', 'p'],
+	['\ud835\ude66', 'q'],
+	['\ud835\ude67', 'r'],
+	['\ud835\ude68', 's'],
+	['\ud835\ude69', 't'],
+	['\ud835\ude6a', 'u'],
+	['\ud835\ude6b', 'v'],
+	['\ud835\ude6c', 'w'],
+	['\ud835\ude6d', 'x'],
+	['\ud835\ude6e', 'y'],
+	['\ud835\ude6f', 'z'],
+	['\ud835\ude70', 'A'],
+	['\ud835\ude71', 'B'],
+	['\ud835\ude72', 'C'],
+	['\ud835\ude73', 'D'],
+	['\ud835\ude74', 'E'],
+	['\ud835\ude75', 'F'],
+	['\ud835\ude76', 'G'],
+	['\ud835\ude77', 'H'],
+	['\ud835\ude78', 'I'],
+	['\ud835\ude79', 'J'],
+	['\ud835\ude7a', 'K'],
+	['\ud835\ude7b', 'L'],
+	['\ud835\ude7c', 'M'],
+	['\ud835\ude7d', 'N'],
+	['\ud835\ude7e', 'O'],
+	['\ud835\ude7f', 'P'],
+	['\ud835\ude80', 'Q'],
+	['\ud835\ude81', 'R'],
+	['\ud835\ude82', 'S'],
+	['\ud835\ude83', 'T'],
+	['\ud835\ude84', 'U'],
+	['\ud835\ude85', 'V'],
+	['\ud835\ude86', 'W'],
+	['\ud835\ude87', 'X'],
+	['\ud835\ude88', 'Y'],
+	['\ud835\ude89', 'Z'],
+	['\ud835\ude8a', 'a'],
+	['\ud835\ude8b', 'b'],
+	['\ud835\ude8c', 'c'],
+	['\ud835\ude8d', 'd'],
+	['\ud835\ude8e', 'e'],
+	['\ud835\ude8f', 'f'],
+	['\ud835\ude90', 'g'],
+	['\ud835\ude91', 'h'],
+	['\ud835\ude92', 'i'],
+	['\ud835\ude93', 'j'],
+	['\ud835\ude94', 'k'],
+	['\ud835\ude95', 'l'],
+	['\ud835\ude96', 'm'],
+	['\ud835\ude97', 'n'],
+	['\ud835\ude98', 'o'],
+	['\ud835\ude99', 'p'],
+	['\ud835\ude9a', 'q'],
+	['\ud835\ude9b', 'r'],
+	['\ud835\ude9c', 's'],
+	['\ud835\ude9d', 't'],
+	['\ud835\ude9e', 'u'],
+	['\ud835\ude9f', 'v'],
+	['\ud835\udea0', 'w'],
+	['\ud835\udea1', 'x'],
+	['\ud835\udea2', 'y'],
+	['\ud835\udea3', 'z'],
+
+	// Dotless letters
+	['\ud835\udea4', 'l'],
+	['\ud835\udea5', 'j'],
+
+	// Greek
+	['\ud835\udee2', 'A'],
+	['\ud835\udee3', 'B'],
+	['\ud835\udee4', 'G'],
+	['\ud835\udee5', 'D'],
+	['\ud835\udee6', 'E'],
+	['\ud835\udee7', 'Z'],
+	['\ud835\udee8', 'I'],
+	['\ud835\udee9', 'TH'],
+	['\ud835\udeea', 'I'],
+	['\ud835\udeeb', 'K'],
+	['\ud835\udeec', 'L'],
+	['\ud835\udeed', 'M'],
+	['\ud835\udeee', 'N'],
+	['\ud835\udeef', 'KS'],
+	['\ud835\udef0', 'O'],
+	['\ud835\udef1', 'P'],
+	['\ud835\udef2', 'R'],
+	['\ud835\udef3', 'TH'],
+	['\ud835\udef4', 'S'],
+	['\ud835\udef5', 'T'],
+	['\ud835\udef6', 'Y'],
+	['\ud835\udef7', 'F'],
+	['\ud835\udef8', 'x'],
+	['\ud835\udef9', 'PS'],
+	['\ud835\udefa', 'O'],
+	['\ud835\udefb', 'D'],
+	['\ud835\udefc', 'a'],
+	['\ud835\udefd', 'b'],
+	['\ud835\udefe', 'g'],
+	['\ud835\udeff', 'd'],
+	['\ud835\udf00', 'e'],
+	['\ud835\udf01', 'z'],
+	['\ud835\udf02', 'i'],
+	['\ud835\udf03', 'th'],
+	['\ud835\udf04', 'i'],
+	['\ud835\udf05', 'k'],
+	['\ud835\udf06', 'l'],
+	['\ud835\udf07', 'm'],
+	['\ud835\udf08', 'n'],
+	['\ud835\udf09', 'ks'],
+	['\ud835\udf0a', 'o'],
+	['\ud835\udf0b', 'p'],
+	['\ud835\udf0c', 'r'],
+	['\ud835\udf0d', 's'],
+	['\ud835\udf0e', 's'],
+	['\ud835\udf0f', 't'],
+	['\ud835\udf10', 'y'],
+	['\ud835\udf11', 'f'],
+	['\ud835\udf12', 'x'],
+	['\ud835\udf13', 'ps'],
+	['\ud835\udf14', 'o'],
+	['\ud835\udf15', 'd'],
+	['\ud835\udf16', 'E'],
+	['\ud835\udf17', 'TH'],
+	['\ud835\udf18', 'K'],
+	['\ud835\udf19', 'f'],
+	['\ud835\udf1a', 'r'],
+	['\ud835\udf1b', 'p'],
+	['\ud835\udf1c', 'A'],
+	['\ud835\udf1d', 'V'],
+	['\ud835\udf1e', 'G'],
+	['\ud835\udf1f', 'D'],
+	['\ud835\udf20', 'E'],
+	['\ud835\udf21', 'Z'],
+	['\ud835\udf22', 'I'],
+	['\ud835\udf23', 'TH'],
+	['\ud835\udf24', 'I'],
+	['\ud835\udf25', 'K'],
+	['\ud835\udf26', 'L'],
+	['\ud835\udf27', 'M'],
+	['\ud835\udf28', 'N'],
+	['\ud835\udf29', 'KS'],
+	['\ud835\udf2a', 'O'],
+	['\ud835\udf2b', 'P'],
+	['\ud835\udf2c', 'S'],
+	['\ud835\udf2d', 'TH'],
+	['\ud835\udf2e', 'S'],
+	['\ud835\udf2f', 'T'],
+	['\ud835\udf30', 'Y'],
+	['\ud835\udf31', 'F'],
+	['\ud835\udf32', 'X'],
+	['\ud835\udf33', 'PS'],
+	['\ud835\udf34', 'O'],
+	['\ud835\udf35', 'D'],
+	['\ud835\udf36', 'a'],
+	['\ud835\udf37', 'v'],
+	['\ud835\udf38', 'g'],
+	['\ud835\udf39', 'd'],
+	['\ud835\udf3a', 'e'],
+	['\ud835\udf3b', 'z'],
+	['\ud835\udf3c', 'i'],
+	['\ud835\udf3d', 'th'],
+	['\ud835\udf3e', 'i'],
+	['\ud835\udf3f', 'k'],
+	['\ud835\udf40', 'l'],
+	['\ud835\udf41', 'm'],
+	['\ud835\udf42', 'n'],
+	['\ud835\udf43', 'ks'],
+	['\ud835\udf44', 'o'],
+	['\ud835\udf45', 'p'],
+	['\ud835\udf46', 'r'],
+	['\ud835\udf47', 's'],
+	['\ud835\udf48', 's'],
+	['\ud835\udf49', 't'],
+	['\ud835\udf4a', 'y'],
+	['\ud835\udf4b', 'f'],
+	['\ud835\udf4c', 'x'],
+	['\ud835\udf4d', 'ps'],
+	['\ud835\udf4e', 'o'],
+	['\ud835\udf4f', 'a'],
+	['\ud835\udf50', 'e'],
+	['\ud835\udf51', 'i'],
+	['\ud835\udf52', 'k'],
+	['\ud835\udf53', 'f'],
+	['\ud835\udf54', 'r'],
+	['\ud835\udf55', 'p'],
+	['\ud835\udf56', 'A'],
+	['\ud835\udf57', 'B'],
+	['\ud835\udf58', 'G'],
+	['\ud835\udf59', 'D'],
+	['\ud835\udf5a', 'E'],
+	['\ud835\udf5b', 'Z'],
+	['\ud835\udf5c', 'I'],
+	['\ud835\udf5d', 'TH'],
+	['\ud835\udf5e', 'I'],
+	['\ud835\udf5f', 'K'],
+	['\ud835\udf60', 'L'],
+	['\ud835\udf61', 'M'],
+	['\ud835\udf62', 'N'],
+	['\ud835\udf63', 'KS'],
+	['\ud835\udf64', 'O'],
+	['\ud835\udf65', 'P'],
+	['\ud835\udf66', 'R'],
+	['\ud835\udf67', 'TH'],
+	['\ud835\udf68', 'S'],
+	['\ud835\udf69', 'T'],
+	['\ud835\udf6a', 'Y'],
+	['\ud835\udf6b', 'F'],
+	['\ud835\udf6c', 'X'],
+	['\ud835\udf6d', 'PS'],
+	['\ud835\udf6e', 'O'],
+	['\ud835\udf6f', 'D'],
+	['\ud835\udf70', 'a'],
+	['\ud835\udf71', 'v'],
+	['\ud835\udf72', 'g'],
+	['\ud835\udf73', 'd'],
+	['\ud835\udf74', 'e'],
+	['\ud835\udf75', 'z'],
+	['\ud835\udf76', 'i'],
+	['\ud835\udf77', 'th'],
+	['\ud835\udf78', 'i'],
+	['\ud835\udf79', 'k'],
+	['\ud835\udf7a', 'l'],
+	['\ud835\udf7b', 'm'],
+	['\ud835\udf7c', 'n'],
+	['\ud835\udf7d', 'ks'],
+	['\ud835\udf7e', 'o'],
+	['\ud835\udf7f', 'p'],
+	['\ud835\udf80', 'r'],
+	['\ud835\udf81', 's'],
+	['\ud835\udf82', 's'],
+	['\ud835\udf83', 't'],
+	['\ud835\udf84', 'y'],
+	['\ud835\udf85', 'f'],
+	['\ud835\udf86', 'x'],
+	['\ud835\udf87', 'ps'],
+	['\ud835\udf88', 'o'],
+	['\ud835\udf89', 'a'],
+	['\ud835\udf8a', 'e'],
+	['\ud835\udf8b', 'i'],
+	['\ud835\udf8c', 'k'],
+	['\ud835\udf8d', 'f'],
+	['\ud835\udf8e', 'r'],
+	['\ud835\udf8f', 'p'],
+	['\ud835\udf90', 'A'],
+	['\ud835\udf91', 'V'],
+	['\ud835\udf92', 'G'],
+	['\ud835\udf93', 'D'],
+	['\ud835\udf94', 'E'],
+	['\ud835\udf95', 'Z'],
+	['\ud835\udf96', 'I'],
+	['\ud835\udf97', 'TH'],
+	['\ud835\udf98', 'I'],
+	['\ud835\udf99', 'K'],
+	['\ud835\udf9a', 'L'],
+	['\ud835\udf9b', 'M'],
+	['\ud835\udf9c', 'N'],
+	['\ud835\udf9d', 'KS'],
+	['\ud835\udf9e', 'O'],
+	['\ud835\udf9f', 'P'],
+	['\ud835\udfa0', 'S'],
+	['\ud835\udfa1', 'TH'],
+	['\ud835\udfa2', 'S'],
+	['\ud835\udfa3', 'T'],
+	['\ud835\udfa4', 'Y'],
+	['\ud835\udfa5', 'F'],
+	['\ud835\udfa6', 'X'],
+	['\ud835\udfa7', 'PS'],
+	['\ud835\udfa8', 'O'],
+	['\ud835\udfa9', 'D'],
+	['\ud835\udfaa', 'av'],
+	['\ud835\udfab', 'g'],
+	['\ud835\udfac', 'd'],
+	['\ud835\udfad', 'e'],
+	['\ud835\udfae', 'z'],
+	['\ud835\udfaf', 'i'],
+	['\ud835\udfb0', 'i'],
+	['\ud835\udfb1', 'th'],
+	['\ud835\udfb2', 'i'],
+	['\ud835\udfb3', 'k'],
+	['\ud835\udfb4', 'l'],
+	['\ud835\udfb5', 'm'],
+	['\ud835\udfb6', 'n'],
+	['\ud835\udfb7', 'ks'],
+	['\ud835\udfb8', 'o'],
+	['\ud835\udfb9', 'p'],
+	['\ud835\udfba', 'r'],
+	['\ud835\udfbb', 's'],
+	['\ud835\udfbc', 's'],
+	['\ud835\udfbd', 't'],
+	['\ud835\udfbe', 'y'],
+	['\ud835\udfbf', 'f'],
+	['\ud835\udfc0', 'x'],
+	['\ud835\udfc1', 'ps'],
+	['\ud835\udfc2', 'o'],
+	['\ud835\udfc3', 'a'],
+	['\ud835\udfc4', 'e'],
+	['\ud835\udfc5', 'i'],
+	['\ud835\udfc6', 'k'],
+	['\ud835\udfc7', 'f'],
+	['\ud835\udfc8', 'r'],
+	['\ud835\udfc9', 'p'],
+	['\ud835\udfca', 'F'],
+	['\ud835\udfcb', 'f'],
+	['\u249c', '(a)'],
+	['\u249d', '(b)'],
+	['\u249e', '(c)'],
+	['\u249f', '(d)'],
+	['\u24a0', '(e)'],
+	['\u24a1', '(f)'],
+	['\u24a2', '(g)'],
+	['\u24a3', '(h)'],
+	['\u24a4', '(i)'],
+	['\u24a5', '(j)'],
+	['\u24a6', '(k)'],
+	['\u24a7', '(l)'],
+	['\u24a8', '(m)'],
+	['\u24a9', '(n)'],
+	['\u24aa', '(o)'],
+	['\u24ab', '(p)'],
+	['\u24ac', '(q)'],
+	['\u24ad', '(r)'],
+	['\u24ae', '(s)'],
+	['\u24af', '(t)'],
+	['\u24b0', '(u)'],
+	['\u24b1', '(v)'],
+	['\u24b2', '(w)'],
+	['\u24b3', '(x)'],
+	['\u24b4', '(y)'],
+	['\u24b5', '(z)'],
+	['\u24b6', '(A)'],
+	['\u24b7', '(B)'],
+	['\u24b8', '(C)'],
+	['\u24b9', '(D)'],
+	['\u24ba', '(E)'],
+	['\u24bb', '(F)'],
+	['\u24bc', '(G)'],
+	['\u24bd', '(H)'],
+	['\u24be', '(I)'],
+	['\u24bf', '(J)'],
+	['\u24c0', '(K)'],
+	['\u24c1', '(L)'],
+	['\u24c3', '(N)'],
+	['\u24c4', '(O)'],
+	['\u24c5', '(P)'],
+	['\u24c6', '(Q)'],
+	['\u24c7', '(R)'],
+	['\u24c8', '(S)'],
+	['\u24c9', '(T)'],
+	['\u24ca', '(U)'],
+	['\u24cb', '(V)'],
+	['\u24cc', '(W)'],
+	['\u24cd', '(X)'],
+	['\u24ce', '(Y)'],
+	['\u24cf', '(Z)'],
+	['\u24d0', '(a)'],
+	['\u24d1', '(b)'],
+	['\u24d2', '(b)'],
+	['\u24d3', '(c)'],
+	['\u24d4', '(e)'],
+	['\u24d5', '(f)'],
+	['\u24d6', '(g)'],
+	['\u24d7', '(h)'],
+	['\u24d8', '(i)'],
+	['\u24d9', '(j)'],
+	['\u24da', '(k)'],
+	['\u24db', '(l)'],
+	['\u24dc', '(m)'],
+	['\u24dd', '(n)'],
+	['\u24de', '(o)'],
+	['\u24df', '(p)'],
+	['\u24e0', '(q)'],
+	['\u24e1', '(r)'],
+	['\u24e2', '(s)'],
+	['\u24e3', '(t)'],
+	['\u24e4', '(u)'],
+	['\u24e5', '(v)'],
+	['\u24e6', '(w)'],
+	['\u24e7', '(x)'],
+	['\u24e8', '(y)'],
+	['\u24e9', '(z)'],
+
+	// Maltese
+	['\u010a', 'C'],
+	['\u010b', 'c'],
+	['\u0120', 'G'],
+	['\u0121', 'g'],
+	['\u0126', 'H'],
+	['\u0127', 'h'],
+	['\u017b', 'Z'],
+	['\u017c', 'z'],
+
+	// Numbers
+	['\ud835\udfce', '0'],
+	['\ud835\udfcf', '1'],
+	['\ud835\udfd0', '2'],
+	['\ud835\udfd1', '3'],
+	['\ud835\udfd2', '4'],
+	['\ud835\udfd3', '5'],
+	['\ud835\udfd4', '6'],
+	['\ud835\udfd5', '7'],
+	['\ud835\udfd6', '8'],
+	['\ud835\udfd7', '9'],
+	['\ud835\udfd8', '0'],
+	['\ud835\udfd9', '1'],
+	['\ud835\udfda', '2'],
+	['\ud835\udfdb', '3'],
+	['\ud835\udfdc', '4'],
+	['\ud835\udfdd', '5'],
+	['\ud835\udfde', '6'],
+	['\ud835\udfdf', '7'],
+	['\ud835\udfe0', '8'],
+	['\ud835\udfe1', '9'],
+	['\ud835\udfe2', '0'],
+	['\ud835\udfe3', '1'],
+	['\ud835\udfe4', '2'],
+	['\ud835\udfe5', '3'],
+	['\ud835\udfe6', '4'],
+	['\ud835\udfe7', '5'],
+	['\ud835\udfe8', '6'],
+	['\ud835\udfe9', '7'],
+	['\ud835\udfea', '8'],
+	['\ud835\udfeb', '9'],
+	['\ud835\udfec', '0'],
+	['\ud835\udfed', '1'],
+	['\ud835\udfee', '2'],
+	['\ud835\udfef', '3'],
+	['\ud835\udff0', '4'],
+	['\ud835\udff1', '5'],
+	['\ud835\udff2', '6'],
+	['\ud835\udff3', '7'],
+	['\ud835\udff4', '8'],
+	['\ud835\udff5', '9'],
+	['\ud835\udff6', '0'],
+	['\ud835\udff7', '1'],
+	['\ud835\udff8', '2'],
+	['\ud835\udff9', '3'],
+	['\ud835\udffa', '4'],
+	['\ud835\udffb', '5'],
+	['\ud835\udffc', '6'],
+	['\ud835\udffd', '7'],
+	['\ud835\udffe', '8'],
+	['\ud835\udfff', '9'],
+	['\u2460', '1'],
+	['\u2461', '2'],
+	['\u2462', '3'],
+	['\u2463', '4'],
+	['\u2464', '5'],
+	['\u2465', '6'],
+	['\u2466', '7'],
+	['\u2467', '8'],
+	['\u2468', '9'],
+	['\u2469', '10'],
+	['\u246a', '11'],
+	['\u246b', '12'],
+	['\u246c', '13'],
+	['\u246d', '14'],
+	['\u246e', '15'],
+	['\u246f', '16'],
+	['\u2470', '17'],
+	['\u2471', '18'],
+	['\u2472', '19'],
+	['\u2473', '20'],
+	['\u2474', '1'],
+	['\u2475', '2'],
+	['\u2476', '3'],
+	['\u2477', '4'],
+	['\u2478', '5'],
+	['\u2479', '6'],
+	['\u247a', '7'],
+	['\u247b', '8'],
+	['\u247c', '9'],
+	['\u247d', '10'],
+	['\u247e', '11'],
+	['\u247f', '12'],
+	['\u2480', '13'],
+	['\u2481', '14'],
+	['\u2482', '15'],
+	['\u2483', '16'],
+	['\u2484', '17'],
+	['\u2485', '18'],
+	['\u2486', '19'],
+	['\u2487', '20'],
+	['\u2488', '1.'],
+	['\u2489', '2.'],
+	['\u248a', '3.'],
+	['\u248b', '4.'],
+	['\u248c', '5.'],
+	['\u248d', '6.'],
+	['\u248e', '7.'],
+	['\u248f', '8.'],
+	['\u2490', '9.'],
+	['\u2491', '10.'],
+	['\u2492', '11.'],
+	['\u2493', '12.'],
+	['\u2494', '13.'],
+	['\u2495', '14.'],
+	['\u2496', '15.'],
+	['\u2497', '16.'],
+	['\u2498', '17.'],
+	['\u2499', '18.'],
+	['\u249a', '19.'],
+	['\u249b', '20.'],
+	['\u24ea', '0'],
+	['\u24eb', '11'],
+	['\u24ec', '12'],
+	['\u24ed', '13'],
+	['\u24ee', '14'],
+	['\u24ef', '15'],
+	['\u24f0', '16'],
+	['\u24f1', '17'],
+	['\u24f2', '18'],
+	['\u24f3', '19'],
+	['\u24f4', '20'],
+	['\u24f5', '1'],
+	['\u24f6', '2'],
+	['\u24f7', '3'],
+	['\u24f8', '4'],
+	['\u24f9', '5'],
+	['\u24fa', '6'],
+	['\u24fb', '7'],
+	['\u24fc', '8'],
+	['\u24fd', '9'],
+	['\u24fe', '10'],
+	['\u24ff', '0'],
+
+	// Punctuation
+	['\ud83d\ude70', '&'],
+	['\ud83d\ude71', '&'],
+	['\ud83d\ude72', '&'],
+	['\ud83d\ude73', '&'],
+	['\ud83d\ude74', '&'],
+	['\ud83d\ude75', '&'],
+	['\ud83d\ude76', '"'],
+	['\ud83d\ude77', '"'],
+	['\ud83d\ude78', '"'],
+	['\u203d', '?!'],
+	['\ud83d\ude79', '?!'],
+	['\ud83d\ude7a', '?!'],
+	['\ud83d\ude7b', '?!'],
+	['\ud83d\ude7c', '/'],
+	['\ud83d\ude7d', '\\'],
+
+	// Alchemy
+	['\ud83d\udf07', 'AR'],
+	['\ud83d\udf08', 'V'],
+	['\ud83d\udf09', 'V'],
+	['\ud83d\udf06', 'VR'],
+	['\ud83d\udf05', 'VF'],
+	['\ud83d\udf29', '2'],
+	['\ud83d\udf2a', '5'],
+	['\ud83d\udf61', 'f'],
+	['\ud83d\udf62', 'W'],
+	['\ud83d\udf63', 'U'],
+	['\ud83d\udf67', 'V'],
+	['\ud83d\udf68', 'T'],
+	['\ud83d\udf6a', 'V'],
+	['\ud83d\udf6b', 'MB'],
+	['\ud83d\udf6c', 'VB'],
+	['\ud83d\udf72', '3B'],
+	['\ud83d\udf73', '3B'],
+
+	// Emojis
+	['\ud83d\udcaf', '100'],
+	['\ud83d\udd19', 'BACK'],
+	['\ud83d\udd1a', 'END'],
+	['\ud83d\udd1b', 'ON!'],
+	['\ud83d\udd1c', 'SOON'],
+	['\ud83d\udd1d', 'TOP'],
+	['\ud83d\udd1e', '18'],
+	['\ud83d\udd24', 'abc'],
+	['\ud83d\udd20', 'ABCD'],
+	['\ud83d\udd21', 'abcd'],
+	['\ud83d\udd22', '1234'],
+	['\ud83d\udd23', 'T&@%'],
+	['#\ufe0f\u20e3', '#'],
+	['*\ufe0f\u20e3', '*'],
+	['0\ufe0f\u20e3', '0'],
+	['1\ufe0f\u20e3', '1'],
+	['2\ufe0f\u20e3', '2'],
+	['3\ufe0f\u20e3', '3'],
+	['4\ufe0f\u20e3', '4'],
+	['5\ufe0f\u20e3', '5'],
+	['6\ufe0f\u20e3', '6'],
+	['7\ufe0f\u20e3', '7'],
+	['8\ufe0f\u20e3', '8'],
+	['9\ufe0f\u20e3', '9'],
+	['\ud83d\udd1f', '10'],
+	['\ud83c\udd70\ufe0f', 'A'],
+	['\ud83c\udd71\ufe0f', 'B'],
+	['\ud83c\udd8e', 'AB'],
+	['\ud83c\udd91', 'CL'],
+	['\ud83c\udd7e\ufe0f', 'O'],
+	['\ud83c\udd7f', 'P'],
+	['\ud83c\udd98', 'SOS'],
+	['\ud83c\udd72', 'C'],
+	['\ud83c\udd73', 'D'],
+	['\ud83c\udd74', 'E'],
+	['\ud83c\udd75', 'F'],
+	['\ud83c\udd76', 'G'],
+	['\ud83c\udd77', 'H'],
+	['\ud83c\udd78', 'I'],
+	['\ud83c\udd79', 'J'],
+	['\ud83c\udd7a', 'K'],
+	['\ud83c\udd7b', 'L'],
+	['\ud83c\udd7c', 'M'],
+	['\ud83c\udd7d', 'N'],
+	['\ud83c\udd80', 'Q'],
+	['\ud83c\udd81', 'R'],
+	['\ud83c\udd82', 'S'],
+	['\ud83c\udd83', 'T'],
+	['\ud83c\udd84', 'U'],
+	['\ud83c\udd85', 'V'],
+	['\ud83c\udd86', 'W'],
+	['\ud83c\udd87', 'X'],
+	['\ud83c\udd88', 'Y'],
+	['\ud83c\udd89', 'Z']
+];
+
+/* harmony default export */ const transliterate_replacements = (replacements);
+
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/transliterate/index.js
+
+
+
+const doCustomReplacements = (string, replacements) => {
+	for (const [key, value] of replacements) {
+		// TODO: Use `String#replaceAll()` when targeting Node.js 16.
+		string = string.replace(new RegExp(escape_string_regexp_escapeStringRegexp(key), 'g'), value);
+	}
+
+	return string;
+};
+
+function transliterate(string, options) {
+	if (typeof string !== 'string') {
+		throw new TypeError(`Expected a string, got \`${typeof string}\``);
+	}
+
+	options = {
+		customReplacements: [],
+		...options
+	};
+
+	const customReplacements = new Map([
+		...transliterate_replacements,
+		...options.customReplacements
+	]);
+
+	string = string.normalize();
+	string = doCustomReplacements(string, customReplacements);
+	string = string.normalize('NFD').replace(/\p{Diacritic}/gu, '').normalize();
+
+	return string;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/slugify/overridable-replacements.js
+const overridableReplacements = [
+	['&', ' and '],
+	['\ud83e\udd84', ' unicorn '],
+	['\u2665', ' love ']
+];
+
+/* harmony default export */ const overridable_replacements = (overridableReplacements);
+
+;// CONCATENATED MODULE: ./node_modules/@sindresorhus/slugify/index.js
+
+
+
+
+const decamelize = string => {
+	return string
+		// Separate capitalized words.
+		.replace(/([A-Z]{2,})(\d+)/g, '$1 $2')
+		.replace(/([a-z\d]+)([A-Z]{2,})/g, '$1 $2')
+
+		.replace(/([a-z\d])([A-Z])/g, '$1 $2')
+		// `[a-rt-z]` matches all lowercase characters except `s`.
+		// This avoids matching plural acronyms like `APIs`.
+		.replace(/([A-Z]+)([A-Z][a-rt-z\d]+)/g, '$1 $2');
+};
+
+const removeMootSeparators = (string, separator) => {
+	const escapedSeparator = escapeStringRegexp(separator);
+
+	return string
+		.replace(new RegExp(`${escapedSeparator}{2,}`, 'g'), separator)
+		.replace(new RegExp(`^${escapedSeparator}|${escapedSeparator}$`, 'g'), '');
+};
+
+const buildPatternSlug = options => {
+	let negationSetPattern = 'a-z\\d';
+	negationSetPattern += options.lowercase ? '' : 'A-Z';
+
+	if (options.preserveCharacters.length > 0) {
+		for (const character of options.preserveCharacters) {
+			if (character === options.separator) {
+				throw new Error(`The separator character \`${options.separator}\` cannot be included in preserved characters: ${options.preserveCharacters}`);
+			}
+
+			negationSetPattern += escapeStringRegexp(character);
+		}
+	}
+
+	return new RegExp(`[^${negationSetPattern}]+`, 'g');
+};
+
+function slugify_slugify(string, options) {
+	if (typeof string !== 'string') {
+		throw new TypeError(`Expected a string, got \`${typeof string}\``);
+	}
+
+	options = {
+		separator: '-',
+		lowercase: true,
+		decamelize: true,
+		customReplacements: [],
+		preserveLeadingUnderscore: false,
+		preserveTrailingDash: false,
+		preserveCharacters: [],
+		...options
+	};
+
+	const shouldPrependUnderscore = options.preserveLeadingUnderscore && string.startsWith('_');
+	const shouldAppendDash = options.preserveTrailingDash && string.endsWith('-');
+
+	const customReplacements = new Map([
+		...overridable_replacements,
+		...options.customReplacements
+	]);
+
+	string = transliterate(string, {customReplacements});
+
+	if (options.decamelize) {
+		string = decamelize(string);
+	}
+
+	const patternSlug = buildPatternSlug(options);
+
+	if (options.lowercase) {
+		string = string.toLowerCase();
+	}
+
+	// Detect contractions/possessives by looking for any word followed by a `'t`
+	// or `'s` in isolation and then remove it.
+	string = string.replace(/([a-zA-Z\d]+)'([ts])(\s|$)/g, '$1$2$3');
+
+	string = string.replace(patternSlug, options.separator);
+	string = string.replace(/\\/g, '');
+
+	if (options.separator) {
+		string = removeMootSeparators(string, options.separator);
+	}
+
+	if (shouldPrependUnderscore) {
+		string = `_${string}`;
+	}
+
+	if (shouldAppendDash) {
+		string = `${string}-`;
+	}
+
+	return string;
+}
+
+function slugifyWithCounter() {
+	const occurrences = new Map();
+
+	const countable = (string, options) => {
+		string = slugify_slugify(string, options);
+
+		if (!string) {
+			return '';
+		}
+
+		const stringLower = string.toLowerCase();
+		const numberless = occurrences.get(stringLower.replace(/(?:-\d+?)+?$/, '')) || 0;
+		const counter = occurrences.get(stringLower);
+		occurrences.set(stringLower, typeof counter === 'number' ? counter + 1 : 1);
+		const newCounter = occurrences.get(stringLower) || 2;
+		if (newCounter >= 2 || numberless > 2) {
+			string = `${string}-${newCounter}`;
+		}
+
+		return string;
+	};
+
+	countable.reset = () => {
+		occurrences.clear();
+	};
+
+	return countable;
+}
+
+;// CONCATENATED MODULE: ./src/mapping/fields.ts
+/**
+ * Front-matter values as a template inserts them: a dotted key looked up (`fm.author.id`), lists
+ * expanded (one value per item; a key after a list reaches into each item), and every value
+ * written as the site would print it: text as it is, numbers and booleans as JavaScript writes
+ * them, a date as it was written (`2024-03-01`, never a JavaScript date string). Pure.
+ */
+
+const TRANSFORMS = ['lower', 'slugify'];
+/**
+ * `slugify` follows Eleventy's `slugify` filter exactly: the same library (@sindresorhus/slugify,
+ * the major version Eleventy depends on) with the one option Eleventy sets (`decamelize: false`).
+ * `My_Post Title` \u2192 `my-post-title`, `D\u00e9j\u00e0 Vu!` \u2192 `deja-vu`, `I \u2665 Dogs` \u2192 `i-love-dogs`.
+ */
+function applyTransform(name, value) {
+    return name === 'lower' ? value.toLowerCase() : slugify_slugify(value, { decamelize: false });
+}
+/** Looks `key` (split at its dots) up in `fields`; empty text, null and empty lists count as missing. */
+function lookupField(fields, key) {
+    let current = [fields];
+    for (const part of key) {
+        const next = [];
+        for (const value of current)
+            collect(value, part, next);
+        current = next;
+    }
+    const values = [];
+    for (const leaf of current.flatMap(flatten)) {
+        if (leaf === null || leaf === undefined)
+            continue;
+        const text = printValue(leaf);
+        if (text === undefined)
+            return { unprintable: fields_describe(leaf) };
+        if (text !== '')
+            values.push(text);
+    }
+    return values.length > 0 ? { values } : { missing: true };
+}
+function collect(value, part, into) {
+    if (Array.isArray(value)) {
+        // `fm.authors.0` is the first item; `fm.authors.id` is each item's id.
+        if (/^\d+$/.test(part))
+            into.push(value[Number(part)]);
+        else
+            for (const item of value)
+                collect(item, part, into);
+        return;
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && Object.hasOwn(value, part)) {
+        into.push(value[part]);
+    }
+}
+function flatten(value) {
+    return Array.isArray(value) ? value.flatMap(flatten) : [value];
+}
+/** A value as the site prints it, or undefined for a map (which is not one value). */
+function printValue(value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+        return String(value);
+    // TOML dates (smol-toml's TomlDate) write themselves as they were written: `2024-03-01`.
+    if (value instanceof Date)
+        return value.toISOString();
+    return undefined;
+}
+function fields_describe(value) {
+    return typeof value === 'object' && value !== null ? 'a map of fields' : typeof value;
+}
+
 ;// CONCATENATED MODULE: ./src/mapping/template.ts
 /**
  * Templates for site paths and cache tags: literal text with the same brackets as patterns.
  * `[slug]`, `[...slug]` and `[[...slug]]` all insert the captured value; the bracket form is
  * accepted in any combination so users can copy their route folder names as they are.
+ *
+ * Inside the brackets, an insert may also name a front-matter field and fall back and transform:
+ *
+ *   [fm.KEY]            a front-matter field; dotted keys reach into maps (`fm.author.id`)
+ *   [a ?? b ?? c]       the first of these that has a value (captures always have one)
+ *   [x|lower|slugify]   transforms of the value before them, in order: in
+ *                       `[fm.slug ?? fm.title|slugify]` the title is slugified, the slug is not
  */
+
 
 class TemplateError extends Error {
 }
+const template_CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const FIELD = /^fm\.([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)$/;
 function parseTemplate(source) {
     const parts = [];
-    const names = [];
+    const names = new Set();
+    const fields = new Set();
     let last = 0;
-    const found = readCaptures(source, (text) => {
-        throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
-    });
-    for (const { name, start, end } of found) {
+    for (const { inner, text, start, end } of readBrackets(source)) {
         if (start > last)
             parts.push({ literal: source.slice(last, start) });
-        parts.push({ capture: name });
-        names.push(name);
+        const insert = parseInsert(source, inner, text);
+        for (const from of insert.from) {
+            if ('capture' in from)
+                names.add(from.capture);
+            else
+                fields.add(from.field.join('.'));
+        }
+        parts.push({ insert });
         last = end;
     }
     if (last < source.length)
@@ -19511,19 +23637,96 @@ function parseTemplate(source) {
     const rest = parts.map((p) => ('literal' in p ? p.literal : '')).join('');
     if (/[[\]]/.test(rest))
         throw new TemplateError(`"${source}" has an unbalanced [ or ]`);
-    return { source, parts, names };
+    return { source, parts, names: [...names], fields: [...fields], inserts: parts.some((p) => 'insert' in p) };
 }
-/**
- * Whether the template puts something from the file into its value (a capture, or any other
- * kind of insertion a template part may hold): such a value names that one file's page, so when
- * the file is gone under that name, the page should be gone too. A template of literal text
- * only (`/blog`) names a page that outlives any one file.
- */
-function insertsFromFile(template) {
-    return template.parts.some((p) => !('literal' in p));
+function parseInsert(source, inner, text) {
+    const from = inner.split('??').map((choice) => {
+        const [raw = '', ...transformNames] = choice.split('|').map((x) => x.trim());
+        const transforms = transformNames.map((t) => {
+            if (!TRANSFORMS.includes(t))
+                throw new TemplateError(`"${source}": "${text}" names the transform "${t}"; the transforms are ${TRANSFORMS.join(', ')}`);
+            return t;
+        });
+        const field = FIELD.exec(raw);
+        if (field)
+            return { field: (field[1] ?? '').split('.'), transforms };
+        if (template_CAPTURE_NAME.test(raw) && raw !== 'fm')
+            return { capture: raw, transforms };
+        if (raw === '')
+            throw new TemplateError(`"${source}": "${text}" has an empty choice; write [name], [fm.field] or [fm.field ?? name]`);
+        if (raw === 'fm' || raw.startsWith('fm.'))
+            throw new TemplateError(`"${source}": "${text}": a front-matter field is written fm.key (letters, digits, _ and -; dots between keys)`);
+        throw new TemplateError(`"${source}": "${text}" is not a capture; write [name], [...name] or [[...name]]`);
+    });
+    return { text, from };
 }
+/** The template with capture values filled in: for templates that use no front-matter field. */
 function renderTemplate(template, values) {
-    return template.parts.map((p) => ('literal' in p ? p.literal : (values[p.capture] ?? ''))).join('');
+    let out = '';
+    for (const p of template.parts) {
+        if ('literal' in p)
+            out += p.literal;
+        else
+            out += captureOf(p.insert, values);
+    }
+    return out;
+}
+function captureOf(insert, values) {
+    for (const from of insert.from)
+        if ('capture' in from)
+            return transformed(from.transforms, values[from.capture] ?? '');
+    return '';
+}
+function transformed(transforms, value) {
+    let v = value;
+    for (const t of transforms)
+        v = applyTransform(t, v);
+    return v;
+}
+/** At most this many values from one template for one file: two long lists multiply. */
+const MAX_EXPANSION = 100;
+/**
+ * The template with captures and front-matter fields filled in: one value per combination of
+ * list items (their product), at most MAX_EXPANSION (`total` says how many there were).
+ * `fields` undefined: the file's front matter could not be had; captures still serve as fallbacks.
+ */
+function expandTemplate(template, values, fields) {
+    let results = [''];
+    let total = 1;
+    for (const p of template.parts) {
+        if ('literal' in p) {
+            results = results.map((r) => r + p.literal);
+            continue;
+        }
+        const chosen = choose(p.insert, values, fields);
+        if ('missing' in chosen)
+            return chosen;
+        const items = chosen.values;
+        total *= items.length;
+        const next = [];
+        outer: for (const r of results) {
+            for (const item of items) {
+                if (next.length >= MAX_EXPANSION)
+                    break outer;
+                next.push(r + item);
+            }
+        }
+        results = next;
+    }
+    return { values: [...new Set(results)], total };
+}
+function choose(insert, values, fields) {
+    let first;
+    for (const from of insert.from) {
+        if ('capture' in from)
+            return { values: [transformed(from.transforms, values[from.capture] ?? '')] };
+        const key = `fm.${from.field.join('.')}`;
+        const found = fields ? lookupField(fields, from.field) : { missing: true };
+        if ('values' in found)
+            return { values: found.values.map((v) => transformed(from.transforms, v)) };
+        first ??= 'unprintable' in found ? { missing: key, why: 'unprintable', detail: found.unprintable } : { missing: key, why: 'missing' };
+    }
+    return first ?? { missing: insert.text, why: 'missing' };
 }
 /**
  * Site paths are compared by exact string in Next.js' cache, so one page must always be named
@@ -19579,7 +23782,7 @@ const KEYS = ['files', 'exclude', 'paths', 'tags'];
  */
 const MAX_RULES_BYTES = 1024 * 1024;
 /** The `yaml` library's own default: plenty for anchors that are reused, far below a bomb. */
-const MAX_ALIASES = 100;
+const rules_MAX_ALIASES = 100;
 function rules_formatBytes(bytes) {
     if (bytes >= 1024 * 1024)
         return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
@@ -19609,10 +23812,10 @@ function parseMapping(text, origin) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > MAX_RULES_BYTES)
         throw new MappingError([`${origin} is ${rules_formatBytes(size)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`]);
-    const lineCounter = new dist/* LineCounter */.HN();
+    const lineCounter = new yaml_dist/* LineCounter */.HN();
     // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
     // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
+    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
     const lines = text.split(/\r?\n/);
     if (doc.errors.length > 0) {
         const problems = doc.errors.slice(0, 1).map((e) => {
@@ -19634,7 +23837,7 @@ function parseMapping(text, origin) {
     const contents = doc.contents;
     if (contents === null)
         return { rules: [], warnings: [`${origin} holds no rules`] };
-    if (!(0,dist/* isSeq */.oP)(contents)) {
+    if (!(0,yaml_dist/* isSeq */.oP)(contents)) {
         const line = lineOf(contents, lineCounter);
         throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
     }
@@ -19642,25 +23845,25 @@ function parseMapping(text, origin) {
     try {
         // Anchors and aliases (`files: *blog`) are resolved here, and counted: an alias that
         // expands into aliases (a "billion laughs" bomb) stops at MAX_ALIASES instead of filling memory.
-        values = doc.toJS({ maxAliasCount: MAX_ALIASES });
+        values = doc.toJS({ maxAliasCount: rules_MAX_ALIASES });
     }
     catch (e) {
         const unresolved = e instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1] : undefined;
         if (unresolved !== undefined) {
             let line = 1;
-            (0,dist/* visit */.YR)(doc, {
+            (0,yaml_dist/* visit */.YR)(doc, {
                 Alias(_, node) {
                     if (node.source !== unresolved)
                         return undefined;
                     line = lineOf(node, lineCounter);
-                    return dist/* visit */.YR.BREAK;
+                    return yaml_dist/* visit */.YR.BREAK;
                 },
             });
             throw new MappingError([`${origin}, line ${line}: the alias *${unresolved} has no anchor &${unresolved} before it`]);
         }
         if (e instanceof ReferenceError) {
             throw new MappingError([
-                `${origin}: YAML aliases (*name) expand past the limit of ${MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
+                `${origin}: YAML aliases (*name) expand past the limit of ${rules_MAX_ALIASES}, as an alias bomb does; write the values out instead of nesting aliases in aliases`,
             ]);
         }
         throw e;
@@ -19743,7 +23946,9 @@ function compileTemplates(sources, key, where) {
         }
         if (key === 'paths' && !s.startsWith('/'))
             problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
-        const query = key === 'paths' ? queryOrFragment(s) : undefined;
+        // Only the literal text: `??` inside a bracket is a fallback, and inserted values are checked once known.
+        const literal = (compiled.at(-1)?.parts ?? []).map((p) => ('literal' in p ? p.literal : '')).join('');
+        const query = key === 'paths' ? queryOrFragment(literal) : undefined;
         if (query)
             problems.push(`${where}: paths: "${s}" ${query}`);
     }
@@ -19774,7 +23979,7 @@ function literalCaptureNames(paths, tags, files, where) {
     ]) {
         for (const t of list) {
             const bare = t.source.replace(/^\//, '');
-            if (t.names.length === 0 && captureNames.has(bare)) {
+            if (!t.inserts && captureNames.has(bare)) {
                 warnings.push(`${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`);
             }
         }
@@ -19812,7 +24017,7 @@ function lineOf(node, counter) {
     return offset === undefined ? 1 : counter.linePos(offset).line;
 }
 function lineOfKey(item, path, counter) {
-    if (!(0,dist/* isMap */.jh)(item) || path.length === 0)
+    if (!(0,yaml_dist/* isMap */.jh)(item) || path.length === 0)
         return undefined;
     const pair = item.items.find((p) => p.key?.value === path[0]);
     const value = pair?.value;
@@ -19875,6 +24080,7 @@ function splitFlowItems(inner) {
 
 
 
+
 /** Next.js refuses longer values (NEXT_CACHE_TAG_MAX_LENGTH and its path limit). */
 const MAX_TAG_LENGTH = 256;
 const MAX_PATH_LENGTH = 1024;
@@ -19884,25 +24090,49 @@ function refOf(entry) {
         throw new Error('a key with no target: a bug in mapChanges');
     return { type: entry.type, value: entry.value };
 }
-function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
+/** The names a changed file is mapped under, each with the sides of the change it exists at. */
+function namesOf(file) {
+    // A rename feeds pages under its new name and empties the old one; a copy leaves its source as it was.
+    if (file.status === 'renamed' && file.previousPath)
+        return [
+            { name: file.previousPath, sides: ['base'] },
+            { name: file.path, sides: ['head'] },
+        ];
+    if (file.status === 'added' || file.status === 'copied')
+        return [{ name: file.path, sides: ['head'] }];
+    if (file.status === 'deleted')
+        return [{ name: file.path, sides: ['base'] }];
+    return [{ name: file.path, sides: ['base', 'head'] }];
+}
+function mapChanges(rules, files, extra = { paths: [], tags: [] }, frontMatter = new Map()) {
+    // Which file at which side produced a target, as one number (file \u00d7 4 + side \u00d7 2 + inserts):
+    // a push of 22,000 files makes hundreds of thousands of these, and a string key per one
+    // was most of the mapping's time.
+    const fileIds = new Map();
+    const fileNames = [];
+    const fileId = (name) => {
+        let id = fileIds.get(name);
+        if (id === undefined) {
+            id = fileNames.length;
+            fileNames.push(name);
+            fileIds.set(name, id);
+        }
+        return id;
+    };
     const found = new Map();
-    // Verification's expectation: which paths only ever came from a file's old name through a
-    // template inserting from it (their page should be gone), and which from anything else.
-    const gone = new Set();
-    const kept = new Set();
     const add = (type, value, from) => {
         const key = `${type}:${value}`;
         let entry = found.get(key);
         if (!entry) {
-            entry = { type, value, sources: new Set(), inputs: new Set() };
+            entry = { type, value, from: new Set(), inputs: new Set() };
             found.set(key, entry);
         }
-        if ('file' in from)
-            entry.sources.add(from.file);
+        if ('file' in from) {
+            for (const side of from.sides)
+                entry.from.add(from.file * 4 + (side === 'head' ? 2 : 0) + (from.inserts ? 1 : 0));
+        }
         else
             entry.inputs.add(from.input);
-        if (type === 'path')
-            ('goneSide' in from && from.goneSide ? gone : kept).add(key);
         return key;
     };
     const pathsLabel = (extra.names ?? ACTION_NAMES).input('paths');
@@ -19910,6 +24140,7 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const unmatched = [];
     const perFile = [];
     const problems = [];
+    const lacking = new Lacking();
     const byRule = new Map();
     const count = (where, key) => {
         let keys = byRule.get(where);
@@ -19920,31 +24151,42 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     };
     // Captured values go in exactly as the file name has them, spaces at their ends included, in
     // paths and tags alike: the site derives its own routes and tags from the same names.
-    const sitePath = (raw, where, source) => {
+    const sitePath = (raw, where, source, fromFrontMatter) => {
         const query = queryOrFragment(raw);
         if (query)
-            problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; rename the file or leave it out with \`exclude\``);
+            problems.push(`${where} maps ${source} to the path "${raw}", which ${query}; ${fromFrontMatter ? 'change its front matter' : 'rename the file'} or leave it out with \`exclude\``);
         return normaliseSitePath(raw);
     };
     for (const file of files) {
-        // A rename or copy feeds pages under its new name; a rename also empties the old one.
-        const names = file.previousPath && file.status === 'renamed' ? [file.previousPath, file.path] : [file.path];
         const keys = new Set();
-        for (const name of names) {
-            // The name the file no longer has: a deleted file's, or a renamed file's old one.
-            const oldSide = file.status === 'deleted' || (file.status === 'renamed' && name !== file.path);
+        for (const { name, sides } of namesOf(file)) {
+            let id;
+            // Looked up once per name and side, not once per template.
+            const fmAt = {};
+            const fmOf = (side) => (side in fmAt ? fmAt[side] : (fmAt[side] = frontMatter.get(frontMatterKey(side, name))));
             for (const rule of rules) {
                 const values = matchRule(rule, name);
                 if (!values)
                     continue;
-                for (const t of rule.paths) {
-                    const from = { file: name, goneSide: oldSide && insertsFromFile(t) };
-                    keys.add(count(rule.where, add('path', sitePath(renderTemplate(t, values), rule.where, name), from)));
-                }
-                for (const t of rule.tags) {
-                    const tag = renderTemplate(t, values);
-                    if (tag !== '')
-                        keys.add(count(rule.where, add('tag', tag, { file: name })));
+                for (const [type, list] of [
+                    ['path', rule.paths],
+                    ['tag', rule.tags],
+                ]) {
+                    for (const t of list) {
+                        const put = (raw, from) => {
+                            const value = type === 'path' ? sitePath(raw, rule.where, name, t.fields.length > 0) : raw;
+                            id ??= fileId(name);
+                            if (value !== '' || type === 'path')
+                                keys.add(count(rule.where, add(type, value, { file: id, sides: from, inserts: t.inserts })));
+                        };
+                        // A template that reads no field names the same target at every side: rendered once.
+                        if (t.fields.length === 0)
+                            put(renderTemplate(t, values), sides);
+                        else
+                            for (const side of sides)
+                                for (const raw of expandFor(t, values, rule, name, side, fmOf(side), lacking))
+                                    put(raw, [side]);
+                    }
                 }
             }
         }
@@ -19969,11 +24211,24 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
     const targets = [];
     const rejected = [];
     for (const entry of found.values()) {
-        const target = { type: entry.type, value: entry.value, sources: [...entry.sources].sort() };
+        const from = [...entry.from].map((code) => ({
+            file: fileNames[code >> 2],
+            side: code & 2 ? 'head' : 'base',
+            inserts: (code & 1) === 1,
+        }));
+        from.sort(byFileAndSide);
+        const sources = [];
+        for (const f of from)
+            if (sources.at(-1) !== f.file)
+                sources.push(f.file);
+        const target = { type: entry.type, value: entry.value, sources };
+        if (from.length > 0)
+            target.from = from;
         if (entry.inputs.size > 0)
             target.inputs = [...entry.inputs].sort();
-        const key = `${entry.type}:${entry.value}`;
-        if (gone.has(key) && !kept.has(key))
+        // Verification's expectation: a path that only the old side of files gave, through templates
+        // inserting from the file (a capture or a front-matter field), names a page that should be gone.
+        if (entry.type === 'path' && entry.inputs.size === 0 && from.length > 0 && from.every((f) => f.side === 'base' && f.inserts))
             target.goneWithFile = true;
         const reason = rejectionReason(target);
         if (reason)
@@ -19982,7 +24237,49 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }) {
             targets.push(target);
     }
     const perRule = [...byRule].map(([where, keys]) => ({ where, targets: keys.size })).sort((a, b) => b.targets - a.targets);
-    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile, perRule };
+    return { targets: sortTargets(targets), rejected: sortTargets(rejected), unmatched, perFile, perRule, warnings: lacking.warnings() };
+}
+function byFileAndSide(a, b) {
+    return a.file < b.file ? -1 : a.file > b.file ? 1 : a.side < b.side ? -1 : a.side > b.side ? 1 : Number(a.inserts) - Number(b.inserts);
+}
+/** A template's values for one side of one file, from its front matter; what it lacks is noted. */
+function expandFor(t, values, rule, name, side, fm, lacking) {
+    const result = expandTemplate(t, values, fm?.kind === 'fields' ? fm.fields : undefined);
+    if ('missing' in result) {
+        const why = fm === undefined || fm.kind === 'unread'
+            ? 'its front matter was not read'
+            : fm.kind === 'none'
+                ? 'it has no front matter'
+                : fm.kind === 'broken'
+                    ? 'its front matter does not parse'
+                    : result.why === 'unprintable'
+                        ? `${result.missing} is ${result.detail ?? 'not text'}, not one value (name a field inside it)`
+                        : `its front matter has no ${result.missing}`;
+        lacking.note(`${rule.where}: "${t.source}" needs ${result.missing} and has no fallback`, `${name} (${side}: ${why})`);
+        return [];
+    }
+    if (result.total > result.values.length && result.total > MAX_EXPANSION)
+        lacking.note(`${rule.where}: "${t.source}" expands to more than ${MAX_EXPANSION} values for one file (lists multiply); only the first ${MAX_EXPANSION} are sent`, `${name} (${side}: ${result.total})`);
+    return result.values;
+}
+/** Files that gave a template no value, one warning per template and reason, naming the files. */
+class Lacking {
+    byMessage = new Map();
+    note(message, file) {
+        const files = this.byMessage.get(message);
+        if (files)
+            files.push(file);
+        else
+            this.byMessage.set(message, [file]);
+    }
+    warnings() {
+        const shown = 5;
+        return [...this.byMessage].map(([message, files]) => {
+            const list = files.slice(0, shown).join(', ');
+            const more = files.length > shown ? ` and ${files.length - shown} more` : '';
+            return `${message}: no target from it for ${list}${more}`;
+        });
+    }
 }
 function matchRule(rule, path) {
     for (const pattern of rule.files) {
@@ -20133,6 +24430,27 @@ function targetLimitProblem(mapped, max, dryRun, names = ACTION_NAMES) {
     const outcome = dryRun ? 'dry run: a real run would send nothing and fail' : 'nothing was sent';
     return (`${what}: ${outcome}. Most came from ${top.join('; ')}${more}. ` +
         `If that many is right, raise ${names.input('max-targets')}; otherwise revalidate a cache tag the pages share (\`tags:\` in the rule) instead of one path each.`);
+}
+
+;// CONCATENATED MODULE: ./src/mapping/needs.ts
+
+function usesFrontMatter(rule) {
+    return rule.paths.some((t) => t.fields.length > 0) || rule.tags.some((t) => t.fields.length > 0);
+}
+function frontMatterNeeds(rules, files) {
+    const reading = rules.filter(usesFrontMatter);
+    const needs = { base: new Set(), head: new Set() };
+    if (reading.length > 0) {
+        for (const file of files) {
+            for (const { name, sides } of namesOf(file)) {
+                if (!reading.some((rule) => matchRule(rule, name)))
+                    continue;
+                for (const side of sides)
+                    needs[side].add(name);
+            }
+        }
+    }
+    return { base: [...needs.base], head: [...needs.head] };
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -20930,7 +25248,7 @@ async function getOnce(path, expected, options) {
                 kind: 'answer',
                 answer: {
                     status: reply.status,
-                    headers: flatten(reply.headers),
+                    headers: visit_flatten(reply.headers),
                     digest: reply.digest,
                     ...(location !== undefined ? { location: options.redact(location), crossOrigin } : {}),
                 },
@@ -21013,7 +25331,7 @@ function visit_transport(protocol) {
     return pending;
 }
 /** Header values as one string each (set-cookie and the like joined). */
-function flatten(headers) {
+function visit_flatten(headers) {
     const flat = {};
     for (const [name, value] of Object.entries(headers))
         flat[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -21139,6 +25457,8 @@ function standInsFor(tags, visited, perFile) {
 
 
 
+
+
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
@@ -21168,8 +25488,9 @@ async function runStages(settings, context, log, report) {
         report.warnings.push(...cleartextWarnings(settings.endpoint));
     const mapping = await loadMapping(settings, context);
     report.warnings.push(...mapping.warnings);
-    const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
-    const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
+    const { changes, source } = await log.group('Changes', () => readChanges(settings, context, log, report));
+    const frontMatter = await readFrontMatterStage(mapping, changes, source, log, report);
+    const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report, frontMatter)));
     const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
     if (tooMany && !settings.dryRun)
         throw new Error(tooMany);
@@ -21231,7 +25552,7 @@ async function readChanges(settings, context, log, report) {
     log.info(plan.description);
     report.warnings.push(...plan.warnings);
     const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl };
-    const { changes, warnings } = await collectChanges(plan, {
+    const { changes, warnings, source } = await collectChanges(plan, {
         workspace: context.workspace,
         diffSource: settings.diffSource,
         log: (l) => log.info(l),
@@ -21243,7 +25564,19 @@ async function readChanges(settings, context, log, report) {
     report.description = changes.description;
     for (const line of changeLines(changes))
         log.info(line);
-    return changes;
+    return { changes, source };
+}
+/** Front matter of exactly the files and sides whose matching rules use `fm.`: none for a mapping without it. */
+async function readFrontMatterStage(mapping, changes, source, log, report) {
+    const needs = frontMatterNeeds(mapping.rules, changes.files);
+    if (needs.base.length + needs.head.length === 0)
+        return new Map();
+    return log.group('Front matter', async () => {
+        const fm = await readFrontMatter(source, changes, needs);
+        log.info(`front matter read from ${fm.read.head} file(s) at the head and ${fm.read.base} at the base`);
+        report.warnings.push(...fm.warnings);
+        return fm.index;
+    });
 }
 /** `since: last-success` (issue 16): the lookup of the last successful run; `base` overrides it. */
 function sinceFor(settings, context, plan, log) {
@@ -21260,13 +25593,14 @@ function sinceFor(settings, context, plan, log) {
     return lookup;
 }
 /** Changed files (and the explicit paths and tags) \u2192 targets. */
-function mapTargets(settings, context, mapping, changes, log, report) {
+function mapTargets(settings, context, mapping, changes, log, report, frontMatter) {
     const mapped = mapChanges(mapping.rules, changes.files, {
         paths: [...settings.paths, ...changes.paths],
         tags: [...settings.tags, ...changes.tags],
         names: context.names,
-    });
+    }, frontMatter);
     report.mapping = mapped;
+    report.warnings.push(...(mapped.warnings ?? []));
     if (mapping.rules.length === 0 && changes.files.length > 0) {
         const { input } = context.names;
         report.warnings.push(`no ${input('mapping')} or ${input('mapping-file')} given: changed files map to nothing, only ${input('paths')} and ${input('tags')} are sent`);

@@ -14,13 +14,16 @@ import { resolvePlan, type Plan } from './changes/event.js';
 import { lastSuccessFor, type RunEnv } from './changes/last-success.js';
 import { redactor } from './delivery/redact.js';
 import { deliverRun } from './delivery/send.js';
+import { readFrontMatter } from './frontmatter/read.js';
 import { parseSettings, type Names, type RawInputs, type Settings } from './inputs.js';
 import { mapChanges, type MappingResult } from './mapping/apply.js';
 import { readMappingFile } from './mapping/file.js';
 import { targetLimitProblem } from './mapping/limit.js';
+import { frontMatterNeeds } from './mapping/needs.js';
 import { parseMapping, type ParsedMapping } from './mapping/rules.js';
 import { changeLines, checkLine, deliveryLine, targetLines, type RunReport } from './report.js';
-import type { ChangeSet, Target } from './types.js';
+import type { Source } from './changes/source.js';
+import type { ChangeSet, FrontMatterIndex, Target } from './types.js';
 import { prepareVerification, type PreparedVerification } from './verify/stage.js';
 
 export interface Logger {
@@ -74,8 +77,11 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
   const mapping = await loadMapping(settings, context);
   report.warnings.push(...mapping.warnings);
 
-  const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
-  const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
+  const { changes, source } = await log.group('Changes', () => readChanges(settings, context, log, report));
+  const frontMatter = await readFrontMatterStage(mapping, changes, source, log, report);
+  const mapped = await log.group('Mapping', () =>
+    Promise.resolve(mapTargets(settings, context, mapping, changes, log, report, frontMatter)),
+  );
 
   const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
   if (tooMany && !settings.dryRun) throw new Error(tooMany);
@@ -131,7 +137,12 @@ async function startVerification(
 }
 
 /** The event's plan, then the change set from the chosen source. */
-async function readChanges(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<ChangeSet> {
+async function readChanges(
+  settings: Settings,
+  context: RunContext,
+  log: Logger,
+  report: RunReport,
+): Promise<{ changes: ChangeSet; source?: Source | undefined }> {
   const plan: Plan = resolvePlan({
     eventName: context.eventName,
     payload: await context.readPayload(),
@@ -143,7 +154,7 @@ async function readChanges(settings: Settings, context: RunContext, log: Logger,
   log.info(plan.description);
   report.warnings.push(...plan.warnings);
   const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl };
-  const { changes, warnings } = await collectChanges(plan, {
+  const { changes, warnings, source } = await collectChanges(plan, {
     workspace: context.workspace,
     diffSource: settings.diffSource,
     log: (l) => log.info(l),
@@ -154,7 +165,25 @@ async function readChanges(settings: Settings, context: RunContext, log: Logger,
   report.changes = changes;
   report.description = changes.description;
   for (const line of changeLines(changes)) log.info(line);
-  return changes;
+  return { changes, source };
+}
+
+/** Front matter of exactly the files and sides whose matching rules use `fm.`: none for a mapping without it. */
+async function readFrontMatterStage(
+  mapping: ParsedMapping,
+  changes: ChangeSet,
+  source: Source | undefined,
+  log: Logger,
+  report: RunReport,
+): Promise<FrontMatterIndex> {
+  const needs = frontMatterNeeds(mapping.rules, changes.files);
+  if (needs.base.length + needs.head.length === 0) return new Map();
+  return log.group('Front matter', async () => {
+    const fm = await readFrontMatter(source, changes, needs);
+    log.info(`front matter read from ${fm.read.head} file(s) at the head and ${fm.read.base} at the base`);
+    report.warnings.push(...fm.warnings);
+    return fm.index;
+  });
 }
 
 /** `since: last-success` (issue 16): the lookup of the last successful run; `base` overrides it. */
@@ -178,13 +207,20 @@ function mapTargets(
   changes: ChangeSet,
   log: Logger,
   report: RunReport,
+  frontMatter: FrontMatterIndex,
 ): MappingResult {
-  const mapped = mapChanges(mapping.rules, changes.files, {
-    paths: [...settings.paths, ...changes.paths],
-    tags: [...settings.tags, ...changes.tags],
-    names: context.names,
-  });
+  const mapped = mapChanges(
+    mapping.rules,
+    changes.files,
+    {
+      paths: [...settings.paths, ...changes.paths],
+      tags: [...settings.tags, ...changes.tags],
+      names: context.names,
+    },
+    frontMatter,
+  );
   report.mapping = mapped;
+  report.warnings.push(...(mapped.warnings ?? []));
   if (mapping.rules.length === 0 && changes.files.length > 0) {
     const { input } = context.names;
     report.warnings.push(

@@ -13,7 +13,17 @@ import { z } from 'zod';
 import { lazy } from '../lazy.js';
 import { withoutCredentials } from '../text.js';
 import type { ChangedFile, FileStatus } from '../types.js';
-import { authoredKey, ChangesError, COMMIT_ID, formatZod, short, UnreadableCommit, type CommitInfo, type Source } from './source.js';
+import {
+  authoredKey,
+  ChangesError,
+  COMMIT_ID,
+  formatZod,
+  short,
+  UnreadableCommit,
+  type CommitInfo,
+  type FileRead,
+  type Source,
+} from './source.js';
 
 export interface ApiOptions {
   token?: string | undefined;
@@ -71,10 +81,23 @@ const replies = lazy(() => {
     .object({
       sha: z.string(),
       truncated: z.boolean(),
-      tree: z.array(z.object({ path: z.string(), mode: z.string(), type: z.string(), sha: z.string() }).loose()),
+      tree: z.array(
+        z
+          .object({
+            path: z.string(),
+            mode: z.string(),
+            type: z.string(),
+            sha: z.string(),
+            size: z.number().int().nonnegative().optional(),
+          })
+          .loose(),
+      ),
     })
     .loose();
-  return { diffEntry, comparePage, gitCommit, refCommit, gitTree };
+  const gitBlob = z
+    .object({ sha: z.string(), size: z.number().int().nonnegative(), encoding: z.enum(['base64', 'utf-8']), content: z.string() })
+    .loose();
+  return { diffEntry, comparePage, gitCommit, refCommit, gitTree, gitBlob };
 });
 type Replies = ReturnType<typeof replies>;
 
@@ -85,7 +108,12 @@ export interface TreeEntry {
   mode: string;
   type: string;
   sha: string;
+  /** Blobs' size in bytes (the trees API gives it for blobs). */
+  size?: number | undefined;
 }
+
+/** Blob requests in flight at once when reading files' front matter. */
+const BLOB_CONCURRENCY = 8;
 
 /** What the compare endpoint said, all pages together. */
 export interface CompareResult {
@@ -232,6 +260,7 @@ export async function createApiSource(options: ApiOptions): Promise<ApiSource> {
 export class ApiSource implements Source {
   readonly name = 'api' as const;
   private readonly commits = new Map<string, z.infer<Replies['gitCommit']>>();
+  private readonly trees = new Map<string, Promise<TreeEntry[]>>();
 
   constructor(
     private readonly octokit: Octokit,
@@ -384,7 +413,55 @@ export class ApiSource implements Source {
     return files;
   }
 
-  private async tree(commit: string): Promise<TreeEntry[]> {
+  /**
+   * Each file's blob through `git/blobs/{sha}`, found in the commit's recursive tree (asked once
+   * per commit). A blob over `cap` is not fetched: the API sends a blob whole, and front matter
+   * sits in a file's first bytes. A failed request fails the run, as a failed compare does:
+   * a guess at a page's address is no answer.
+   */
+  async readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+    const read = new Map<string, FileRead>();
+    if (paths.length === 0) return read;
+    const id = await this.resolve(commit);
+    const entries = new Map((await this.tree(id)).map((e) => [e.path, e]));
+    const queue = [...paths];
+    const worker = async () => {
+      for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+        const entry = entries.get(path);
+        if (!entry) read.set(path, { skipped: 'no such file' });
+        else if (entry.type !== 'blob' || entry.mode === '120000')
+          read.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
+        else if (entry.size !== undefined && entry.size > cap)
+          read.set(path, { skipped: `${entry.size} bytes, more than the ${cap} bytes read through the GitHub API` });
+        else read.set(path, await this.blob(entry.sha, path, id, cap));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, paths.length) }, worker));
+    return read;
+  }
+
+  private async blob(sha: string, path: string, commit: string, cap: number): Promise<FileRead> {
+    let blob: z.infer<Replies['gitBlob']>;
+    try {
+      blob = await this.get('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { file_sha: sha }, replies().gitBlob, `the blob of ${path}`);
+    } catch (e) {
+      if (e instanceof ChangesError) throw e;
+      throw new ChangesError(`cannot read ${path} at ${short(commit)} through the GitHub API: ${messageOf(e)}`);
+    }
+    const bytes = blob.encoding === 'base64' ? Buffer.from(blob.content, 'base64') : Buffer.from(blob.content, 'utf8');
+    return { bytes: bytes.subarray(0, cap), size: blob.size };
+  }
+
+  private tree(commit: string): Promise<TreeEntry[]> {
+    let tree = this.trees.get(commit);
+    if (!tree) {
+      tree = this.fetchTree(commit);
+      this.trees.set(commit, tree);
+    }
+    return tree;
+  }
+
+  private async fetchTree(commit: string): Promise<TreeEntry[]> {
     const treeSha = (await this.gitCommit(commit)).tree.sha;
     const t = await this.get(
       'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',

@@ -29,6 +29,8 @@ type DiffPlan = Extract<Plan, { kind: 'diff' | 'new-branch' | 'pr-merge' }>;
 export interface Collected {
   changes: ChangeSet;
   warnings: string[];
+  /** The source the change set came from: files' contents at its two commits are read through it too. */
+  source?: Source;
 }
 
 export async function collectChanges(plan: Plan, options: CollectOptions): Promise<Collected> {
@@ -127,7 +129,7 @@ async function diffWith(source: Source, plan: DiffPlan, options: CollectOptions)
     source: source.name,
     description,
   };
-  return { changes, warnings };
+  return { changes, warnings, source };
 }
 
 interface Range {

@@ -45,7 +45,15 @@ export interface Source {
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   /** Tree diff of two commits; `base` null means the empty tree (every file added). */
   diff(base: string | null, head: string): Promise<ChangedFile[]>;
+  /**
+   * The first `cap` bytes of each of `paths` as they are at `commit` (for their front matter),
+   * all in one go: one git process, or one tree and one blob request per file through the API.
+   */
+  readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>>;
 }
+
+/** A file's start (`size`: the whole file's), or why it was not read (no such file, not a file, too large to fetch). */
+export type FileRead = { bytes: Uint8Array; size: number } | { skipped: string };
 
 /** A commit this source cannot read. `unreachable` means the source itself could not be asked (fetch failed). */
 export class UnreadableCommit extends Error {

@@ -210,7 +210,9 @@ function compileTemplates(
     }
     if (key === 'paths' && !s.startsWith('/'))
       problems.push(`${where}: paths: "${s}" must start with "/" (a site path such as "/blog/[slug]")`);
-    const query = key === 'paths' ? queryOrFragment(s) : undefined;
+    // Only the literal text: `??` inside a bracket is a fallback, and inserted values are checked once known.
+    const literal = (compiled.at(-1)?.parts ?? []).map((p) => ('literal' in p ? p.literal : '')).join('');
+    const query = key === 'paths' ? queryOrFragment(literal) : undefined;
     if (query) problems.push(`${where}: paths: "${s}" ${query}`);
   }
   return { compiled, problems };
@@ -241,7 +243,7 @@ function literalCaptureNames(paths: Template[], tags: Template[], files: Compile
   ] as const) {
     for (const t of list) {
       const bare = t.source.replace(/^\//, '');
-      if (t.names.length === 0 && captureNames.has(bare)) {
+      if (!t.inserts && captureNames.has(bare)) {
         warnings.push(
           `${where}: ${key} "${t.source}" is literal text; did you mean "${key === 'paths' ? '/' : ''}[${bare}]" (quoted inside a [ ] list)?`,
         );

@@ -1,8 +1,8 @@
 /**
  * A local stand-in for the GitHub REST API endpoints the api source uses, answered from a real
  * git repository so nothing is hard-coded: compare (three-dot, from the merge base, commits
- * paginated by `Link` header, `files` capped as GitHub caps them), git/commits, commits/{ref}
- * and git/trees (recursive, with `truncated`). Reply shapes follow GitHub's documented ones
+ * paginated by `Link` header, `files` capped as GitHub caps them), git/commits, commits/{ref},
+ * git/trees (recursive, with `truncated` and blobs' `size`) and git/blobs (base64 `content`). Reply shapes follow GitHub's documented ones
  * (test/fixtures/compare-response.json is a recorded example of the compare reply).
  */
 import { execFileSync } from 'node:child_process';
@@ -188,6 +188,7 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
       return send(res, 200, listedCommit(sha));
     }
     if ((m = /^git\/trees\/([0-9a-f]+)$/.exec(rest))) return tree(res, url, m[1] as string);
+    if ((m = /^git\/blobs\/([0-9a-f]+)$/.exec(rest))) return blob(res, m[1] as string);
     return notFound(res);
   }
 
@@ -257,19 +258,43 @@ export async function startApiReplay(options: ApiReplayOptions): Promise<ApiRepl
   }
 
   function tree(res: ServerResponse, url: URL, treeSha: string): void {
-    const r = git('ls-tree', '-z', '-t', ...(url.searchParams.get('recursive') ? ['-r'] : []), '--full-tree', treeSha);
+    const r = git('ls-tree', '-z', '-t', '--long', ...(url.searchParams.get('recursive') ? ['-r'] : []), '--full-tree', treeSha);
     if (!r.ok) return notFound(res);
     let entries = r.out
       .split('\0')
       .filter(Boolean)
       .map((line) => {
         const tab = line.indexOf('\t');
-        const [mode, type, sha] = line.slice(0, tab).split(' ');
-        return { path: line.slice(tab + 1), mode, type, sha, url: `${base}/repos/${owner}/${name}/git/${type}s/${sha}` };
+        const [mode, type, sha, size] = line.slice(0, tab).split(/ +/);
+        return {
+          path: line.slice(tab + 1),
+          mode,
+          type,
+          sha,
+          // GitHub gives `size` on blob entries only.
+          ...(type === 'blob' ? { size: Number(size) } : {}),
+          url: `${base}/repos/${owner}/${name}/git/${type}s/${sha}`,
+        };
       });
     const truncated = options.treeLimit !== undefined && entries.length > options.treeLimit;
     if (truncated) entries = entries.slice(0, options.treeLimit);
     send(res, 200, { sha: treeSha, url: `${base}/repos/${owner}/${name}/git/trees/${treeSha}`, tree: entries, truncated });
+  }
+
+  /** GET /repos/{owner}/{repo}/git/blobs/{file_sha}: the content in base64, in lines of 60 as GitHub sends it. */
+  function blob(res: ServerResponse, sha: string): void {
+    const type = git('cat-file', '-t', sha);
+    if (!type.ok || type.out.trim() !== 'blob') return notFound(res);
+    const bytes = execFileSync('git', ['cat-file', 'blob', sha], { cwd: options.repo, maxBuffer: 1 << 28 });
+    const content = (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n');
+    send(res, 200, {
+      sha,
+      node_id: `B_${sha.slice(0, 12)}`,
+      size: bytes.length,
+      url: `${base}/repos/${owner}/${name}/git/blobs/${sha}`,
+      content: content === '' ? '' : `${content}\n`,
+      encoding: 'base64',
+    });
   }
 
   return {

@@ -5,7 +5,7 @@
  * sources do (first parents, merge bases, a tree diff), and fails with `UnreadableCommit` where
  * they would.
  */
-import { UnreadableCommit, type CommitInfo, type Source } from '../../src/changes/source.js';
+import { UnreadableCommit, type CommitInfo, type FileRead, type Source } from '../../src/changes/source.js';
 import type { ChangedFile } from '../../src/types.js';
 
 export interface MemoryCommit {
@@ -116,5 +116,20 @@ export class MemorySource implements Source {
       else if (a !== b) files.push({ path, status: 'modified' });
     }
     return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  }
+
+  async readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+    this.asked.push(`read ${commit} ${paths.length}`);
+    const files = this.get(this.resolveNow(commit)).files;
+    const read = new Map<string, FileRead>();
+    for (const path of paths) {
+      const text = files[path];
+      if (text === undefined) read.set(path, { skipped: 'no such file' });
+      else {
+        const bytes = Buffer.from(text);
+        read.set(path, { bytes: bytes.subarray(0, cap), size: bytes.length });
+      }
+    }
+    return read;
   }
 }

@@ -315,6 +315,10 @@ describe('mapping rules', () => {
         type: 'tag',
         value: `post:${longName}`,
         sources: [`${longName}.md`],
+        from: [
+          { file: `${longName}.md`, side: 'base', inserts: true },
+          { file: `${longName}.md`, side: 'head', inserts: true },
+        ],
         reason: `tag is ${MAX_TAG_LENGTH + 5} characters; Next.js accepts at most ${MAX_TAG_LENGTH}`,
       },
     ]);
