@@ -9,6 +9,7 @@ import { applyTransform } from '../../src/mapping/fields.js';
 import { frontMatterNeeds } from '../../src/mapping/needs.js';
 import { MappingError, parseMapping } from '../../src/mapping/rules.js';
 import { MAX_EXPANSION, parseTemplate, TemplateError } from '../../src/mapping/template.js';
+import { expectationOf } from '../../src/verify/rules.js';
 import { frontMatterKey, type ChangedFile, type FrontMatterIndex } from '../../src/types.js';
 
 const fm = (text: string) => parseFrontMatter(Buffer.from(text));
@@ -187,6 +188,24 @@ describe('mapping with front matter', () => {
       { file: 'content/blog/p.md', side: 'base', inserts: false },
       { file: 'content/blog/p.md', side: 'head', inserts: false },
     ]);
+  });
+
+  it("verification expects the old slug's page gone and the new one served (issue 15 on top of 13)", () => {
+    const { result } = mapWith(RULE, [{ path: 'content/blog/p.md', status: 'modified' }], {
+      base: { 'content/blog/p.md': '---\nslug: old-slug\n---\n' },
+      head: { 'content/blog/p.md': '---\nslug: new-slug\n---\n' },
+    });
+    const expected = Object.fromEntries(result.targets.filter((t) => t.type === 'path').map((t) => [t.value, expectationOf(t)]));
+    expect(expected).toEqual({ '/blog': 'served', '/blog/new-slug': 'served', '/blog/old-slug': 'gone' });
+  });
+
+  it('an unchanged slug of a modified file is served', () => {
+    const { result } = mapWith(RULE, [{ path: 'content/blog/p.md', status: 'modified' }], {
+      base: { 'content/blog/p.md': '---\nslug: same\n---\n' },
+      head: { 'content/blog/p.md': '---\nslug: same\ntitle: edited\n---\n' },
+    });
+    expect(result.targets.find((t) => t.value === '/blog/same')).toBeDefined();
+    expect(result.targets.find((t) => t.value === '/blog/same')?.goneWithFile).toBeUndefined();
   });
 
   it('a renamed file reads its old name at the base and its new name at the head', () => {
