@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(35);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7994);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 35:
+/***/ 7994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10904,6 +10904,23 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/delivery/receivers/types.ts
+const RECEIVER_NAMES = ['next-app', 'batch', 'next-pages', 'vercel-bypass', 'vercel-tags', 'cloudflare', 'netlify'];
+/** Groups of at most `size`, in order. */
+function inGroupsOf(items, size) {
+    const groups = [];
+    for (let i = 0; i < items.length; i += size)
+        groups.push(items.slice(i, i + size));
+    return groups;
+}
+/** The endpoint as shown to people: origin and path only (no credentials, no query). */
+function displayUrl(url) {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+}
+/** Targets per request for `batch` unless `batch-size` says otherwise. */
+const DEFAULT_BATCH_SIZE = 100;
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
@@ -10915,6 +10932,7 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
  * the command line "--retries". A problem carries the input it is about as a field, and any
  * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
+
 
 
 
@@ -10936,6 +10954,9 @@ const INPUT_NAMES = [
     'max-targets',
     'dry-run',
     'fail-on-error',
+    // Receivers (issue 14): which contract the endpoint speaks, and how many targets a request carries.
+    'receiver',
+    'batch-size',
 ];
 /** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
 const DEFAULT_MAX_TARGETS = 5000;
@@ -11051,6 +11072,10 @@ const schema = object({
     'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': inputs_boolean(false),
     'fail-on-error': inputs_boolean(true),
+    receiver: optionalText.pipe(schemas_enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` })
+        .optional()
+        .transform((v) => v ?? 'next-app')),
+    'batch-size': wholeNumber(DEFAULT_BATCH_SIZE, 1, 1000),
 })
     .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -11102,6 +11127,8 @@ function parseSettings(raw, names = ACTION_NAMES) {
         timeoutMs: Math.round(s.timeout * 1000),
         maxTargets: s['max-targets'],
         failOnError: s['fail-on-error'],
+        receiver: s.receiver,
+        batchSize: s['batch-size'],
     };
     if (s['dry-run'])
         return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
@@ -11113,187 +11140,6 @@ function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
     return ` (got "${text_printable(clip(withoutCredentials(value.trim()), 80))}")`;
-}
-
-;// CONCATENATED MODULE: ./src/delivery/http.ts
-/** Same-origin 307/308 hops followed before giving up. */
-const MAX_REDIRECTS = 3;
-/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
-const BODY_LIMIT = 64 * 1024;
-async function attempt(request) {
-    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
-    // silent server nor one that drips its body can outlast it.
-    const timer = { fired: false, cancelled: false };
-    timer.handle = setTimeout(() => {
-        timer.fired = true;
-        timer.exchange?.destroy(new Error('timed out'));
-    }, Math.max(1, request.timeoutMs));
-    // A cancelled run ends the exchange the same way, once its grace is over.
-    const onCancel = () => {
-        timer.cancelled = true;
-        timer.exchange?.destroy(new Error('cancelled'));
-    };
-    if (request.cancel?.aborted)
-        onCancel();
-    else
-        request.cancel?.addEventListener('abort', onCancel, { once: true });
-    const origin = new URL(request.url).origin;
-    let url = request.url;
-    try {
-        for (let redirects = 0;; redirects++) {
-            const response = await post(url, request, timer);
-            const rawLocation = response.headers.location;
-            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
-            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
-            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
-            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
-                url = location;
-                continue;
-            }
-            const retryAfter = response.headers['retry-after'];
-            return {
-                kind: 'response',
-                status: response.status,
-                body: request.redact(response.body),
-                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
-                contentType: response.headers['content-type'] ?? '',
-                ...(retryAfter !== undefined ? { retryAfter } : {}),
-                ...(location !== undefined ? { location: request.redact(location) } : {}),
-                redirects,
-                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
-            };
-        }
-    }
-    catch (error) {
-        if (timer.cancelled)
-            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
-        if (timer.fired)
-            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-        const refused = error instanceof RefusedConnection;
-        return {
-            kind: 'network',
-            message: request.redact(describeNetworkError(refused ? error.reason : error)),
-            ...(refused ? { refused: true } : {}),
-        };
-    }
-    finally {
-        clearTimeout(timer.handle);
-        request.cancel?.removeEventListener('abort', onCancel);
-    }
-}
-/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
-const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-/**
- * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
- * connection is not one: the server may have closed it as idle just as it was reused.
- */
-class RefusedConnection extends Error {
-    reason;
-    constructor(reason) {
-        super('connection refused');
-        this.reason = reason;
-    }
-}
-/**
- * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
- * cost several times the CPU of the exchange itself, enough to make a run with thousands of
- * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
- * with nothing to send never pays for them; connections are kept alive and reused.
- */
-async function post(url, request, timer) {
-    const target = new URL(url);
-    const { request: send, agent } = await transport(target.protocol);
-    return new Promise((resolve, reject) => {
-        const body = Buffer.from(request.body, 'utf8');
-        const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
-        timer.exchange = exchange;
-        if (timer.fired || timer.cancelled)
-            exchange.destroy(new Error('timed out')); // it fired between two hops
-        let responded = false;
-        exchange.on('error', (error) => {
-            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
-            reject(refused ? new RefusedConnection(error) : error);
-        });
-        exchange.on('response', (response) => {
-            responded = true;
-            const chunks = [];
-            let bytes = 0;
-            let cut = false;
-            response.on('data', (chunk) => {
-                if (cut)
-                    return;
-                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
-                // of exactly BODY_LIMIT bytes is read whole.
-                if (bytes + chunk.length > BODY_LIMIT) {
-                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-                    bytes = BODY_LIMIT;
-                    cut = true;
-                    // Enough read: drop the connection rather than download the rest.
-                    resolve(reply());
-                    response.destroy();
-                    return;
-                }
-                chunks.push(chunk);
-                bytes += chunk.length;
-            });
-            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
-            response.on('end', () => resolve(reply()));
-            response.on('error', reject);
-            // A connection that ends before the reply does is a network error, never a short success.
-            response.on('close', () => {
-                if (!response.complete && !cut)
-                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
-            });
-        });
-        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
-        // (what fetch sends too), instead of joining them to a string body in UTF-8.
-        exchange.end(body);
-    });
-}
-function utf8(chunks) {
-    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
-    return Buffer.concat(chunks).toString('utf8');
-}
-const transports = new Map();
-/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
-function transport(protocol) {
-    let pending = transports.get(protocol);
-    if (!pending) {
-        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
-            request: m.request,
-            agent: new m.Agent({ keepAlive: true }),
-        }));
-        transports.set(protocol, pending);
-    }
-    return pending;
-}
-function resolveLocation(location, base) {
-    try {
-        return new URL(location, base).href;
-    }
-    catch {
-        return location; // shown as sent; never followed
-    }
-}
-function sameOrigin(location, origin) {
-    try {
-        return new URL(location).origin === origin;
-    }
-    catch {
-        return false;
-    }
-}
-/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
-function describeNetworkError(error) {
-    const e = error;
-    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
-    const code = typeof source?.code === 'string' ? source.code : undefined;
-    const message = typeof source?.message === 'string' ? source.message : undefined;
-    if (code)
-        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
-    if (message)
-        return message;
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/policy.ts
@@ -11363,7 +11209,7 @@ function judgeOutcome(outcome, context) {
     if (status === 401 || status === 403) {
         return {
             action: 'stop-all',
-            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+            reason: `HTTP ${status}: the endpoint refused the secret sent in ${context.credentialWhere ?? `the \`${context.secretHeader}\` header`}${suffix}; check ${context.credentialHint ?? 'the `secret` and `secret-header` inputs'} against the site's configuration`,
         };
     }
     if (status >= 300 && status < 400) {
@@ -11500,6 +11346,330 @@ function formatSeconds(ms) {
     return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+;// CONCATENATED MODULE: ./src/delivery/receivers/next-app.ts
+/**
+ * `next-app` (the default): the seed's contract, one POST per target to a Next.js App Router route
+ * (examples/next-app-router/app/api/revalidate/route.ts), the secret in a header.
+ */
+
+
+
+/** The headers every contract of ours sends: JSON, our name, the secret in its header. */
+function contractHeaders(endpoint) {
+    return {
+        'content-type': 'application/json',
+        'user-agent': 'isr-revalidate',
+        [endpoint.secretHeader]: headerValue(endpoint.secret),
+    };
+}
+function nextApp(endpoint) {
+    const headers = contractHeaders(endpoint);
+    return {
+        name: 'next-app',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: `the \`${endpoint.secretHeader}\` header`,
+        credentialHint: 'the `secret` and `secret-header` inputs',
+        takes: ['path', 'tag'],
+        refuses: () => undefined,
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => {
+            const target = targets[0];
+            return { method: 'POST', url: endpoint.url, headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/batch.ts
+/**
+ * `batch`: up to `batch-size` targets in one POST, `{"targets": [{type, value}, \u2026]}`, with the
+ * same secret header as `next-app`; the reply may judge each target (README, "The batch contract").
+ *
+ * - a 2xx reply with `results`: each listed target stands or falls by its own `revalidated`,
+ *   whatever the top-level `revalidated` says; a target the list leaves out is not confirmed and
+ *   is retried like a network error (then failed), resent alone with the others not confirmed;
+ * - a reply without `results` is judged as the single contract judges one: for every target in it.
+ */
+
+
+
+
+
+
+const resultSchema = lazy_lazy(() => looseObject({
+    type: schemas_enum(['path', 'tag']),
+    value: schemas_string(),
+    revalidated: unknown(),
+    error: unknown().optional(),
+}));
+/** The reply's `results`: undefined when it has none (or is not JSON), a string when they cannot be read. */
+function readResults(body) {
+    let data;
+    try {
+        data = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof data !== 'object' || data === null || !('results' in data))
+        return undefined;
+    const results = data.results;
+    if (!Array.isArray(results))
+        return 'its `results` is not a list';
+    // An entry that is not a result confirms nothing; its target is then missing from the list.
+    return results.flatMap((r) => {
+        const parsed = resultSchema().safeParse(r);
+        return parsed.success ? [parsed.data] : [];
+    });
+}
+const key = (t) => `${t.type}\u0000${t.value}`;
+function batch(endpoint) {
+    const headers = contractHeaders(endpoint);
+    return {
+        name: 'batch',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: `the \`${endpoint.secretHeader}\` header`,
+        credentialHint: 'the `secret` and `secret-header` inputs',
+        takes: ['path', 'tag'],
+        refuses: () => undefined,
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url: endpoint.url,
+            headers,
+            body: JSON.stringify({ targets: targets.map((t) => ({ type: t.type, value: t.value })) }),
+        }),
+        judge: (outcome, targets, context) => {
+            const whole = judge(outcome, context);
+            const answered = outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300 && outcome.cutAtBytes === undefined;
+            if (!answered)
+                return targets.map(() => whole);
+            const results = readResults(outcome.body);
+            if (results === undefined)
+                return targets.map(() => whole);
+            const status = outcome.status;
+            if (typeof results === 'string') {
+                return targets.map(() => ({ action: 'fail', reason: `HTTP ${status} but the reply cannot be read: ${results}` }));
+            }
+            const byTarget = new Map(results.map((r) => [key(r), r]));
+            const redact = context.redact ?? ((t) => t);
+            return targets.map((t) => {
+                const result = byTarget.get(key(t));
+                if (result === undefined)
+                    return { action: 'retry', reason: `HTTP ${status} but the reply's \`results\` do not list it` };
+                if (result.revalidated === true)
+                    return { action: 'success' };
+                const said = serverMessage(JSON.stringify({ error: result.error ?? null }), 'application/json', redact);
+                return {
+                    action: 'fail',
+                    reason: `HTTP ${status} but the endpoint says revalidated: ${redact(JSON.stringify(result.revalidated ?? null)).slice(0, 60)}${said ? `: ${said}` : ''}`,
+                };
+            });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/index.ts
+/** The receivers by name: the settings of one endpoint \u2192 the Receiver that speaks its contract. */
+
+
+function buildReceiver(endpoint) {
+    switch (endpoint.receiver) {
+        case 'batch':
+            return batch(endpoint);
+        default:
+            return nextApp(endpoint);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/http.ts
+/** Same-origin 307/308 hops followed before giving up. */
+const MAX_REDIRECTS = 3;
+/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
+const BODY_LIMIT = 64 * 1024;
+async function attempt(request) {
+    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
+    // silent server nor one that drips its body can outlast it.
+    const timer = { fired: false, cancelled: false };
+    timer.handle = setTimeout(() => {
+        timer.fired = true;
+        timer.exchange?.destroy(new Error('timed out'));
+    }, Math.max(1, request.timeoutMs));
+    // A cancelled run ends the exchange the same way, once its grace is over.
+    const onCancel = () => {
+        timer.cancelled = true;
+        timer.exchange?.destroy(new Error('cancelled'));
+    };
+    if (request.cancel?.aborted)
+        onCancel();
+    else
+        request.cancel?.addEventListener('abort', onCancel, { once: true });
+    const origin = new URL(request.url).origin;
+    let url = request.url;
+    try {
+        for (let redirects = 0;; redirects++) {
+            const response = await post(url, request, timer);
+            const rawLocation = response.headers.location;
+            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
+            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
+            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
+            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
+                url = location;
+                continue;
+            }
+            const retryAfter = response.headers['retry-after'];
+            return {
+                kind: 'response',
+                status: response.status,
+                body: request.redact(response.body),
+                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
+                contentType: response.headers['content-type'] ?? '',
+                ...(retryAfter !== undefined ? { retryAfter } : {}),
+                ...(location !== undefined ? { location: request.redact(location) } : {}),
+                redirects,
+                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
+            };
+        }
+    }
+    catch (error) {
+        if (timer.cancelled)
+            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
+        if (timer.fired)
+            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
+        const refused = error instanceof RefusedConnection;
+        return {
+            kind: 'network',
+            message: request.redact(describeNetworkError(refused ? error.reason : error)),
+            ...(refused ? { refused: true } : {}),
+        };
+    }
+    finally {
+        clearTimeout(timer.handle);
+        request.cancel?.removeEventListener('abort', onCancel);
+    }
+}
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+    reason;
+    constructor(reason) {
+        super('connection refused');
+        this.reason = reason;
+    }
+}
+/**
+ * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
+ * cost several times the CPU of the exchange itself, enough to make a run with thousands of
+ * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
+ * with nothing to send never pays for them; connections are kept alive and reused.
+ */
+async function post(url, request, timer) {
+    const target = new URL(url);
+    const { request: send, agent } = await transport(target.protocol);
+    return new Promise((resolve, reject) => {
+        const method = request.method ?? 'POST';
+        const body = method === 'POST' ? Buffer.from(request.body, 'utf8') : undefined;
+        const headers = body ? { ...request.headers, 'content-length': String(body.length) } : request.headers;
+        const exchange = send(target, { method, agent, headers });
+        timer.exchange = exchange;
+        if (timer.fired || timer.cancelled)
+            exchange.destroy(new Error('timed out')); // it fired between two hops
+        let responded = false;
+        exchange.on('error', (error) => {
+            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+            reject(refused ? new RefusedConnection(error) : error);
+        });
+        exchange.on('response', (response) => {
+            responded = true;
+            const chunks = [];
+            let bytes = 0;
+            let cut = false;
+            response.on('data', (chunk) => {
+                if (cut)
+                    return;
+                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+                // of exactly BODY_LIMIT bytes is read whole.
+                if (bytes + chunk.length > BODY_LIMIT) {
+                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                    bytes = BODY_LIMIT;
+                    cut = true;
+                    // Enough read: drop the connection rather than download the rest.
+                    resolve(reply());
+                    response.destroy();
+                    return;
+                }
+                chunks.push(chunk);
+                bytes += chunk.length;
+            });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
+            response.on('end', () => resolve(reply()));
+            response.on('error', reject);
+            // A connection that ends before the reply does is a network error, never a short success.
+            response.on('close', () => {
+                if (!response.complete && !cut)
+                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+            });
+        });
+        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
+        // (what fetch sends too), instead of joining them to a string body in UTF-8.
+        if (body)
+            exchange.end(body);
+        else
+            exchange.end();
+    });
+}
+function utf8(chunks) {
+    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
+    return Buffer.concat(chunks).toString('utf8');
+}
+const transports = new Map();
+/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+function transport(protocol) {
+    let pending = transports.get(protocol);
+    if (!pending) {
+        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+        }));
+        transports.set(protocol, pending);
+    }
+    return pending;
+}
+function resolveLocation(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return location; // shown as sent; never followed
+    }
+}
+function sameOrigin(location, origin) {
+    try {
+        return new URL(location).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
+function describeNetworkError(error) {
+    const e = error;
+    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
+    const code = typeof source?.code === 'string' ? source.code : undefined;
+    const message = typeof source?.message === 'string' ? source.message : undefined;
+    if (code)
+        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
+    if (message)
+        return message;
+    return error instanceof Error ? error.message : String(error);
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/aimd.ts
 /**
  * How many requests may be in flight, sized as TCP sizes its window: slow start, then additive
@@ -11597,6 +11767,28 @@ class Slots {
     }
 }
 
+;// CONCATENATED MODULE: ./src/delivery/bucket.ts
+class TokenBucket {
+    rate;
+    tokens;
+    at;
+    constructor(rate, now) {
+        this.rate = rate;
+        this.tokens = rate.burst;
+        this.at = now;
+    }
+    /** Takes a token and returns 0, or returns how many ms until one is there (taking none). */
+    take(now) {
+        this.tokens = Math.min(this.rate.burst, this.tokens + (Math.max(0, now - this.at) / 1000) * this.rate.perSecond);
+        this.at = now;
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate.perSecond) * 1000));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
 /**
  * Delivery: one POST per target in the endpoint contract, in the targets' order, at most
@@ -11613,36 +11805,60 @@ class Slots {
 
 
 
+
+
 /**
  * A run's delivery: the run deadline worked out from `timeout`, `retries`, `concurrency` and the
  * number of targets (policy.ts), said in the log before the first request, then `deliver`.
  */
 async function deliverRun(targets, options) {
     const names = options.names ?? ACTION_NAMES;
+    const receiver = receiverOf(options);
+    const requests = receiver.chunk(targets).length;
+    const rate = receiver.rate;
+    // Waiting for the rate limit's tokens is part of the run, not a stall.
+    const paced = rate ? Math.ceil((Math.max(0, requests - rate.burst) / rate.perSecond) * 1000) : 0;
     const budget = runBudgetMs({
-        targets: targets.length,
+        targets: requests,
         concurrency: options.concurrency,
         retries: options.retries,
         timeoutMs: options.timeoutMs,
-    });
+    }) + paced;
     const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
-    const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
-    options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
+    const inRequests = requests === targets.length ? '' : ` in ${requests} request${requests === 1 ? '' : 's'}`;
+    const forWhat = `${targets.length} target${targets.length === 1 ? '' : 's'}${inRequests}`;
+    const deadlineNote = `${formatSeconds(budget)}, from ${settings}${rate ? ` and the rate limit (${rate.text})` : ''} for ${forWhat}`;
+    options.notice?.(`sending ${forWhat}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
     return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
 }
 /** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
 const CANCEL_GRACE_MS = 1000;
+/** The receiver of the options: the one given, or the seed's contract on `endpoint`. */
+function receiverOf(options) {
+    return options.receiver ?? nextApp({ url: options.endpoint, secret: options.secret, secretHeader: options.secretHeader });
+}
 async function deliver(targets, options) {
     // Settings refuse such a secret already; this guards callers that build options themselves.
-    const problem = secretProblem(options.secret, options.secretHeader);
-    if (problem !== undefined)
-        throw new SettingError('secret', problem);
+    const receiver = receiverOf(options);
+    if (options.receiver === undefined) {
+        const problem = secretProblem(options.secret, options.secretHeader);
+        if (problem !== undefined)
+            throw new SettingError('secret', problem);
+    }
     const now = options.now ?? Date.now;
     const results = new Array(targets.length);
-    const redact = redactor(options.secret);
+    const redact = redactor(receiver.credential);
     const state = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
+    if (receiver.rate)
+        state.bucket = new TokenBucket(receiver.rate, now());
     const cancelled = onCancel(options, state);
-    // The first target's first answer comes before anything else is sent: a refused secret then
+    // Requests, each a group of targets (one target each for `next-app`), in the targets' order.
+    const positions = new Map();
+    targets.forEach((t, i) => positions.set(t, [...(positions.get(t) ?? []), i]));
+    const groups = receiver
+        .chunk(targets)
+        .map((group) => group.map((target) => ({ index: positions.get(target)?.shift(), target })));
+    // The first request's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
     let openGate;
     const firstAnswer = new Promise((resolve) => (openGate = resolve));
@@ -11650,19 +11866,21 @@ async function deliver(targets, options) {
     const worker = async (lane, cancelled) => {
         if (lane > 0)
             await firstAnswer;
-        while (next < targets.length) {
-            const index = next++;
-            const target = targets[index];
+        while (next < groups.length) {
+            const number = next++;
+            const group = groups[number];
             const skip = skipReason(state, options, now());
-            const delivery = skip !== undefined
-                ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
-                : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
-            results[index] = delivery;
-            options.onDelivery?.(delivery);
+            const deliveries = skip !== undefined
+                ? group.map((item) => ({ item, delivery: { target: item.target, status: 'skipped', attempts: 0, ms: 0, error: skip } }))
+                : await deliverGroup(group, receiver, options, redact, state, cancelled, number === 0 ? openGate : undefined);
+            for (const { item, delivery } of deliveries) {
+                results[item.index] = delivery;
+                options.onDelivery?.(delivery);
+            }
         }
         openGate(); // in case there was nothing for lane 0 to open it with
     };
-    const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
+    const lanes = Math.max(1, Math.min(options.concurrency, groups.length));
     try {
         await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
     }
@@ -11725,28 +11943,55 @@ function skipReason(state, options, now) {
 function deadlineText(options) {
     return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
 }
-async function deliverOne(target, options, redact, state, cancelled, afterFirstAttempt) {
+/**
+ * One request's targets to the end: each attempt sends those not yet settled, and each target's
+ * own verdict settles it (a batch reply may confirm some and not others). What is left shares the
+ * one verdict that decides what happens next, so a one-target request goes exactly as before.
+ */
+async function deliverGroup(group, receiver, options, redact, state, cancelled, afterFirstAttempt) {
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
     const sleep = cancelled.sleep;
     const started = now();
-    const label = `${target.type} ${target.value}`;
     const tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
-    const notNow = (why) => tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
-    const done = (status, error) => deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
-    const { headers, body } = requestOf(target, options);
+    const settled = [];
+    const done = (item, status, error) => {
+        settled.push({ item, delivery: deliveryOf(item.target, tally, Math.max(0, now() - started), redact, status, error) });
+    };
+    // What is not confirmed yet: a retry resends only these.
+    let pending = group;
+    const notNow = (why) => {
+        for (const item of pending) {
+            if (tally.attempts === 0)
+                done(item, 'skipped', `not sent: ${why}`);
+            else
+                done(item, 'failed', `${tally.retrying}; not retried: ${why}`);
+        }
+        return settled;
+    };
+    const judgeContext = {
+        secretHeader: options.secretHeader,
+        credentialWhere: receiver.credentialWhere,
+        credentialHint: receiver.credentialHint,
+        redact,
+        ...(options.names ? { names: options.names } : {}),
+    };
     for (;;) {
         const turn = await waitForTurn(state, options, now, sleep);
         if ('why' in turn)
             return notNow(turn.why);
+        const label = labelOf(pending);
         tally.attempts += 1;
         const sentAt = now();
         const sequence = state.slots.window.start();
         const crowded = state.slots.busy > 1;
+        const targets = pending.map((item) => item.target);
+        const request = receiver.request(targets);
         const outcome = await attempt({
-            url: options.endpoint,
-            headers,
-            body,
+            url: request.url,
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
             timeoutMs: turn.timeoutMs,
             clippedByDeadline: turn.timeoutMs < options.timeoutMs,
             redact,
@@ -11756,36 +12001,67 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const windowNote = adjustWindow(state, outcome, sequence, options);
         state.slots.release();
         tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, {
-            secretHeader: options.secretHeader,
-            redact,
-            now: now(),
-            ...(options.names ? { names: options.names } : {}),
-        });
+        const verdicts = receiver.judge(outcome, targets, { ...judgeContext, now: now() });
+        const { unsettled, verdict } = send_settle(pending, verdicts, tally, done);
         const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
         // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-        shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+        shareVerdict(state, verdict, next, tally.lastStatus, receiver, now);
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
         options.debug?.(redact(`${label}: attempt ${tally.attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${thenText(next, full)}${notedText(verdict.note, windowNote)}`));
-        if (next.kind === 'success')
-            return done('revalidated');
-        if (next.kind === 'fail')
-            return done('failed', next.reason);
+        pending = unsettled;
+        if (pending.length === 0)
+            return settled;
+        if (next.kind === 'success') {
+            for (const item of pending)
+                done(item, 'revalidated');
+            return settled;
+        }
+        if (next.kind === 'fail') {
+            for (const item of pending)
+                done(item, 'failed', next.reason);
+            return settled;
+        }
         tally.retrying = next.reason;
         // A Retry-After wait happens through the shared pause at the top of the loop.
         if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
             await sleep(next.waitMs);
     }
 }
-/** The request for a target, the same for each of its attempts. */
-function requestOf(target, options) {
-    const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'isr-revalidate',
-        [options.secretHeader]: headerValue(options.secret),
-    };
-    return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+/**
+ * Settles the targets whose own verdict in a several-target request is final; the others (and a
+ * one-target request's target) are left with the verdict that decides the next step: a refused
+ * secret first, then the first retry.
+ */
+function send_settle(pending, verdicts, tally, done) {
+    if (pending.length === 1)
+        return { unsettled: pending, verdict: verdicts[0] ?? { action: 'success' } };
+    const unsettled = [];
+    let verdict = { action: 'success' };
+    pending.forEach((item, i) => {
+        const v = verdicts[i] ?? { action: 'retry', reason: 'no verdict for it' };
+        if (v.action === 'retry') {
+            unsettled.push(item);
+            if (verdict.action === 'success')
+                verdict = v;
+            return;
+        }
+        if (v.note !== undefined)
+            tally.notes.add(v.note);
+        if (v.action === 'success')
+            done(item, 'revalidated');
+        else
+            done(item, 'failed', v.reason);
+        if (v.action === 'stop-all')
+            verdict = v;
+    });
+    return { unsettled, verdict };
+}
+/** What a request carries, for its debug lines. */
+function labelOf(items) {
+    const first = items[0]?.target;
+    const one = first ? `${first.type} ${first.value}` : 'nothing';
+    return items.length === 1 ? one : `${items.length} targets (${one}, \u2026)`;
 }
 /** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
 function deliveryOf(target, tally, ms, redact, status, error) {
@@ -11827,6 +12103,15 @@ async function waitForTurn(state, options, now, sleep) {
             state.slots.release();
             return { why: `${deadlineText(options)} was reached first` };
         }
+        // The receiver's rate limit: wait for a token without holding the slot, then go round again.
+        const wait = state.bucket?.take(now()) ?? 0;
+        if (wait > 0) {
+            state.slots.release();
+            if (wait >= remaining)
+                return { why: `the rate limit leaves no room for it before ${deadlineText(options)}` };
+            await sleep(wait);
+            continue;
+        }
         return { timeoutMs: Math.min(options.timeoutMs, remaining) };
     }
 }
@@ -11853,9 +12138,9 @@ function decideStep(verdict, outcome, crowded, tally, options, random, now) {
     return { next, full };
 }
 /** What one target's answer means for all of them: a refused secret stops the run, a Retry-After pauses it. */
-function shareVerdict(state, verdict, next, lastStatus, options, now) {
+function shareVerdict(state, verdict, next, lastStatus, receiver, now) {
     if (verdict.action === 'stop-all')
-        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in ${receiver.credentialWhere}`;
     if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
         state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
     }
@@ -20106,6 +20391,7 @@ function deliveryLine(d) {
 
 
 
+
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
@@ -20155,6 +20441,7 @@ async function runStages(settings, context, log, report) {
             endpoint: settings.endpoint,
             secret: settings.secret,
             secretHeader: settings.secretHeader,
+            receiver: buildReceiver({ ...settings, url: settings.endpoint }),
             concurrency: settings.concurrency,
             retries: settings.retries,
             timeoutMs: settings.timeoutMs,
@@ -20271,6 +20558,9 @@ const INPUT_OPTIONS = [
     'retries',
     'timeout',
     'max-targets',
+    // Receivers (issue 14)
+    'receiver',
+    'batch-size',
 ];
 const OPTIONS = {
     endpoint: { type: 'string' },
@@ -20286,6 +20576,8 @@ const OPTIONS = {
     retries: { type: 'string' },
     timeout: { type: 'string' },
     'max-targets': { type: 'string' },
+    receiver: { type: 'string' },
+    'batch-size': { type: 'string' },
     'secret-env': { type: 'string' },
     'dry-run': { type: 'boolean' },
     'no-fail-on-error': { type: 'boolean' },
@@ -20323,6 +20615,9 @@ Where to send it:
   --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
                            warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
+  --receiver <name>        the contract the endpoint speaks: next-app, batch, next-pages, vercel-bypass,
+                           vercel-tags, cloudflare or netlify (default: next-app)
+  --batch-size <n>         targets per request for batch, 1-1000 (default: 100)
 
 How to run and report:
   --dry-run                compute and report everything; send nothing (no endpoint or secret needed)

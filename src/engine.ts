@@ -12,6 +12,7 @@ import { untilCancelled } from './cancel.js';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan, type Plan } from './changes/event.js';
 import { redactor } from './delivery/redact.js';
+import { buildReceiver } from './delivery/receivers/index.js';
 import { deliverRun } from './delivery/send.js';
 import { parseSettings, type Names, type RawInputs, type Settings } from './inputs.js';
 import { mapChanges, type MappingResult } from './mapping/apply.js';
@@ -89,6 +90,7 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
       endpoint: settings.endpoint,
       secret: settings.secret,
       secretHeader: settings.secretHeader,
+      receiver: buildReceiver({ ...settings, url: settings.endpoint }),
       concurrency: settings.concurrency,
       retries: settings.retries,
       timeoutMs: settings.timeoutMs,

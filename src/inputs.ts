@@ -9,6 +9,7 @@
  * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
 import { z } from 'zod';
+import { DEFAULT_BATCH_SIZE, RECEIVER_NAMES, type ReceiverName } from './delivery/receivers/types.js';
 import { secretProblem } from './delivery/redact.js';
 import { clip, printable, withoutCredentials } from './text.js';
 
@@ -30,6 +31,9 @@ export const INPUT_NAMES = [
   'max-targets',
   'dry-run',
   'fail-on-error',
+  // Receivers (issue 14): which contract the endpoint speaks, and how many targets a request carries.
+  'receiver',
+  'batch-size',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -95,6 +99,10 @@ interface CommonSettings {
   /** More distinct targets than this and a real run sends nothing and fails (a dry run warns). */
   maxTargets: number;
   failOnError: boolean;
+  /** The contract the endpoint speaks (delivery/receivers/). */
+  receiver: ReceiverName;
+  /** Targets per request at most, for receivers that take several. */
+  batchSize: number;
 }
 
 /** What a dry run may lack: a real run always has its endpoint and secret. */
@@ -242,6 +250,13 @@ const schema = z
     'max-targets': wholeNumber(DEFAULT_MAX_TARGETS, 1, 1_000_000),
     'dry-run': boolean(false),
     'fail-on-error': boolean(true),
+    receiver: optionalText.pipe(
+      z
+        .enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` })
+        .optional()
+        .transform((v) => v ?? 'next-app'),
+    ),
+    'batch-size': wholeNumber(DEFAULT_BATCH_SIZE, 1, 1000),
   })
   .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
@@ -295,6 +310,8 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     timeoutMs: Math.round(s.timeout * 1000),
     maxTargets: s['max-targets'],
     failOnError: s['fail-on-error'],
+    receiver: s.receiver,
+    batchSize: s['batch-size'],
   };
   if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
   // The schema refused a real run without them.

@@ -33,6 +33,9 @@ const INPUT_OPTIONS = [
   'retries',
   'timeout',
   'max-targets',
+  // Receivers (issue 14)
+  'receiver',
+  'batch-size',
 ] as const satisfies readonly InputName[];
 
 export const OPTIONS = {
@@ -49,6 +52,8 @@ export const OPTIONS = {
   retries: { type: 'string' },
   timeout: { type: 'string' },
   'max-targets': { type: 'string' },
+  receiver: { type: 'string' },
+  'batch-size': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -87,6 +92,9 @@ Where to send it:
   --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
                            warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
+  --receiver <name>        the contract the endpoint speaks: next-app, batch, next-pages, vercel-bypass,
+                           vercel-tags, cloudflare or netlify (default: next-app)
+  --batch-size <n>         targets per request for batch, 1-1000 (default: 100)
 
 How to run and report:
   --dry-run                compute and report everything; send nothing (no endpoint or secret needed)

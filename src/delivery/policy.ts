@@ -52,6 +52,10 @@ export const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export interface JudgeContext {
   secretHeader: string;
+  /** Where the credential travels, when not in `secretHeader` ("the `authorization` header"). */
+  credentialWhere?: string;
+  /** The settings to check when it is refused, when not `secret` and `secret-header`. */
+  credentialHint?: string;
   /** How the edge names settings in messages ("input `timeout`", "--timeout"). */
   names?: Names;
   /** Applied to anything the server said, after decoding and before truncating. */
@@ -117,7 +121,7 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (status === 401 || status === 403) {
     return {
       action: 'stop-all',
-      reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+      reason: `HTTP ${status}: the endpoint refused the secret sent in ${context.credentialWhere ?? `the \`${context.secretHeader}\` header`}${suffix}; check ${context.credentialHint ?? 'the `secret` and `secret-header` inputs'} against the site's configuration`,
     };
   }
   if (status >= 300 && status < 400) {

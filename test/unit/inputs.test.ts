@@ -34,6 +34,8 @@ describe('parseSettings', () => {
       maxTargets: 5000,
       dryRun: false,
       failOnError: true,
+      receiver: 'next-app',
+      batchSize: 100,
     });
   });
 
