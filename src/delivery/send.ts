@@ -16,7 +16,6 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_RETRY_AFTER_MS,
   formatSeconds,
-  judge,
   runBudgetMs,
   type BackoffOptions,
   type Outcome,
