@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _package_json__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8330);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7994);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4899);
 /** The `isr-revalidate` command's entry (bundled as dist/cli.js): runs main() with this process. */
 
 
@@ -25,7 +25,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7994:
+/***/ 4899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -93,62 +93,14 @@ function redactor(secret) {
         .sort((a, b) => b.length - a.length);
     return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/cancel.ts
-/**
- * Cancellation of the action's process. The runner stops a cancelled job with SIGINT, then
- * SIGTERM a few seconds later, then kills it: whatever the action has not written by then is
- * lost. So the first of these signals ends the run at once, in order: delivery starts nothing
- * new and gives requests in flight a short grace (send.ts), and any other stage still under way
- * is abandoned shortly after, so the report (outputs, summary, the closing line) is written well
- * before the runner gives up on the process.
- */
-/** After the first signal, how long the run may go on before what is still under way is abandoned. */
-const CANCEL_STOP_MS = 1500;
-/** Listens for SIGINT and SIGTERM for the rest of the process; later signals change nothing. */
-function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
-    const controller = new AbortController();
-    const onSignal = (name) => {
-        if (!controller.signal.aborted)
-            controller.abort(name);
-    };
-    for (const name of signals)
-        process.on(name, onSignal);
-    return {
-        signal: controller.signal,
-        get reason() {
-            return controller.signal.aborted ? String(controller.signal.reason) : undefined;
-        },
-    };
-}
-/**
- * `work`'s result, or, once `signal` is aborted, nothing after `stopMs` more: a stage that is
- * still waiting then (a git fetch, an API request) must not hold the report back.
- */
-async function untilCancelled(work, signal, stopMs = CANCEL_STOP_MS) {
-    let timer;
-    let onAbort;
-    const stopped = new Promise((resolve) => {
-        onAbort = () => {
-            timer = setTimeout(() => resolve(undefined), stopMs);
-        };
-        if (signal.aborted)
-            onAbort();
-        else
-            signal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-        return await Promise.race([work, stopped]);
-    }
-    finally {
-        clearTimeout(timer);
-        if (onAbort)
-            signal.removeEventListener('abort', onAbort);
-    }
+/** One redactor for several secrets (every endpoint's), longest first so none leaves part of another. */
+function redactorOf(secrets) {
+    const each = [...new Set(secrets.filter((s) => !!s))].sort((a, b) => b.length - a.length).map(redactor);
+    return (text) => each.reduce((t, r) => r(t), text);
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -9684,19 +9636,77 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/lazy.ts
+;// CONCATENATED MODULE: ./src/delivery/receivers/catalog.ts
+const RECEIVERS = {
+    'next-app': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'secret' },
+    batch: { needs: [], reads: [], maxBatch: 1000, defaultBatch: 100, credential: 'secret' },
+    'next-pages': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'secret' },
+    'vercel-bypass': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'bypass token' },
+    // The API takes a tag list; its documentation caps each tag (256 characters) and a tags string
+    // (8,196), not the list, so 100 per request is ours.
+    'vercel-tags': {
+        defaultUrl: 'https://api.vercel.com',
+        needs: ['project'],
+        reads: ['project', 'team'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        credential: 'Vercel access token',
+    },
+    // "Max operations per request: 100" on every plan; the Free plan's 5 requests per minute with
+    // a bucket of 25 is the default (set `rate-limit` for your plan: Pro 5/s, Business 10/s burst 50).
+    cloudflare: {
+        defaultUrl: 'https://api.cloudflare.com/client/v4',
+        needs: ['zone'],
+        reads: ['zone', 'site-url'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        rate: { perSecond: 5 / 60, burst: 25, text: '5/min burst 25' },
+        credential: 'Cloudflare API token',
+    },
+    // Netlify's API allows 500 requests per minute; the purge endpoint takes a list of cache tags.
+    netlify: {
+        defaultUrl: 'https://api.netlify.com/api/v1',
+        needs: ['site-id'],
+        reads: ['site-id'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        rate: { perSecond: 500 / 60, burst: 500, text: '500/min' },
+        credential: 'Netlify access token',
+    },
+};
 /**
- * A value built on first use, then kept.
- *
- * Why: a zod schema built at module level is built on every run, and building schemas was the
- * largest share of the action's own start-up (bench/README.md). Schemas that only some runs need
- * (pull request and dispatch payloads, GitHub API replies, the endpoint's replies) are wrapped in
- * lazy() so a push that changes no content file builds only what it uses.
+ * "5/min", "10/s", "10/s burst 50", "1200/h": a rate limit as a token bucket (the burst is the
+ * count per unit unless given). Undefined when the text is not one.
  */
-function lazy_lazy(build) {
-    let built;
-    return () => (built ??= { value: build() }).value;
+function parseRateLimit(text) {
+    const m = /^(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)(?:\s+burst\s+(\d+))?$/i.exec(text.trim());
+    if (!m)
+        return undefined;
+    const count = Number(m[1]);
+    const unit = (m[2] ?? 's').toLowerCase();
+    const seconds = unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1;
+    const burst = m[3] !== undefined ? Number(m[3]) : Math.max(1, Math.floor(count));
+    if (count <= 0 || burst < 1)
+        return undefined;
+    return { perSecond: count / seconds, burst, text: text.trim() };
 }
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/types.ts
+const RECEIVER_NAMES = ['next-app', 'batch', 'next-pages', 'vercel-bypass', 'vercel-tags', 'cloudflare', 'netlify'];
+/** Groups of at most `size`, in order. */
+function inGroupsOf(items, size) {
+    const groups = [];
+    for (let i = 0; i < items.length; i += size)
+        groups.push(items.slice(i, i + size));
+    return groups;
+}
+/** The endpoint as shown to people: origin and path only (no credentials, no query). */
+function displayUrl(url) {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+}
+/** Targets per request for `batch` unless `batch-size` says otherwise. */
+const DEFAULT_BATCH_SIZE = 100;
 
 ;// CONCATENATED MODULE: ./src/text.ts
 /**
@@ -9788,6 +9798,252 @@ function markdownText(text) {
 /** At most `limit` characters, with `\u2026` where the rest was cut. */
 function clip(text, limit) {
     return text.length > limit ? `${text.slice(0, limit)}\u2026` : text;
+}
+
+;// CONCATENATED MODULE: ./src/endpoints.ts
+/**
+ * The endpoints of a run, as settings: the `endpoints` input (a YAML list, each entry with its own
+ * receiver and the environment variable holding its secret) or the one-endpoint form (`endpoint`,
+ * `secret`, `receiver` and the preset keys as inputs). Pure: the environment comes in as a value.
+ */
+
+
+
+
+
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const endpoints_text = schemas_string().trim().min(1, 'must not be empty');
+const count = (max) => union([schemas_number(), schemas_string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+    .pipe(schemas_number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`));
+const entrySchema = strictObject({
+    url: endpoints_text.optional(),
+    receiver: schemas_enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` }).optional(),
+    'secret-env': endpoints_text.regex(ENV_NAME, 'must be the name of an environment variable, such as STAGING_SECRET').optional(),
+    'secret-header': endpoints_text.optional(),
+    concurrency: count(64).optional(),
+    'batch-size': count(1000).optional(),
+    'rate-limit': endpoints_text.optional(),
+    zone: endpoints_text.optional(),
+    'site-id': endpoints_text.optional(),
+    project: endpoints_text.optional(),
+    team: endpoints_text.optional(),
+    'site-url': endpoints_text.optional(),
+    mode: schemas_enum(['purge', 'invalidate'], { message: 'must be purge or invalidate' }).optional(),
+    'paths-as': schemas_enum(['files', 'prefixes'], { message: 'must be files or prefixes' }).optional(),
+    method: schemas_enum(['GET', 'HEAD'], { message: 'must be GET or HEAD' }).optional(),
+});
+/** The names of the environment variables `endpoints` reads secrets from, for the edge to mask first; never throws. */
+function secretEnvNames(endpoints) {
+    if (!endpoints?.trim())
+        return [];
+    try {
+        const data = (0,dist/* parse */.qg)(endpoints);
+        if (!Array.isArray(data))
+            return [];
+        return data.flatMap((e) => {
+            const name = typeof e === 'object' && e !== null ? e['secret-env'] : undefined;
+            return typeof name === 'string' && ENV_NAME.test(name.trim()) ? [name.trim()] : [];
+        });
+    }
+    catch {
+        return [];
+    }
+}
+/** One problem with one endpoint: the message already says which. */
+class EndpointProblem extends (/* unused pure expression or super */ null && (Error)) {
+}
+/** The entries of `endpoints`, checked; every problem found, each naming its entry and key. */
+function parseEndpoints(source, defaults, fallbackSecret, env) {
+    let data;
+    try {
+        data = (0,dist/* parse */.qg)(source);
+    }
+    catch (e) {
+        return { endpoints: [], problems: [`is not valid YAML: ${firstLine(e)}`] };
+    }
+    if (!Array.isArray(data) || data.length === 0) {
+        return {
+            endpoints: [],
+            problems: ['must be a YAML list of endpoints, each with `url` and `receiver` (see the README, "Several endpoints")'],
+        };
+    }
+    const problems = [];
+    const endpoints = [];
+    data.forEach((raw, i) => {
+        const where = `entry ${i + 1}`;
+        const parsed = entrySchema.safeParse(raw);
+        if (!parsed.success) {
+            for (const issue of parsed.error.issues) {
+                const key = issue.path.length > 0 ? `\`${issue.path.join('.')}\`` : 'the entry';
+                const message = issue.code === 'unrecognized_keys'
+                    ? `has unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `\`${text_printable(clip(k, 40))}\``).join(', ')}`
+                    : issue.code === 'invalid_type' && issue.path.length === 0
+                        ? 'must be a mapping of keys such as url, receiver and secret-env'
+                        : `${key} ${issue.message}`;
+                problems.push(`${where}: ${message}`);
+            }
+            return;
+        }
+        const entry = parsed.data;
+        const envName = entry['secret-env'];
+        let secret = fallbackSecret;
+        if (envName !== undefined) {
+            secret = env[envName];
+            if (secret === undefined || secret === '') {
+                problems.push(`${where}: environment variable ${envName} (its \`secret-env\`) is not set or empty; set it from a repository secret in the step's \`env:\``);
+                return;
+            }
+        }
+        const result = endpointOf(entry, defaults, secret, where, envName ? `environment variable ${envName}` : 'the `secret` input');
+        if (typeof result === 'string')
+            problems.push(`${where}: ${result}`);
+        else
+            endpoints.push(result);
+    });
+    return { endpoints, problems };
+}
+/**
+ * One endpoint from its keys, or the problem with it. The one-endpoint form passes its inputs
+ * as the same keys.
+ */
+function endpointOf(entry, defaults, secret, where, secretName) {
+    const receiver = entry.receiver ?? 'next-app';
+    const info = RECEIVERS[receiver];
+    const url = entry.url ?? info.defaultUrl;
+    if (url === undefined)
+        return `\`url\` is required for receiver ${receiver}`;
+    const urlProblem = checkUrl(url);
+    if (urlProblem)
+        return `\`url\` ${urlProblem}`;
+    if (secret === undefined)
+        return `needs its ${info.credential}: give \`secret-env\`, the name of the environment variable holding it`;
+    const header = (entry['secret-header'] ?? defaults.secretHeader).toLowerCase();
+    const problem = secretProblem(secret, header);
+    if (problem)
+        return `${secretName} ${problem}`;
+    for (const key of info.needs)
+        if (entry[key] === undefined)
+            return `\`${key}\` is required for receiver ${receiver}`;
+    for (const key of ['zone', 'site-id', 'project', 'team', 'site-url']) {
+        if (entry[key] !== undefined && !info.reads.includes(key))
+            return `\`${key}\` is not read by receiver ${receiver}; remove it or pick the receiver it belongs to`;
+    }
+    if (entry['site-url'] !== undefined) {
+        const siteProblem = checkUrl(entry['site-url']);
+        if (siteProblem)
+            return `\`site-url\` ${siteProblem}`;
+    }
+    const batchSize = entry['batch-size'] ?? (info.maxBatch === 1 ? 1 : Math.min(info.maxBatch, defaults.batchSize ?? info.defaultBatch));
+    if (batchSize > info.maxBatch) {
+        return `\`batch-size\` ${batchSize} is more than receiver ${receiver} takes in one request (${info.maxBatch})`;
+    }
+    const rateText = entry['rate-limit'] ?? defaults.rateLimit;
+    const rate = rateText === undefined ? info.rate : parseRateLimit(rateText);
+    if (rateText !== undefined && rate === undefined) {
+        return `\`rate-limit\` must be requests per unit such as 5/min, 10/s or "10/s burst 50" (got "${text_printable(clip(rateText, 40))}")`;
+    }
+    return {
+        receiver,
+        url,
+        display: displayUrl(url),
+        secret,
+        secretHeader: header,
+        concurrency: entry.concurrency ?? defaults.concurrency,
+        batchSize,
+        rate,
+        zone: entry.zone,
+        siteId: entry['site-id'],
+        project: entry.project,
+        team: entry.team,
+        siteUrl: entry['site-url'],
+        mode: entry.mode ?? 'purge',
+        pathsAs: entry['paths-as'] ?? 'files',
+        method: entry.method ?? 'GET',
+        where,
+    };
+}
+function checkUrl(url) {
+    if (!URL.canParse(url))
+        return `must be an absolute URL (got "${text_printable(clip(withoutCredentials(url), 80))}")`;
+    const u = new URL(url);
+    if (!['http:', 'https:'].includes(u.protocol))
+        return 'must be an http:// or https:// URL';
+    if (u.username !== '' || u.password !== '')
+        return 'must not carry a user name or password; give the secret through `secret-env`';
+    return undefined;
+}
+function firstLine(e) {
+    return text_printable(clip((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '', 200));
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/cancel.ts
+/**
+ * Cancellation of the action's process. The runner stops a cancelled job with SIGINT, then
+ * SIGTERM a few seconds later, then kills it: whatever the action has not written by then is
+ * lost. So the first of these signals ends the run at once, in order: delivery starts nothing
+ * new and gives requests in flight a short grace (send.ts), and any other stage still under way
+ * is abandoned shortly after, so the report (outputs, summary, the closing line) is written well
+ * before the runner gives up on the process.
+ */
+/** After the first signal, how long the run may go on before what is still under way is abandoned. */
+const CANCEL_STOP_MS = 1500;
+/** Listens for SIGINT and SIGTERM for the rest of the process; later signals change nothing. */
+function cancelOnSignals(signals = ['SIGINT', 'SIGTERM']) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (!controller.signal.aborted)
+            controller.abort(name);
+    };
+    for (const name of signals)
+        process.on(name, onSignal);
+    return {
+        signal: controller.signal,
+        get reason() {
+            return controller.signal.aborted ? String(controller.signal.reason) : undefined;
+        },
+    };
+}
+/**
+ * `work`'s result, or, once `signal` is aborted, nothing after `stopMs` more: a stage that is
+ * still waiting then (a git fetch, an API request) must not hold the report back.
+ */
+async function untilCancelled(work, signal, stopMs = CANCEL_STOP_MS) {
+    let timer;
+    let onAbort;
+    const stopped = new Promise((resolve) => {
+        onAbort = () => {
+            timer = setTimeout(() => resolve(undefined), stopMs);
+        };
+        if (signal.aborted)
+            onAbort();
+        else
+            signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+        return await Promise.race([work, stopped]);
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal.removeEventListener('abort', onAbort);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/lazy.ts
+/**
+ * A value built on first use, then kept.
+ *
+ * Why: a zod schema built at module level is built on every run, and building schemas was the
+ * largest share of the action's own start-up (bench/README.md). Schemas that only some runs need
+ * (pull request and dispatch payloads, GitHub API replies, the endpoint's replies) are wrapped in
+ * lazy() so a push that changes no content file builds only what it uses.
+ */
+function lazy_lazy(build) {
+    let built;
+    return () => (built ??= { value: build() }).value;
 }
 
 ;// CONCATENATED MODULE: ./src/changes/source.ts
@@ -10904,23 +11160,6 @@ function planRepositoryDispatch(payload, hasExplicitTargets) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/delivery/receivers/types.ts
-const RECEIVER_NAMES = ['next-app', 'batch', 'next-pages', 'vercel-bypass', 'vercel-tags', 'cloudflare', 'netlify'];
-/** Groups of at most `size`, in order. */
-function inGroupsOf(items, size) {
-    const groups = [];
-    for (let i = 0; i < items.length; i += size)
-        groups.push(items.slice(i, i + size));
-    return groups;
-}
-/** The endpoint as shown to people: origin and path only (no credentials, no query). */
-function displayUrl(url) {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-}
-/** Targets per request for `batch` unless `batch-size` says otherwise. */
-const DEFAULT_BATCH_SIZE = 100;
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * Action inputs: read once, validated into one typed Settings object that the rest of the code
@@ -10932,6 +11171,8 @@ const DEFAULT_BATCH_SIZE = 100;
  * the command line "--retries". A problem carries the input it is about as a field, and any
  * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
+
+
 
 
 
@@ -10957,6 +11198,13 @@ const INPUT_NAMES = [
     // Receivers (issue 14): which contract the endpoint speaks, and how many targets a request carries.
     'receiver',
     'batch-size',
+    'endpoints',
+    'zone',
+    'site-id',
+    'project',
+    'team',
+    'site-url',
+    'rate-limit',
 ];
 /** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
 const DEFAULT_MAX_TARGETS = 5000;
@@ -11076,13 +11324,30 @@ const schema = object({
         .optional()
         .transform((v) => v ?? 'next-app')),
     'batch-size': wholeNumber(DEFAULT_BATCH_SIZE, 1, 1000),
+    endpoints: schemas_string()
+        .optional()
+        .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    zone: optionalText,
+    'site-id': optionalText,
+    project: optionalText,
+    team: optionalText,
+    'site-url': optionalText,
+    'rate-limit': optionalText,
 })
     .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with {short:mapping}; pick one' });
     }
-    if (!s['dry-run']) {
-        if (s.endpoint === undefined)
+    if (s.endpoints !== undefined && s.endpoint !== undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['endpoints'],
+            message: 'cannot be used together with {short:endpoint}; list that endpoint in it too',
+        });
+    }
+    const hasUrl = s.endpoint !== undefined || RECEIVERS[s.receiver].defaultUrl !== undefined;
+    if (!s['dry-run'] && s.endpoints === undefined) {
+        if (!hasUrl)
             ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
         if (s.secret === undefined)
             ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
@@ -11099,7 +11364,7 @@ const schema = object({
         });
     }
 });
-function parseSettings(raw, names = ACTION_NAMES) {
+function parseSettings(raw, names = ACTION_NAMES, env = {}) {
     const result = schema.safeParse(raw);
     if (!result.success) {
         // In the order of action.yml, whatever order zod found them in.
@@ -11129,11 +11394,54 @@ function parseSettings(raw, names = ACTION_NAMES) {
         failOnError: s['fail-on-error'],
         receiver: s.receiver,
         batchSize: s['batch-size'],
+        ...runEndpoints(s, raw, names, env),
     };
+    const first = common.endpoints[0];
     if (s['dry-run'])
-        return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
-    // The schema refused a real run without them.
-    return { ...common, dryRun: false, endpoint: s.endpoint, secret: s.secret };
+        return { ...common, dryRun: true, endpoint: s.endpoint ?? first?.url, secret: s.secret ?? first?.secret };
+    // The schema refused a real run without them; with `endpoints`, the first one stands for them.
+    return { ...common, dryRun: false, endpoint: s.endpoint ?? first?.url, secret: s.secret ?? first?.secret };
+}
+/**
+ * The run's endpoints (endpoints.ts): the `endpoints` list, or the one-endpoint form's inputs as
+ * one. A dry run checks them but needs no secret.
+ */
+function runEndpoints(s, raw, names, env) {
+    const defaults = {
+        secretHeader: s['secret-header'],
+        concurrency: s.concurrency,
+        batchSize: raw['batch-size']?.trim() ? s['batch-size'] : undefined,
+        rateLimit: s['rate-limit'],
+    };
+    const dryRunSecret = s['dry-run'] ? 'dry-run' : undefined;
+    if (s.endpoints !== undefined) {
+        // On a dry run a secret that is not set is no problem: nothing is sent.
+        const dryEnv = s['dry-run'] ? new Proxy(env, { get: (target, name) => target[name] || 'dry-run' }) : env;
+        const { endpoints, problems } = parseEndpoints(s.endpoints, defaults, s.secret ?? dryRunSecret, dryEnv);
+        if (problems.length > 0)
+            throw new InputError(problems.map((message) => ({ input: 'endpoints', message })), names);
+        return { endpoints, severalForm: true };
+    }
+    if (s.endpoint === undefined && RECEIVERS[s.receiver].defaultUrl === undefined)
+        return { endpoints: [], severalForm: false };
+    const secret = s.secret ?? dryRunSecret;
+    const result = endpointOf({
+        receiver: s.receiver,
+        ...(s.endpoint !== undefined ? { url: s.endpoint } : {}),
+        ...(s.zone !== undefined ? { zone: s.zone } : {}),
+        ...(s['site-id'] !== undefined ? { 'site-id': s['site-id'] } : {}),
+        ...(s.project !== undefined ? { project: s.project } : {}),
+        ...(s.team !== undefined ? { team: s.team } : {}),
+        ...(s['site-url'] !== undefined ? { 'site-url': s['site-url'] } : {}),
+    }, defaults, secret, names.input('endpoint'), names.input('secret'));
+    if (typeof result === 'string') {
+        // Name the input the problem is about: the preset key it names, or else `receiver`.
+        const key = /^`(zone|site-id|project|team|site-url|batch-size|rate-limit|url)`/.exec(result)?.[1];
+        const input = key === undefined ? 'receiver' : key === 'url' ? 'endpoint' : key;
+        const message = key === undefined ? `${s.receiver}: ${result}` : result.replace(/^`[a-z-]+` /, '');
+        throw new InputError([{ input, message }], names);
+    }
+    return { endpoints: [result], severalForm: false };
 }
 /** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value) {
@@ -11309,7 +11617,12 @@ function serverMessage(body, contentType, redact = (t) => t) {
     let text;
     if (reply) {
         const said = reply.error ?? reply.message;
-        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+        text =
+            typeof said === 'string'
+                ? said
+                : said === undefined || said === null || said === false
+                    ? ''
+                    : (codeAndMessage(said) ?? JSON.stringify(said));
     }
     else if (/html/i.test(contentType) || /^\s*</.test(body)) {
         const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
@@ -11319,6 +11632,15 @@ function serverMessage(body, contentType, redact = (t) => t) {
         text = body;
     }
     return oneLine(text, redact, MESSAGE_LIMIT);
+}
+/** An API's error object (`{"code": "forbidden", "message": "\u2026"}`, as Vercel sends) as "forbidden: \u2026". */
+function codeAndMessage(said) {
+    if (typeof said !== 'object' || said === null || Array.isArray(said))
+        return undefined;
+    const { code, message } = said;
+    if (typeof message !== 'string')
+        return undefined;
+    return typeof code === 'string' || typeof code === 'number' ? `${code}: ${message}` : message;
 }
 /** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
 function oneLine(text, redact, limit) {
@@ -11471,16 +11793,235 @@ function batch(endpoint) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/delivery/receivers/paths.ts
+/**
+ * Receivers that take one path per request from the site itself: `next-pages` (a Pages Router API
+ * route calling `res.revalidate(path)`, the secret and path in the query string as the Next.js
+ * docs show them) and `vercel-bypass` (the page itself, requested with Vercel's
+ * `x-prerender-revalidate` bypass token). Neither has cache tags.
+ */
+
+
+
+const pathsOnly = (what) => (target) => target.type === 'tag' ? `takes paths only: ${what} has no cache tags` : undefined;
+/**
+ * `POST <endpoint>?secret=<secret>&path=<path>`, as in the Next.js docs' `pages/api/revalidate`
+ * (`req.query.secret`, `res.revalidate(path)`); 200 `{"revalidated": true}`, 401 `{"message": "Invalid token"}`,
+ * 500 "Error revalidating". Encoded with encodeURIComponent, the form the redactor knows.
+ */
+function nextPages(endpoint) {
+    const base = new URL(endpoint.url);
+    const join = base.search === '' ? '?' : '&';
+    return {
+        name: 'next-pages',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `secret` query parameter',
+        credentialHint: "the secret against the route's own (`req.query.secret`)",
+        takes: ['path'],
+        refuses: pathsOnly('the Pages Router (res.revalidate)'),
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => {
+            const path = targets[0].value;
+            const query = `secret=${encodeURIComponent(headerValue(endpoint.secret))}&path=${encodeURIComponent(path)}`;
+            return { method: 'POST', url: `${endpoint.url}${join}${query}`, headers: { 'user-agent': 'isr-revalidate' }, body: '' };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+    };
+}
+/**
+ * `GET <site origin><path>` with `x-prerender-revalidate: <bypass token>`: Vercel regenerates the
+ * prerendered page at once (SvelteKit, Astro and Nuxt on Vercel use it too). A 404 counts: the
+ * page is gone, and its cached copy is replaced by the 404. The path is appended to the origin as
+ * text, so no path (not even `//other.example`) can send the token to another host.
+ */
+function vercelBypass(endpoint) {
+    const base = new URL(endpoint.url);
+    const prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+    return {
+        name: 'vercel-bypass',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `x-prerender-revalidate` header',
+        credentialHint: "the bypass token against the project's prerender bypass token",
+        takes: ['path'],
+        refuses: pathsOnly('a page request'),
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => ({
+            method: endpoint.method,
+            url: `${prefix}${targets[0].value}`,
+            headers: { 'user-agent': 'isr-revalidate', 'x-prerender-revalidate': headerValue(endpoint.secret) },
+            body: '',
+        }),
+        judge: (outcome, targets, context) => targets.map(() => outcome.kind === 'response' && outcome.status === 404
+            ? { action: 'success', note: 'HTTP 404: the page is gone; its cached copy now answers 404' }
+            : judge(outcome, context)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/providers.ts
+/**
+ * Receivers for CDN APIs that purge by cache tag (and, for Cloudflare, by URL or prefix), each in
+ * its provider's documented request and reply shapes, with a bearer token sent only to `url`
+ * (the provider's API base unless set: a proxy, a test server). Replies are judged by the HTTP
+ * contract (policy.ts) and then by what the provider's own body says.
+ */
+
+
+
+const apiHeaders = (token) => ({
+    'content-type': 'application/json',
+    'user-agent': 'isr-revalidate',
+    authorization: `Bearer ${headerValue(token)}`,
+});
+const base = (url) => url.replace(/\/+$/, '');
+const tooLong = (target, limit, who) => target.type === 'tag' && target.value.length > limit
+    ? `takes tags of at most ${limit} characters (${who}); this one has ${target.value.length}`
+    : undefined;
+/** The provider's words, short, on one line and free of the token. */
+function said(text, context) {
+    return serverMessage(JSON.stringify({ error: text }), 'application/json', context.redact);
+}
+function providers_json(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The verdict with the provider's message added, for a reply the HTTP contract alone judged. */
+function withMessage(verdict, message) {
+    return verdict.action === 'success' || message === '' ? verdict : { ...verdict, reason: `${verdict.reason}; the API says: ${message}` };
+}
+/**
+ * Vercel REST API, "Invalidate by tag": `POST /v1/edge-cache/invalidate-by-tags?projectIdOrName=&teamId=`
+ * with `{"tags": [...]}` (each tag at most 256 characters); errors as `{"error": {"code", "message"}}`.
+ */
+function vercelTags(endpoint) {
+    const query = `projectIdOrName=${encodeURIComponent(endpoint.project)}${endpoint.team ? `&teamId=${encodeURIComponent(endpoint.team)}` : ''}`;
+    const url = `${base(endpoint.url)}/v1/edge-cache/invalidate-by-tags?${query}`;
+    return {
+        name: 'vercel-tags',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Vercel access token (its scope must include the team) and `project`/`team`',
+        takes: ['tag'],
+        refuses: (t) => (t.type === 'path' ? "takes tags only: Vercel's invalidate-by-tags API has no paths" : tooLong(t, 256, 'Vercel')),
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url,
+            headers: apiHeaders(endpoint.secret),
+            body: JSON.stringify({ tags: targets.map((t) => t.value) }),
+        }),
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+/**
+ * Cloudflare, "Purge cached content" (`POST /zones/{zone}/purge_cache`) or its stale-marking twin
+ * `invalidate_cache`: `{"tags": [...]}`, `{"files": [full URLs]}` or `{"prefixes": ["host/path"]}`,
+ * at most 100 items a request on every plan; reply `{"success": true|false, "errors": [{"code", "message"}], \u2026}`.
+ * Tags and paths go in separate requests (one kind per body).
+ */
+function cloudflare(endpoint) {
+    const url = `${base(endpoint.url)}/zones/${encodeURIComponent(endpoint.zone)}/${endpoint.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache'}`;
+    const site = endpoint.siteUrl ? new URL(endpoint.siteUrl) : undefined;
+    const sitePrefix = site ? `${site.origin}${site.pathname.replace(/\/+$/, '')}` : '';
+    const hostPrefix = site ? `${site.host}${site.pathname.replace(/\/+$/, '')}` : '';
+    const item = (t) => t.type === 'tag' ? t.value : endpoint.pathsAs === 'prefixes' ? `${hostPrefix}${t.value}` : `${sitePrefix}${t.value}`;
+    return {
+        name: 'cloudflare',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Cloudflare API token (it needs the Zone \u203a Cache Purge permission for this zone) and `zone`',
+        takes: site ? ['path', 'tag'] : ['tag'],
+        refuses: (t) => t.type === 'path' && !site ? 'takes paths only with `site-url` (the origin they are purged under)' : tooLong(t, 1024, 'Cloudflare'),
+        chunk: (targets) => [
+            ...inGroupsOf(targets.filter((t) => t.type === 'tag'), endpoint.batchSize),
+            ...inGroupsOf(targets.filter((t) => t.type === 'path'), endpoint.batchSize),
+        ],
+        request: (targets) => {
+            const key = targets[0]?.type === 'tag' ? 'tags' : endpoint.pathsAs;
+            return { method: 'POST', url, headers: apiHeaders(endpoint.secret), body: JSON.stringify({ [key]: targets.map(item) }) };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judgeCloudflare(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+function judgeCloudflare(outcome, context) {
+    const verdict = judge(outcome, context);
+    if (outcome.kind !== 'response' || outcome.cutAtBytes !== undefined)
+        return verdict;
+    const reply = providers_json(outcome.body);
+    if (typeof reply !== 'object' || reply === null)
+        return verdict;
+    const errors = Array.isArray(reply.errors)
+        ? reply.errors
+            .map((e) => [e?.code, e?.message].filter((x) => typeof x === 'string' || typeof x === 'number').join(' '))
+            .filter((e) => e !== '')
+            .join('; ')
+        : '';
+    const message = said(errors, context);
+    if (verdict.action === 'success' && reply.success !== true) {
+        return {
+            action: 'fail',
+            reason: `HTTP ${outcome.status} but Cloudflare says success: ${JSON.stringify(reply.success ?? null)}${message ? `: ${message}` : ''}`,
+        };
+    }
+    return withMessage(verdict, message);
+}
+/**
+ * Netlify API, "purge": `POST /purge` with `{"site_id": \u2026, "cache_tags": [...]}`; 202 when accepted;
+ * errors as `{"code", "message"}` (policy.ts reads `message`).
+ */
+function netlify(endpoint) {
+    const url = `${base(endpoint.url)}/purge`;
+    return {
+        name: 'netlify',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Netlify access token and `site-id`',
+        takes: ['tag'],
+        refuses: (t) => (t.type === 'path' ? "takes tags only: Netlify's purge API purges by cache tag" : undefined),
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url,
+            headers: apiHeaders(endpoint.secret),
+            body: JSON.stringify({ site_id: endpoint.siteId, cache_tags: targets.map((t) => t.value) }),
+        }),
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/receivers/index.ts
-/** The receivers by name: the settings of one endpoint \u2192 the Receiver that speaks its contract. */
 
 
-function buildReceiver(endpoint) {
-    switch (endpoint.receiver) {
+
+
+/** The settings check (endpoints.ts) has made sure each receiver has the keys it needs. */
+function buildReceiver(e) {
+    switch (e.receiver) {
         case 'batch':
-            return batch(endpoint);
+            return batch(e);
+        case 'next-pages':
+            return nextPages(e);
+        case 'vercel-bypass':
+            return vercelBypass({ ...e, method: e.method ?? 'GET' });
+        case 'vercel-tags':
+            return vercelTags({ ...e, project: e.project ?? '' });
+        case 'cloudflare':
+            return cloudflare({ ...e, zone: e.zone ?? '', mode: e.mode ?? 'purge', pathsAs: e.pathsAs ?? 'files' });
+        case 'netlify':
+            return netlify({ ...e, siteId: e.siteId ?? '' });
         default:
-            return nextApp(endpoint);
+            return nextApp(e);
     }
 }
 
@@ -12237,8 +12778,95 @@ function describeOutcome(outcome) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/delivery/everywhere.ts
+
+
+/** Splits the targets between the endpoints; a target none takes makes the plan a problem. */
+function planEndpoints(targets, endpoints) {
+    const plans = endpoints.map((endpoint) => ({ endpoint, receiver: buildReceiver(endpoint), taken: [], notTaken: [] }));
+    const homeless = [];
+    for (const target of targets) {
+        const reasons = plans.map((plan) => plan.receiver.refuses(target));
+        if (reasons.every((r) => r !== undefined)) {
+            const why = plans.map((plan, i) => `${plan.receiver.name} (${plan.endpoint.display}) ${reasons[i] ?? ''}`).join('; ');
+            homeless.push(`${target.type} ${target.value}: ${why}`);
+            continue;
+        }
+        plans.forEach((plan, i) => {
+            const reason = reasons[i];
+            if (reason === undefined)
+                plan.taken.push(target);
+            else
+                plan.notTaken.push({ target, reason });
+        });
+    }
+    if (homeless.length === 0)
+        return { plans };
+    const shown = homeless.slice(0, 5).map((h) => `- ${h}`);
+    const more = homeless.length > 5 ? [`- \u2026 ${homeless.length - 5} more`] : [];
+    return {
+        plans,
+        problem: [
+            `${homeless.length} target${homeless.length === 1 ? '' : 's'} no endpoint of the run can take, so nothing was sent (fix the mapping or add an endpoint that takes them):`,
+            ...shown,
+            ...more,
+        ].join('\n'),
+    };
+}
+/**
+ * Before anything is read or sent: a kind of target the mapping (or the `paths`/`tags` inputs)
+ * can produce that no endpoint takes at all is a configuration error, even when this push
+ * produces none of it.
+ */
+function kindProblems(rules, extra, endpoints) {
+    if (endpoints.length === 0)
+        return [];
+    const receivers = endpoints.map((e) => ({ endpoint: e, receiver: buildReceiver(e) }));
+    const problems = [];
+    for (const type of ['path', 'tag']) {
+        if (receivers.some((r) => r.receiver.takes.includes(type)))
+            continue;
+        const producers = [
+            ...rules.filter((r) => (type === 'path' ? r.paths : r.tags).length > 0).map((r) => r.where),
+            ...((type === 'path' ? extra.paths : extra.tags).length > 0 ? [`the \`${type}s\` input`] : []),
+        ];
+        if (producers.length === 0)
+            continue;
+        const who = receivers.map((r) => `${r.receiver.name} (${r.endpoint.display})`).join(', ');
+        problems.push(`${producers.slice(0, 3).join(', ')}${producers.length > 3 ? ` and ${producers.length - 3} more` : ''} produce${producers.length === 1 ? 's' : ''} ${type}s, but no endpoint takes ${type}s: ${who}${receivers.length === 1 ? ' takes' : ' take'} ${type === 'tag' ? 'paths' : 'tags'} only; map to ${type === 'tag' ? 'paths' : 'tags'} instead, or add an endpoint that takes ${type}s`);
+    }
+    return problems;
+}
+/** Every endpoint at once, each with its own concurrency; its deliveries name it when `named`. */
+async function deliverEverywhere(plans, options, named) {
+    const perEndpoint = await Promise.all(plans.map(async (plan) => {
+        if (plan.taken.length === 0)
+            return [];
+        const tag = (d) => (named ? { ...d, endpoint: plan.endpoint.display } : d);
+        const deliveries = await deliverRun(plan.taken, {
+            ...options,
+            endpoint: plan.endpoint.url,
+            secret: plan.endpoint.secret,
+            secretHeader: plan.endpoint.secretHeader,
+            receiver: plan.receiver,
+            concurrency: plan.endpoint.concurrency,
+            ...(options.onDelivery ? { onDelivery: (d) => options.onDelivery?.(tag(d)) } : {}),
+            ...(options.notice && named ? { notice: (line) => options.notice?.(`${plan.endpoint.display}: ${line}`) } : {}),
+            ...(options.debug && named ? { debug: (line) => options.debug?.(`${plan.endpoint.display}: ${line}`) } : {}),
+        });
+        return deliveries.map(tag);
+    }));
+    return perEndpoint.flat();
+}
+/** The report's view of the endpoints: each with what its receiver did not take. */
+function endpointSummaries(plans) {
+    return plans.map((p) => ({
+        url: p.endpoint.display,
+        receiver: p.receiver.name,
+        notTaken: p.notTaken.map(({ target, reason }) => ({ type: target.type, value: target.value, reason })),
+    }));
+}
+
 ;// CONCATENATED MODULE: ./node_modules/re2js/build/index.js
 /*!
 * re2js
@@ -20005,7 +20633,13 @@ function origins(target, names = ACTION_NAMES) {
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
-        .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
+        .map((d) => ({
+        type: d.target.type,
+        value: d.target.value,
+        status: d.httpStatus ?? null,
+        error: d.error ?? d.status,
+        ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
+    }));
     const rejected = (report.mapping?.rejected ?? []).map((r) => ({
         type: r.type,
         value: r.value,
@@ -20021,7 +20655,7 @@ function failedEntries(report) {
 const MAX_ANNOTATIONS = 10;
 function failureAnnotations(report, max = MAX_ANNOTATIONS) {
     const entries = failedEntries(report);
-    const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
+    const lines = entries.map((p) => `${p.type} ${printable(p.value)}${p.endpoint !== undefined ? ` at ${printable(p.endpoint)}` : ''}: ${p.error}`);
     if (lines.length <= max)
         return lines;
     const shown = lines.slice(0, max - 1);
@@ -20112,7 +20746,9 @@ function conclude(report, failOnError = report.failOnError ?? true, names = ACTI
     const notRevalidated = c.failed + c.skipped + c.rejected;
     if (notRevalidated === 0)
         return { exitCode: 0, info };
-    const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
+    const message = (report.endpoints?.length ?? 0) > 1
+        ? `${notRevalidated} of ${report.deliveries.length + c.rejected} deliveries (targets \u00d7 the endpoints that take them) were not revalidated`
+        : `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
     if (failOnError)
         return { exitCode: 1, info, error: message };
     return { exitCode: 0, info, warning: `${message} (${names.failOnErrorOff})` };
@@ -20185,6 +20821,7 @@ function renderSummary(report, options = {}) {
     // Failures first, with the server's own words: the reason someone opens the summary. They get
     // the budget first too; what is left goes to the warnings, then the targets, then the files.
     pushFailures(page, report);
+    pushEndpoints(page, report);
     pushWarnings(page, report);
     pushTargets(page, report, targets);
     pushChangedFiles(page, report);
@@ -20229,9 +20866,32 @@ function pushFailures(page, report) {
     page.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
     addRows(page, 3, problems.length, (i) => {
         const p = problems[i];
-        return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+        const where = p.endpoint !== undefined ? ` at ${markdownCode(clip(p.endpoint, VALUE_LIMIT))}` : '';
+        return `| ${targetCell(p.type, p.value)}${where} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
     }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
     page.push('');
+}
+/** With input `endpoints`: how each endpoint did, and what its receiver did not take. */
+function pushEndpoints(page, report) {
+    const endpoints = report.endpoints ?? [];
+    if (endpoints.length === 0)
+        return;
+    page.push(`### Endpoints (${endpoints.length})`, '', '| endpoint | receiver | revalidated | failed | not sent | not taken |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const e of endpoints) {
+        const mine = report.deliveries.filter((d) => d.endpoint === e.url);
+        const count = (status) => mine.filter((d) => d.status === status).length;
+        page.push(`| ${markdownCode(clip(e.url, VALUE_LIMIT))} | ${e.receiver} | ${count('revalidated')} | ${count('failed')} | ${count('skipped')} | ${e.notTaken.length} |`);
+    }
+    page.push('');
+    const notTaken = endpoints.flatMap((e) => e.notTaken.map((t) => ({ ...t, url: e.url })));
+    if (notTaken.length === 0)
+        return;
+    page.push(`<details><summary><b>Not taken by an endpoint's receiver (${notTaken.length})</b>: sent only to the endpoints that take them</summary>`, '', '| target | endpoint | why |', '| --- | --- | --- |');
+    addRows(page, 3, notTaken.length, (i) => {
+        const t = notTaken[i];
+        return `| ${targetCell(t.type, t.value)} | ${markdownCode(clip(t.url, VALUE_LIMIT))} | ${markdownText(clip(t.reason, CELL_LIMIT))} |`;
+    }, 'the log names each');
+    page.push('', '</details>', '');
 }
 function pushWarnings(page, report) {
     if (report.warnings.length === 0)
@@ -20265,7 +20925,8 @@ function pushTargets(page, report, targets) {
     addRows(page, 5, rows.length, (i) => {
         const d = rows[i];
         const sent = d.status !== 'dry-run' && d.attempts > 0;
-        return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
+        const where = 'endpoint' in d && d.endpoint !== undefined ? ` at ${markdownCode(clip(d.endpoint, VALUE_LIMIT))}` : '';
+        return `| ${targetCell(d.target.type, d.target.value)}${where} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
     }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
     page.push(...(folded ? ['', '</details>', ''] : ['']));
 }
@@ -20366,7 +21027,8 @@ function deliveryLine(d) {
     const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
     const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
     const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
+    const at = d.endpoint !== undefined ? ` at ${d.endpoint}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${at}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
@@ -20395,9 +21057,10 @@ function deliveryLine(d) {
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
-    const redact = redactor(inputs.secret ?? '');
+    const env = context.env ?? {};
+    const redact = redactorOf([inputs.secret, ...secretEnvNames(inputs.endpoints).map((name) => env[name])]);
     try {
-        const settings = parseSettings(inputs, context.names);
+        const settings = parseSettings(inputs, context.names, env);
         report.dryRun = settings.dryRun;
         report.failOnError = settings.failOnError;
         const stages = runStages(settings, context, log, report);
@@ -20415,12 +21078,16 @@ async function runEngine(inputs, context, log) {
 }
 /** The stages, in order; each result goes into the report as soon as it is known. */
 async function runStages(settings, context, log, report) {
-    if (settings.endpoint)
+    if (settings.endpoint && !settings.severalForm)
         report.endpoint = displayEndpoint(settings.endpoint);
-    if (settings.endpoint && !settings.dryRun)
-        report.warnings.push(...cleartextWarnings(settings.endpoint));
+    if (!settings.dryRun)
+        report.warnings.push(...settings.endpoints.flatMap((e) => cleartextWarnings(e.url)));
     const mapping = await loadMapping(settings, context);
     report.warnings.push(...mapping.warnings);
+    // Targets of a kind no endpoint takes (tags for a Pages Router site alone) stop the run here.
+    const kinds = kindProblems(mapping.rules, settings, settings.endpoints);
+    if (kinds.length > 0)
+        throw new Error(kinds.join('\n'));
     const changes = await log.group('Changes', () => readChanges(settings, context, log, report));
     const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report)));
     const tooMany = targetLimitProblem(mapped, settings.maxTargets, settings.dryRun, context.names);
@@ -20436,13 +21103,17 @@ async function runStages(settings, context, log, report) {
         log.info('nothing to revalidate');
         return;
     }
+    const plan = planEndpoints(mapped.targets, settings.endpoints);
+    if (settings.severalForm)
+        report.endpoints = endpointSummaries(plan.plans);
+    if (plan.problem !== undefined)
+        throw new Error(plan.problem);
+    for (const { endpoint, receiver, notTaken } of plan.plans) {
+        for (const { target, reason } of notTaken)
+            log.info(`not sent to ${endpoint.display} (${receiver.name}): ${target.type} ${target.value}: ${reason}`);
+    }
     await log.group('Delivery', async () => {
-        report.deliveries = await deliverRun(mapped.targets, {
-            endpoint: settings.endpoint,
-            secret: settings.secret,
-            secretHeader: settings.secretHeader,
-            receiver: buildReceiver({ ...settings, url: settings.endpoint }),
-            concurrency: settings.concurrency,
+        report.deliveries = await deliverEverywhere(plan.plans, {
             retries: settings.retries,
             timeoutMs: settings.timeoutMs,
             names: context.names,
@@ -20450,7 +21121,7 @@ async function runStages(settings, context, log, report) {
             notice: (line) => log.info(line),
             ...(context.signal ? { signal: context.signal } : {}),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
-        });
+        }, settings.severalForm);
     });
 }
 /** The event's plan, then the change set from the chosen source. */
@@ -20542,6 +21213,7 @@ function isLoopback(hostname) {
 
 
 
+
 const DEFAULT_SECRET_ENV = 'REVALIDATION_SECRET';
 /** Options that carry an action input of the same name. */
 const INPUT_OPTIONS = [
@@ -20561,6 +21233,13 @@ const INPUT_OPTIONS = [
     // Receivers (issue 14)
     'receiver',
     'batch-size',
+    'endpoints',
+    'zone',
+    'site-id',
+    'project',
+    'team',
+    'site-url',
+    'rate-limit',
 ];
 const OPTIONS = {
     endpoint: { type: 'string' },
@@ -20578,6 +21257,13 @@ const OPTIONS = {
     'max-targets': { type: 'string' },
     receiver: { type: 'string' },
     'batch-size': { type: 'string' },
+    endpoints: { type: 'string' },
+    zone: { type: 'string' },
+    'site-id': { type: 'string' },
+    project: { type: 'string' },
+    team: { type: 'string' },
+    'site-url': { type: 'string' },
+    'rate-limit': { type: 'string' },
     'secret-env': { type: 'string' },
     'dry-run': { type: 'boolean' },
     'no-fail-on-error': { type: 'boolean' },
@@ -20618,6 +21304,14 @@ Where to send it:
   --receiver <name>        the contract the endpoint speaks: next-app, batch, next-pages, vercel-bypass,
                            vercel-tags, cloudflare or netlify (default: next-app)
   --batch-size <n>         targets per request for batch, 1-1000 (default: 100)
+  --endpoints=<yaml>       several endpoints, each with url, receiver and secret-env (README: "Several
+                           endpoints"); instead of --endpoint
+  --zone <id>              cloudflare: the zone id
+  --site-id <id>           netlify: the site id
+  --project <id>           vercel-tags: the project id or name
+  --team <id>              vercel-tags: the team id
+  --site-url <url>         cloudflare: the site's origin, which paths are joined to for URL purges
+  --rate-limit <rate>      requests per unit such as 5/min or "10/s burst 50" (default: the provider's)
 
 How to run and report:
   --dry-run                compute and report everything; send nothing (no endpoint or secret needed)
@@ -20648,9 +21342,10 @@ async function main(io) {
     const secret = io.env[secretEnv];
     const names = cliNames(secretEnv);
     const workspace = (0,external_node_path_namespaceObject.resolve)(io.cwd, values.cwd ?? '.');
-    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-    const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
-    await writeResults(io, values, report, redactor(secret ?? ''));
+    const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names, env: io.env };
+    const raw = rawInputs(values, secret);
+    const report = await runEngine(raw, context, consoleLogger(log));
+    await writeResults(io, values, report, redactorOf([secret, ...secretEnvNames(raw.endpoints).map((name) => io.env[name])]));
     const verdict = conclude(report, report.failOnError, names);
     if (verdict.info)
         log(`${verdict.info}\n`);
@@ -23632,7 +24327,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;

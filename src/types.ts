@@ -61,4 +61,6 @@ export interface Delivery {
   error?: string;
   /** What in the replies was not taken at its word (a Retry-After ignored, a reply over the read cap); already free of the secret. */
   notes?: string[];
+  /** With several endpoints (input `endpoints`): the one this delivery went to, as shown (no credentials, no query). */
+  endpoint?: string;
 }

@@ -3,6 +3,7 @@
  * The engine validates them (inputs.ts), which keeps @actions/core out of the command line.
  */
 import * as core from '@actions/core';
+import { secretEnvNames } from '../endpoints.js';
 import { INPUT_NAMES, type RawInputs } from '../inputs.js';
 
 /** Every input as the runner gives it. The secret and the token are masked before anything can print them. */
@@ -11,5 +12,10 @@ export function readInputs(): RawInputs {
   for (const name of INPUT_NAMES) raw[name] = core.getInput(name, { trimWhitespace: name !== 'secret' });
   if (raw.secret) core.setSecret(raw.secret);
   if (raw['github-token']) core.setSecret(raw['github-token']);
+  // Each endpoint's secret or token, from the environment variable its `secret-env` names.
+  for (const name of secretEnvNames(raw.endpoints)) {
+    const value = process.env[name];
+    if (value) core.setSecret(value);
+  }
   return raw;
 }

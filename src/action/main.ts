@@ -32,6 +32,7 @@ export async function run(): Promise<void> {
       serverUrl: process.env.GITHUB_SERVER_URL || undefined,
       signal: cancellation.signal,
       names: ACTION_NAMES,
+      env: process.env,
     },
     actionsLog,
   );

@@ -10,7 +10,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { redactor } from '../delivery/redact.js';
+import { redactorOf } from '../delivery/redact.js';
+import { secretEnvNames } from '../endpoints.js';
 import { runEngine, type Logger } from '../engine.js';
 import type { InputName, Names, RawInputs } from '../inputs.js';
 import { buildOutputs, conclude, failedEntries, renderSummary, type RunReport } from '../report.js';
@@ -36,6 +37,13 @@ const INPUT_OPTIONS = [
   // Receivers (issue 14)
   'receiver',
   'batch-size',
+  'endpoints',
+  'zone',
+  'site-id',
+  'project',
+  'team',
+  'site-url',
+  'rate-limit',
 ] as const satisfies readonly InputName[];
 
 export const OPTIONS = {
@@ -54,6 +62,13 @@ export const OPTIONS = {
   'max-targets': { type: 'string' },
   receiver: { type: 'string' },
   'batch-size': { type: 'string' },
+  endpoints: { type: 'string' },
+  zone: { type: 'string' },
+  'site-id': { type: 'string' },
+  project: { type: 'string' },
+  team: { type: 'string' },
+  'site-url': { type: 'string' },
+  'rate-limit': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -95,6 +110,14 @@ Where to send it:
   --receiver <name>        the contract the endpoint speaks: next-app, batch, next-pages, vercel-bypass,
                            vercel-tags, cloudflare or netlify (default: next-app)
   --batch-size <n>         targets per request for batch, 1-1000 (default: 100)
+  --endpoints=<yaml>       several endpoints, each with url, receiver and secret-env (README: "Several
+                           endpoints"); instead of --endpoint
+  --zone <id>              cloudflare: the zone id
+  --site-id <id>           netlify: the site id
+  --project <id>           vercel-tags: the project id or name
+  --team <id>              vercel-tags: the team id
+  --site-url <url>         cloudflare: the site's origin, which paths are joined to for URL purges
+  --rate-limit <rate>      requests per unit such as 5/min or "10/s burst 50" (default: the provider's)
 
 How to run and report:
   --dry-run                compute and report everything; send nothing (no endpoint or secret needed)
@@ -139,10 +162,11 @@ export async function main(io: CliIo): Promise<number> {
   const secret = io.env[secretEnv];
   const names = cliNames(secretEnv);
   const workspace = resolve(io.cwd, values.cwd ?? '.');
-  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
-  const report = await runEngine(rawInputs(values, secret), context, consoleLogger(log));
+  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names, env: io.env };
+  const raw = rawInputs(values, secret);
+  const report = await runEngine(raw, context, consoleLogger(log));
 
-  await writeResults(io, values, report, redactor(secret ?? ''));
+  await writeResults(io, values, report, redactorOf([secret, ...secretEnvNames(raw.endpoints).map((name) => io.env[name])]));
   const verdict = conclude(report, report.failOnError, names);
   if (verdict.info) log(`${verdict.info}\n`);
   if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);

@@ -238,7 +238,12 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
   let text: string;
   if (reply) {
     const said = reply.error ?? reply.message;
-    text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+    text =
+      typeof said === 'string'
+        ? said
+        : said === undefined || said === null || said === false
+          ? ''
+          : (codeAndMessage(said) ?? JSON.stringify(said));
   } else if (/html/i.test(contentType) || /^\s*</.test(body)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
     text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
@@ -246,6 +251,14 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
     text = body;
   }
   return oneLine(text, redact, MESSAGE_LIMIT);
+}
+
+/** An API's error object (`{"code": "forbidden", "message": "…"}`, as Vercel sends) as "forbidden: …". */
+function codeAndMessage(said: unknown): string | undefined {
+  if (typeof said !== 'object' || said === null || Array.isArray(said)) return undefined;
+  const { code, message } = said as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return undefined;
+  return typeof code === 'string' || typeof code === 'number' ? `${code}: ${message}` : message;
 }
 
 /** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */

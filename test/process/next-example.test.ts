@@ -58,7 +58,7 @@ async function pagesRouterServer(): Promise<Server> {
         body = text;
       }
     }
-    const apiReq = Object.assign(req, { body, query: {} });
+    const apiReq = Object.assign(req, { body, query: Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams) });
     const apiRes = Object.assign(res, {
       status(code: number) {
         res.statusCode = code;
@@ -246,6 +246,16 @@ describe('Pages Router route (examples/next-app-router/pages/api/revalidate.ts)'
     expect(calls.sort()).toEqual([
       ['res.revalidate', '/blog/hello'],
       ['res.revalidate', '/broken'],
+    ]);
+  });
+
+  it('takes the Next.js docs form too (?secret=&path=): the action with `--receiver next-pages`', async () => {
+    const run = await cli(['--endpoint', url(pages), '--receiver', 'next-pages', '--paths', '/blog/hello,/'], SECRET);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ revalidated: '2', failed: '[]' });
+    expect(calls.sort()).toEqual([
+      ['res.revalidate', '/'],
+      ['res.revalidate', '/blog/hello'],
     ]);
   });
 

@@ -36,6 +36,28 @@ describe('parseSettings', () => {
       failOnError: true,
       receiver: 'next-app',
       batchSize: 100,
+      severalForm: false,
+      endpoints: [
+        {
+          receiver: 'next-app',
+          url: 'https://example.com/api/revalidate',
+          display: 'https://example.com/api/revalidate',
+          secret: 'shh',
+          secretHeader: 'x-revalidation-secret',
+          concurrency: 4,
+          batchSize: 1,
+          rate: undefined,
+          zone: undefined,
+          siteId: undefined,
+          project: undefined,
+          team: undefined,
+          siteUrl: undefined,
+          mode: 'purge',
+          pathsAs: 'files',
+          method: 'GET',
+          where: 'input `endpoint`',
+        },
+      ],
     });
   });
 
