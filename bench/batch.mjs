@@ -72,7 +72,13 @@ export async function benchBatch(options = {}) {
         const list = Array.isArray(body.targets) ? body.targets : [body];
         received += list.length;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(Array.isArray(body.targets) ? { revalidated: true, results: list.map((t) => ({ ...t, revalidated: true })) } : { revalidated: true }));
+        res.end(
+          JSON.stringify(
+            Array.isArray(body.targets)
+              ? { revalidated: true, results: list.map((t) => ({ ...t, revalidated: true })) }
+              : { revalidated: true },
+          ),
+        );
       }, latency);
     });
   });
@@ -83,7 +89,10 @@ export async function benchBatch(options = {}) {
   const run = (base, head, receiver, dryRun = false) =>
     new Promise((res, rej) => {
       const dir = mkdtempSync(join(work, 'run-'));
-      writeFileSync(join(dir, 'event.json'), JSON.stringify({ ref: 'refs/heads/main', before: base, after: head, created: false, deleted: false }));
+      writeFileSync(
+        join(dir, 'event.json'),
+        JSON.stringify({ ref: 'refs/heads/main', before: base, after: head, created: false, deleted: false }),
+      );
       writeFileSync(join(dir, 'output'), '');
       const env = {
         ...clean,
@@ -104,14 +113,23 @@ export async function benchBatch(options = {}) {
       received = 0;
       requests = 0;
       const started = performance.now();
-      const child = spawn(runtime.path, [...(process.env.BENCH_PROF && receiver === 'batch' && !dryRun ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), DIST], { cwd: repo, env, stdio: ['ignore', process.env.BENCH_TRACE ? 'pipe' : 'ignore', 'ignore'] });
+      const child = spawn(
+        runtime.path,
+        [
+          ...(process.env.BENCH_PROF && receiver === 'batch' && !dryRun ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+          DIST,
+        ],
+        { cwd: repo, env, stdio: ['ignore', process.env.BENCH_TRACE ? 'pipe' : 'ignore', 'ignore'] },
+      );
       if (process.env.BENCH_TRACE) {
         let buf = '';
         child.stdout.on('data', (d) => {
           buf += d;
           const lines = buf.split('\n');
           buf = lines.pop();
-          for (const l of lines) if (/sending|^::group::|^::endgroup|revalidated, /.test(l)) console.error(`${Math.round(performance.now() - started)} ms ${l.slice(0, 80)}`);
+          for (const l of lines)
+            if (/sending|^::group::|^::endgroup|revalidated, /.test(l))
+              console.error(`${Math.round(performance.now() - started)} ms ${l.slice(0, 80)}`);
         });
       }
       child.on('close', (code) => {
@@ -155,7 +173,8 @@ export async function benchBatch(options = {}) {
     const ms = median(samples[receiver]);
     const bound = startup + Math.ceil(sent[receiver] / concurrency) * latency;
     lines.push(`| ${receiver} | ${sent[receiver]} | ${Math.round(ms)} ms | ${Math.round(bound)} ms | ${(ms / bound).toFixed(2)}× |`);
-    if (receiver === 'batch') verdicts.push(`- ${ms / bound <= 1.1 ? 'met' : 'MISSED'}: batch within 1.1× of its lower bound: ${(ms / bound).toFixed(2)}×`);
+    if (receiver === 'batch')
+      verdicts.push(`- ${ms / bound <= 1.1 ? 'met' : 'MISSED'}: batch within 1.1× of its lower bound: ${(ms / bound).toFixed(2)}×`);
   }
   lines.push(`| batch vs next-app | | ${(median(samples['next-app']) / median(samples.batch)).toFixed(1)}× faster | | |`, '', ...verdicts);
   console.log(lines.join('\n'));

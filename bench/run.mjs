@@ -503,7 +503,9 @@ try {
   lines.push('', 'Every variant delivered exactly the expected targets (checked on every run).', '');
   for (const v of verdicts) lines.push(`- ${v.ok ? 'met' : 'MISSED'}: ${v.what}: ${v.value}`);
   console.log(lines.join('\n'));
-  await (await import('./batch.mjs')).benchBatch({ files: FILES, changed: CHANGED, latency: LATENCY, runs: RUNS, concurrency: CONCURRENCY[0] });
+  await (
+    await import('./batch.mjs')
+  ).benchBatch({ files: FILES, changed: CHANGED, latency: LATENCY, runs: RUNS, concurrency: CONCURRENCY[0] });
 } finally {
   await receiver.close();
   rmSync(WORK, { recursive: true, force: true });
