@@ -11,6 +11,9 @@ export default defineConfig(
     'node_modules/',
     'coverage/',
     'test/e2e/site/.next*/', // each e2e file's own distDir (.next-<name>) too
+    'test/e2e/site/.next/',
+    // Each e2e file's own build (.next-<name>, issue 14's .next-receivers among them).
+    'test/e2e/site/.next*/',
     'test/e2e/site/node_modules/',
     'test/e2e/site/next-env.d.ts',
     'test/e2e/site/next.config.mjs',

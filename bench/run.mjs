@@ -505,6 +505,9 @@ try {
   console.log(lines.join('\n'));
   execFileSync(process.execPath, [join(ROOT, 'bench/since.mjs'), '--runs', flags.runs], { stdio: 'inherit' }); // since: last-success (issue 16)
   execFileSync(process.execPath, [join(ROOT, 'bench/verify.mjs')], { stdio: 'inherit' }); // verification's cost (issue 15)
+  await (
+    await import('./batch.mjs')
+  ).benchBatch({ files: FILES, changed: CHANGED, latency: LATENCY, runs: RUNS, concurrency: CONCURRENCY[0] });
 } finally {
   await receiver.close();
   rmSync(WORK, { recursive: true, force: true });

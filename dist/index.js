@@ -28372,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(732);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4577);
 // The action's entry point: nothing but the call, so tests can import run() without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28382,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 732:
+/***/ 4577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42764,6 +42764,80 @@ function lastSuccessFor(plan, api, env, eventName) {
     return { lookup: () => (answer ??= findLastSuccess(api, env, q)) };
 }
 
+;// CONCATENATED MODULE: ./src/delivery/receivers/catalog.ts
+const RECEIVERS = {
+    'next-app': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'secret' },
+    batch: { needs: [], reads: [], maxBatch: 1000, defaultBatch: 100, credential: 'secret' },
+    'next-pages': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'secret' },
+    'vercel-bypass': { needs: [], reads: [], maxBatch: 1, defaultBatch: 1, credential: 'bypass token' },
+    // The API takes a tag list; its documentation caps each tag (256 characters) and a tags string
+    // (8,196), not the list, so 100 per request is ours.
+    'vercel-tags': {
+        defaultUrl: 'https://api.vercel.com',
+        needs: ['project'],
+        reads: ['project', 'team'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        credential: 'Vercel access token',
+    },
+    // "Max operations per request: 100" on every plan; the Free plan's 5 requests per minute with
+    // a bucket of 25 is the default (set `rate-limit` for your plan: Pro 5/s, Business 10/s burst 50).
+    cloudflare: {
+        defaultUrl: 'https://api.cloudflare.com/client/v4',
+        needs: ['zone'],
+        reads: ['zone', 'site-url'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        rate: { perSecond: 5 / 60, burst: 25, text: '5/min burst 25' },
+        credential: 'Cloudflare API token',
+    },
+    // Netlify's API allows 500 requests per minute; the purge endpoint takes a list of cache tags.
+    netlify: {
+        defaultUrl: 'https://api.netlify.com/api/v1',
+        needs: ['site-id'],
+        reads: ['site-id'],
+        maxBatch: 100,
+        defaultBatch: 100,
+        rate: { perSecond: 500 / 60, burst: 500, text: '500/min' },
+        credential: 'Netlify access token',
+    },
+};
+/**
+ * "5/min", "10/s", "10/s burst 50", "1200/h": a rate limit as a token bucket (the burst is the
+ * count per unit unless given). Undefined when the text is not one.
+ */
+function parseRateLimit(text) {
+    const m = /^(\d+(?:\.\d+)?)\s*\/\s*(s|sec|second|m|min|minute|h|hour)(?:\s+burst\s+(\d+))?$/i.exec(text.trim());
+    if (!m)
+        return undefined;
+    const count = Number(m[1]);
+    const unit = (m[2] ?? 's').toLowerCase();
+    const seconds = unit.startsWith('h') ? 3600 : unit.startsWith('m') ? 60 : 1;
+    const burst = m[3] !== undefined ? Number(m[3]) : Math.max(1, Math.floor(count));
+    if (count <= 0 || burst < 1)
+        return undefined;
+    return { perSecond: count / seconds, burst, text: text.trim() };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/types.ts
+const RECEIVER_NAMES = ['next-app', 'batch', 'next-pages', 'vercel-bypass', 'vercel-tags', 'cloudflare', 'netlify'];
+/** Groups of at most `size`, in order. */
+function inGroupsOf(items, size) {
+    const groups = [];
+    for (let i = 0; i < items.length; i += size)
+        groups.push(items.slice(i, i + size));
+    return groups;
+}
+/** The endpoint as shown to people: origin and path only (no credentials, no query). */
+function displayUrl(url) {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+}
+/** Targets per request for `batch` unless `batch-size` says otherwise. */
+const DEFAULT_BATCH_SIZE = 100;
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/delivery/redact.ts
 /**
  * Secret redaction. A misbehaving endpoint may echo the secret back (in its body, in a header,
@@ -42815,6 +42889,188 @@ function redactor(secret) {
         .sort((a, b) => b.length - a.length);
     return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
+/** One redactor for several secrets (every endpoint's), longest first so none leaves part of another. */
+function redactorOf(secrets) {
+    const each = [...new Set(secrets.filter((s) => !!s))].sort((a, b) => b.length - a.length).map(redactor);
+    return (text) => each.reduce((t, r) => r(t), text);
+}
+
+;// CONCATENATED MODULE: ./src/endpoints.ts
+/**
+ * The endpoints of a run, as settings: the `endpoints` input (a YAML list, each entry with its own
+ * receiver and the environment variable holding its secret) or the one-endpoint form (`endpoint`,
+ * `secret`, `receiver` and the preset keys as inputs). Pure: the environment comes in as a value.
+ */
+
+
+
+
+
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const endpoints_text = schemas_string().trim().min(1, 'must not be empty');
+const count = (max) => union([schemas_number(), schemas_string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+    .pipe(schemas_number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`));
+const entrySchema = strictObject({
+    url: endpoints_text.optional(),
+    receiver: schemas_enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` }).optional(),
+    'secret-env': endpoints_text.regex(ENV_NAME, 'must be the name of an environment variable, such as STAGING_SECRET').optional(),
+    'secret-header': endpoints_text.optional(),
+    concurrency: count(64).optional(),
+    'batch-size': count(1000).optional(),
+    'rate-limit': endpoints_text.optional(),
+    zone: endpoints_text.optional(),
+    'site-id': endpoints_text.optional(),
+    project: endpoints_text.optional(),
+    team: endpoints_text.optional(),
+    'site-url': endpoints_text.optional(),
+    mode: schemas_enum(['purge', 'invalidate'], { message: 'must be purge or invalidate' }).optional(),
+    'paths-as': schemas_enum(['files', 'prefixes'], { message: 'must be files or prefixes' }).optional(),
+    method: schemas_enum(['GET', 'HEAD'], { message: 'must be GET or HEAD' }).optional(),
+});
+/** The names of the environment variables `endpoints` reads secrets from, for the edge to mask first; never throws. */
+function secretEnvNames(endpoints) {
+    if (!endpoints?.trim())
+        return [];
+    try {
+        const data = (0,dist/* parse */.qg)(endpoints);
+        if (!Array.isArray(data))
+            return [];
+        return data.flatMap((e) => {
+            const name = typeof e === 'object' && e !== null ? e['secret-env'] : undefined;
+            return typeof name === 'string' && ENV_NAME.test(name.trim()) ? [name.trim()] : [];
+        });
+    }
+    catch {
+        return [];
+    }
+}
+/** One problem with one endpoint: the message already says which. */
+class EndpointProblem extends (/* unused pure expression or super */ null && (Error)) {
+}
+/** The entries of `endpoints`, checked; every problem found, each naming its entry and key. */
+function parseEndpoints(source, defaults, fallbackSecret, env) {
+    let data;
+    try {
+        data = (0,dist/* parse */.qg)(source);
+    }
+    catch (e) {
+        return { endpoints: [], problems: [`is not valid YAML: ${firstLine(e)}`] };
+    }
+    if (!Array.isArray(data) || data.length === 0) {
+        return {
+            endpoints: [],
+            problems: ['must be a YAML list of endpoints, each with `url` and `receiver` (see the README, "Several endpoints")'],
+        };
+    }
+    const problems = [];
+    const endpoints = [];
+    data.forEach((raw, i) => {
+        const where = `entry ${i + 1}`;
+        const parsed = entrySchema.safeParse(raw);
+        if (!parsed.success) {
+            for (const issue of parsed.error.issues) {
+                const key = issue.path.length > 0 ? `\`${issue.path.join('.')}\`` : 'the entry';
+                const message = issue.code === 'unrecognized_keys'
+                    ? `has unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `\`${printable(clip(k, 40))}\``).join(', ')}`
+                    : issue.code === 'invalid_type' && issue.path.length === 0
+                        ? 'must be a mapping of keys such as url, receiver and secret-env'
+                        : `${key} ${issue.message}`;
+                problems.push(`${where}: ${message}`);
+            }
+            return;
+        }
+        const entry = parsed.data;
+        const envName = entry['secret-env'];
+        let secret = fallbackSecret;
+        if (envName !== undefined) {
+            secret = env[envName];
+            if (secret === undefined || secret === '') {
+                problems.push(`${where}: environment variable ${envName} (its \`secret-env\`) is not set or empty; set it from a repository secret in the step's \`env:\``);
+                return;
+            }
+        }
+        const result = endpointOf(entry, defaults, secret, where, envName ? `environment variable ${envName}` : 'the `secret` input');
+        if (typeof result === 'string')
+            problems.push(`${where}: ${result}`);
+        else
+            endpoints.push(result);
+    });
+    return { endpoints, problems };
+}
+/**
+ * One endpoint from its keys, or the problem with it. The one-endpoint form passes its inputs
+ * as the same keys.
+ */
+function endpointOf(entry, defaults, secret, where, secretName) {
+    const receiver = entry.receiver ?? 'next-app';
+    const info = RECEIVERS[receiver];
+    const url = entry.url ?? info.defaultUrl;
+    if (url === undefined)
+        return `\`url\` is required for receiver ${receiver}`;
+    const urlProblem = checkUrl(url);
+    if (urlProblem)
+        return `\`url\` ${urlProblem}`;
+    if (secret === undefined)
+        return `needs its ${info.credential}: give \`secret-env\`, the name of the environment variable holding it`;
+    const header = (entry['secret-header'] ?? defaults.secretHeader).toLowerCase();
+    const problem = secretProblem(secret, header);
+    if (problem)
+        return `${secretName} ${problem}`;
+    for (const key of info.needs)
+        if (entry[key] === undefined)
+            return `\`${key}\` is required for receiver ${receiver}`;
+    for (const key of ['zone', 'site-id', 'project', 'team', 'site-url']) {
+        if (entry[key] !== undefined && !info.reads.includes(key))
+            return `\`${key}\` is not read by receiver ${receiver}; remove it or pick the receiver it belongs to`;
+    }
+    if (entry['site-url'] !== undefined) {
+        const siteProblem = checkUrl(entry['site-url']);
+        if (siteProblem)
+            return `\`site-url\` ${siteProblem}`;
+    }
+    const batchSize = entry['batch-size'] ?? (info.maxBatch === 1 ? 1 : Math.min(info.maxBatch, defaults.batchSize ?? info.defaultBatch));
+    if (batchSize > info.maxBatch) {
+        return `\`batch-size\` ${batchSize} is more than receiver ${receiver} takes in one request (${info.maxBatch})`;
+    }
+    const rateText = entry['rate-limit'] ?? defaults.rateLimit;
+    const rate = rateText === undefined ? info.rate : parseRateLimit(rateText);
+    if (rateText !== undefined && rate === undefined) {
+        return `\`rate-limit\` must be requests per unit such as 5/min, 10/s or "10/s burst 50" (got "${printable(clip(rateText, 40))}")`;
+    }
+    return {
+        receiver,
+        url,
+        display: displayUrl(url),
+        secret,
+        secretHeader: header,
+        concurrency: entry.concurrency ?? defaults.concurrency,
+        batchSize,
+        rate,
+        zone: entry.zone,
+        siteId: entry['site-id'],
+        project: entry.project,
+        team: entry.team,
+        siteUrl: entry['site-url'],
+        mode: entry.mode ?? 'purge',
+        pathsAs: entry['paths-as'] ?? 'files',
+        method: entry.method ?? 'GET',
+        where,
+    };
+}
+function checkUrl(url) {
+    if (!URL.canParse(url))
+        return `must be an absolute URL (got "${printable(clip(withoutCredentials(url), 80))}")`;
+    const u = new URL(url);
+    if (!['http:', 'https:'].includes(u.protocol))
+        return 'must be an http:// or https:// URL';
+    if (u.username !== '' || u.password !== '')
+        return 'must not carry a user name or password; give the secret through `secret-env`';
+    return undefined;
+}
+function firstLine(e) {
+    return printable(clip((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '', 200));
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
@@ -42827,6 +43083,9 @@ function redactor(secret) {
  * the command line "--retries". A problem carries the input it is about as a field, and any
  * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
+
+
+
 
 
 
@@ -42848,11 +43107,20 @@ const INPUT_NAMES = [
     'max-targets',
     'dry-run',
     'fail-on-error',
-    // issue 16
     'since',
+    // Verification (issue 15); site-url is also where cloudflare URL purges join paths to.
     'verify',
     'site-url',
     'verify-headers',
+    // Receivers (issue 14): which contract the endpoint speaks, and how many targets a request carries.
+    'receiver',
+    'batch-size',
+    'endpoints',
+    'zone',
+    'site-id',
+    'project',
+    'team',
+    'rate-limit',
 ];
 /** A guard against a mapping that fans out (12 locales \u00d7 every page of a bulk edit), not a capacity. */
 const DEFAULT_MAX_TARGETS = 5000;
@@ -42983,13 +43251,33 @@ const schema = object({
     'verify-headers': schemas_string()
         .optional()
         .transform((v, ctx) => parseVerifyHeaders(v ?? '', (message) => ctx.addIssue({ code: 'custom', message }))),
+    receiver: optionalText.pipe(schemas_enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` })
+        .optional()
+        .transform((v) => v ?? 'next-app')),
+    'batch-size': wholeNumber(DEFAULT_BATCH_SIZE, 1, 1000),
+    endpoints: schemas_string()
+        .optional()
+        .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    zone: optionalText,
+    'site-id': optionalText,
+    project: optionalText,
+    team: optionalText,
+    'rate-limit': optionalText,
 })
     .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with {short:mapping}; pick one' });
     }
-    if (!s['dry-run']) {
-        if (s.endpoint === undefined)
+    if (s.endpoints !== undefined && s.endpoint !== undefined) {
+        ctx.addIssue({
+            code: 'custom',
+            path: ['endpoints'],
+            message: 'cannot be used together with {short:endpoint}; list that endpoint in it too',
+        });
+    }
+    const hasUrl = s.endpoint !== undefined || RECEIVERS[s.receiver].defaultUrl !== undefined;
+    if (!s['dry-run'] && s.endpoints === undefined) {
+        if (!hasUrl)
             ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
         if (s.secret === undefined)
             ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
@@ -43014,7 +43302,7 @@ const schema = object({
         });
     }
 });
-function parseSettings(raw, names = ACTION_NAMES) {
+function parseSettings(raw, names = ACTION_NAMES, env = {}) {
     const result = schema.safeParse(raw);
     if (!result.success) {
         // In the order of action.yml, whatever order zod found them in.
@@ -43027,6 +43315,7 @@ function parseSettings(raw, names = ACTION_NAMES) {
         }), names);
     }
     const s = result.data;
+    const endpoints = runEndpoints(s, raw, names, env);
     const common = {
         secretHeader: s['secret-header'],
         mapping: s.mapping,
@@ -43044,19 +43333,82 @@ function parseSettings(raw, names = ACTION_NAMES) {
         failOnError: s['fail-on-error'],
         since: s.since,
         verify: s.verify,
-        siteUrl: siteUrlOf(s['site-url'] ?? (s.endpoint === undefined ? undefined : new URL(s.endpoint).origin)),
         verifyHeaders: s['verify-headers'],
+        receiver: s.receiver,
+        batchSize: s['batch-size'],
+        ...endpoints,
+        siteUrl: siteUrlOf(s['site-url'] ?? siteOf(endpoints.endpoints)),
     };
+    if (common.verify !== 'off' && !s['dry-run'] && common.siteUrl === undefined)
+        throw new InputError([
+            {
+                input: 'site-url',
+                message: 'is needed with {short:verify}: no endpoint of the run is the site itself, so there is nowhere to visit the paths',
+            },
+        ], names);
+    const first = common.endpoints[0];
     if (s['dry-run'])
-        return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
-    // The schema refused a real run without them.
-    return { ...common, dryRun: false, endpoint: s.endpoint, secret: s.secret };
+        return { ...common, dryRun: true, endpoint: s.endpoint ?? first?.url, secret: s.secret ?? first?.secret };
+    // The schema refused a real run without them; with `endpoints`, the first one stands for them.
+    return { ...common, dryRun: false, endpoint: s.endpoint ?? first?.url, secret: s.secret ?? first?.secret };
+}
+/**
+ * The run's endpoints (endpoints.ts): the `endpoints` list, or the one-endpoint form's inputs as
+ * one. A dry run checks them but needs no secret.
+ */
+function runEndpoints(s, raw, names, env) {
+    const defaults = {
+        secretHeader: s['secret-header'],
+        concurrency: s.concurrency,
+        batchSize: raw['batch-size']?.trim() ? s['batch-size'] : undefined,
+        rateLimit: s['rate-limit'],
+    };
+    const dryRunSecret = s['dry-run'] ? 'dry-run' : undefined;
+    if (s.endpoints !== undefined) {
+        // On a dry run a secret that is not set is no problem: nothing is sent.
+        const dryEnv = s['dry-run'] ? new Proxy(env, { get: (target, name) => target[name] || 'dry-run' }) : env;
+        const { endpoints, problems } = parseEndpoints(s.endpoints, defaults, s.secret ?? dryRunSecret, dryEnv);
+        if (problems.length > 0)
+            throw new InputError(problems.map((message) => ({ input: 'endpoints', message })), names);
+        return { endpoints, severalForm: true };
+    }
+    if (s.endpoint === undefined && RECEIVERS[s.receiver].defaultUrl === undefined)
+        return { endpoints: [], severalForm: false };
+    const secret = s.secret ?? dryRunSecret;
+    const result = endpointOf({
+        receiver: s.receiver,
+        ...(s.endpoint !== undefined ? { url: s.endpoint } : {}),
+        ...(s.zone !== undefined ? { zone: s.zone } : {}),
+        ...(s['site-id'] !== undefined ? { 'site-id': s['site-id'] } : {}),
+        ...(s.project !== undefined ? { project: s.project } : {}),
+        ...(s.team !== undefined ? { team: s.team } : {}),
+        ...(s['site-url'] !== undefined ? { 'site-url': s['site-url'] } : {}),
+    }, defaults, secret, names.input('endpoint'), names.input('secret'));
+    if (typeof result === 'string') {
+        // Name the input the problem is about: the preset key it names, or else `receiver`.
+        const key = /^`(zone|site-id|project|team|site-url|batch-size|rate-limit|url)`/.exec(result)?.[1];
+        const input = key === undefined ? 'receiver' : key === 'url' ? 'endpoint' : key;
+        const message = key === undefined ? `${s.receiver}: ${result}` : result.replace(/^`[a-z-]+` /, '');
+        throw new InputError([{ input, message }], names);
+    }
+    return { endpoints: [result], severalForm: false };
 }
 /** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value) {
     if (value === undefined || value.trim() === '')
         return '';
     return ` (got "${printable(clip(withoutCredentials(value.trim()), 80))}")`;
+}
+/**
+ * Where verification visits the paths when `site-url` is not given: the first endpoint's own
+ * `site-url`, else the origin of the first endpoint that is the site itself (not a CDN's API).
+ */
+function siteOf(endpoints) {
+    const withSite = endpoints.find((e) => e.siteUrl !== undefined)?.siteUrl;
+    if (withSite !== undefined)
+        return withSite;
+    const site = endpoints.find((e) => RECEIVERS[e.receiver].defaultUrl === undefined);
+    return site === undefined ? undefined : new URL(site.url).origin;
 }
 /** The site's base URL without a trailing slash: `https://x.example/` \u2192 `https://x.example`. */
 function siteUrlOf(value) {
@@ -43095,187 +43447,6 @@ function parseVerifyHeaders(text, problem) {
         }
     }
     return headers;
-}
-
-;// CONCATENATED MODULE: ./src/delivery/http.ts
-/** Same-origin 307/308 hops followed before giving up. */
-const MAX_REDIRECTS = 3;
-/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
-const BODY_LIMIT = 64 * 1024;
-async function attempt(request) {
-    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
-    // silent server nor one that drips its body can outlast it.
-    const timer = { fired: false, cancelled: false };
-    timer.handle = setTimeout(() => {
-        timer.fired = true;
-        timer.exchange?.destroy(new Error('timed out'));
-    }, Math.max(1, request.timeoutMs));
-    // A cancelled run ends the exchange the same way, once its grace is over.
-    const onCancel = () => {
-        timer.cancelled = true;
-        timer.exchange?.destroy(new Error('cancelled'));
-    };
-    if (request.cancel?.aborted)
-        onCancel();
-    else
-        request.cancel?.addEventListener('abort', onCancel, { once: true });
-    const origin = new URL(request.url).origin;
-    let url = request.url;
-    try {
-        for (let redirects = 0;; redirects++) {
-            const response = await post(url, request, timer);
-            const rawLocation = response.headers.location;
-            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
-            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
-            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
-            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
-                url = location;
-                continue;
-            }
-            const retryAfter = response.headers['retry-after'];
-            return {
-                kind: 'response',
-                status: response.status,
-                body: request.redact(response.body),
-                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
-                contentType: response.headers['content-type'] ?? '',
-                ...(retryAfter !== undefined ? { retryAfter } : {}),
-                ...(location !== undefined ? { location: request.redact(location) } : {}),
-                redirects,
-                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
-            };
-        }
-    }
-    catch (error) {
-        if (timer.cancelled)
-            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
-        if (timer.fired)
-            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
-        const refused = error instanceof RefusedConnection;
-        return {
-            kind: 'network',
-            message: request.redact(describeNetworkError(refused ? error.reason : error)),
-            ...(refused ? { refused: true } : {}),
-        };
-    }
-    finally {
-        clearTimeout(timer.handle);
-        request.cancel?.removeEventListener('abort', onCancel);
-    }
-}
-/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
-const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
-/**
- * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
- * connection is not one: the server may have closed it as idle just as it was reused.
- */
-class RefusedConnection extends Error {
-    reason;
-    constructor(reason) {
-        super('connection refused');
-        this.reason = reason;
-    }
-}
-/**
- * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
- * cost several times the CPU of the exchange itself, enough to make a run with thousands of
- * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
- * with nothing to send never pays for them; connections are kept alive and reused.
- */
-async function post(url, request, timer) {
-    const target = new URL(url);
-    const { request: send, agent } = await transport(target.protocol);
-    return new Promise((resolve, reject) => {
-        const body = Buffer.from(request.body, 'utf8');
-        const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
-        timer.exchange = exchange;
-        if (timer.fired || timer.cancelled)
-            exchange.destroy(new Error('timed out')); // it fired between two hops
-        let responded = false;
-        exchange.on('error', (error) => {
-            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
-            reject(refused ? new RefusedConnection(error) : error);
-        });
-        exchange.on('response', (response) => {
-            responded = true;
-            const chunks = [];
-            let bytes = 0;
-            let cut = false;
-            response.on('data', (chunk) => {
-                if (cut)
-                    return;
-                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
-                // of exactly BODY_LIMIT bytes is read whole.
-                if (bytes + chunk.length > BODY_LIMIT) {
-                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
-                    bytes = BODY_LIMIT;
-                    cut = true;
-                    // Enough read: drop the connection rather than download the rest.
-                    resolve(reply());
-                    response.destroy();
-                    return;
-                }
-                chunks.push(chunk);
-                bytes += chunk.length;
-            });
-            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
-            response.on('end', () => resolve(reply()));
-            response.on('error', reject);
-            // A connection that ends before the reply does is a network error, never a short success.
-            response.on('close', () => {
-                if (!response.complete && !cut)
-                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
-            });
-        });
-        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
-        // (what fetch sends too), instead of joining them to a string body in UTF-8.
-        exchange.end(body);
-    });
-}
-function utf8(chunks) {
-    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
-    return Buffer.concat(chunks).toString('utf8');
-}
-const transports = new Map();
-/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
-function transport(protocol) {
-    let pending = transports.get(protocol);
-    if (!pending) {
-        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
-            request: m.request,
-            agent: new m.Agent({ keepAlive: true }),
-        }));
-        transports.set(protocol, pending);
-    }
-    return pending;
-}
-function resolveLocation(location, base) {
-    try {
-        return new URL(location, base).href;
-    }
-    catch {
-        return location; // shown as sent; never followed
-    }
-}
-function sameOrigin(location, origin) {
-    try {
-        return new URL(location).origin === origin;
-    }
-    catch {
-        return false;
-    }
-}
-/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
-function describeNetworkError(error) {
-    const e = error;
-    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
-    const code = typeof source?.code === 'string' ? source.code : undefined;
-    const message = typeof source?.message === 'string' ? source.message : undefined;
-    if (code)
-        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
-    if (message)
-        return message;
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/policy.ts
@@ -43345,7 +43516,7 @@ function judgeOutcome(outcome, context) {
     if (status === 401 || status === 403) {
         return {
             action: 'stop-all',
-            reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+            reason: `HTTP ${status}: the endpoint refused the secret sent in ${context.credentialWhere ?? `the \`${context.secretHeader}\` header`}${suffix}; check ${context.credentialHint ?? 'the `secret` and `secret-header` inputs'} against the site's configuration`,
         };
     }
     if (status >= 300 && status < 400) {
@@ -43445,7 +43616,12 @@ function serverMessage(body, contentType, redact = (t) => t) {
     let text;
     if (reply) {
         const said = reply.error ?? reply.message;
-        text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+        text =
+            typeof said === 'string'
+                ? said
+                : said === undefined || said === null || said === false
+                    ? ''
+                    : (codeAndMessage(said) ?? JSON.stringify(said));
     }
     else if (/html/i.test(contentType) || /^\s*</.test(body)) {
         const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
@@ -43455,6 +43631,15 @@ function serverMessage(body, contentType, redact = (t) => t) {
         text = body;
     }
     return oneLine(text, redact, MESSAGE_LIMIT);
+}
+/** An API's error object (`{"code": "forbidden", "message": "\u2026"}`, as Vercel sends) as "forbidden: \u2026". */
+function codeAndMessage(said) {
+    if (typeof said !== 'object' || said === null || Array.isArray(said))
+        return undefined;
+    const { code, message } = said;
+    if (typeof message !== 'string')
+        return undefined;
+    return typeof code === 'string' || typeof code === 'number' ? `${code}: ${message}` : message;
 }
 /** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */
 function oneLine(text, redact, limit) {
@@ -43480,6 +43665,549 @@ function formatSeconds(ms) {
     if (ms % 1000 === 0)
         return `${ms / 1000} s`;
     return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/next-app.ts
+/**
+ * `next-app` (the default): the seed's contract, one POST per target to a Next.js App Router route
+ * (examples/next-app-router/app/api/revalidate/route.ts), the secret in a header.
+ */
+
+
+
+/** The headers every contract of ours sends: JSON, our name, the secret in its header. */
+function contractHeaders(endpoint) {
+    return {
+        'content-type': 'application/json',
+        'user-agent': 'isr-revalidate',
+        [endpoint.secretHeader]: headerValue(endpoint.secret),
+    };
+}
+function nextApp(endpoint) {
+    const headers = contractHeaders(endpoint);
+    return {
+        name: 'next-app',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: `the \`${endpoint.secretHeader}\` header`,
+        credentialHint: 'the `secret` and `secret-header` inputs',
+        takes: ['path', 'tag'],
+        refuses: () => undefined,
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => {
+            const target = targets[0];
+            return { method: 'POST', url: endpoint.url, headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/batch.ts
+/**
+ * `batch`: up to `batch-size` targets in one POST, `{"targets": [{type, value}, \u2026]}`, with the
+ * same secret header as `next-app`; the reply may judge each target (README, "The batch contract").
+ *
+ * - a 2xx reply with `results`: each listed target stands or falls by its own `revalidated`,
+ *   whatever the top-level `revalidated` says; a target the list leaves out is not confirmed and
+ *   is retried like a network error (then failed), resent alone with the others not confirmed;
+ * - a reply without `results` is judged as the single contract judges one: for every target in it.
+ */
+
+
+
+
+
+
+const resultSchema = lazy_lazy(() => looseObject({
+    type: schemas_enum(['path', 'tag']),
+    value: schemas_string(),
+    revalidated: unknown(),
+    error: unknown().optional(),
+}));
+/** The reply's `results`: undefined when it has none (or is not JSON), a string when they cannot be read. */
+function readResults(body) {
+    let data;
+    try {
+        data = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    if (typeof data !== 'object' || data === null || !('results' in data))
+        return undefined;
+    const results = data.results;
+    if (!Array.isArray(results))
+        return 'its `results` is not a list';
+    // An entry that is not a result confirms nothing; its target is then missing from the list.
+    return results.flatMap((r) => {
+        const parsed = resultSchema().safeParse(r);
+        return parsed.success ? [parsed.data] : [];
+    });
+}
+const key = (t) => `${t.type}\u0000${t.value}`;
+function batch(endpoint) {
+    const headers = contractHeaders(endpoint);
+    return {
+        name: 'batch',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: `the \`${endpoint.secretHeader}\` header`,
+        credentialHint: 'the `secret` and `secret-header` inputs',
+        takes: ['path', 'tag'],
+        refuses: () => undefined,
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url: endpoint.url,
+            headers,
+            body: JSON.stringify({ targets: targets.map((t) => ({ type: t.type, value: t.value })) }),
+        }),
+        judge: (outcome, targets, context) => {
+            const whole = judge(outcome, context);
+            const answered = outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300 && outcome.cutAtBytes === undefined;
+            if (!answered)
+                return targets.map(() => whole);
+            const results = readResults(outcome.body);
+            if (results === undefined)
+                return targets.map(() => whole);
+            const status = outcome.status;
+            if (typeof results === 'string') {
+                return targets.map(() => ({ action: 'fail', reason: `HTTP ${status} but the reply cannot be read: ${results}` }));
+            }
+            const byTarget = new Map(results.map((r) => [key(r), r]));
+            const redact = context.redact ?? ((t) => t);
+            return targets.map((t) => {
+                const result = byTarget.get(key(t));
+                if (result === undefined)
+                    return { action: 'retry', reason: `HTTP ${status} but the reply's \`results\` do not list it` };
+                if (result.revalidated === true)
+                    return { action: 'success' };
+                const said = serverMessage(JSON.stringify({ error: result.error ?? null }), 'application/json', redact);
+                return {
+                    action: 'fail',
+                    reason: `HTTP ${status} but the endpoint says revalidated: ${redact(JSON.stringify(result.revalidated ?? null)).slice(0, 60)}${said ? `: ${said}` : ''}`,
+                };
+            });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/paths.ts
+/**
+ * Receivers that take one path per request from the site itself: `next-pages` (a Pages Router API
+ * route calling `res.revalidate(path)`, the secret and path in the query string as the Next.js
+ * docs show them) and `vercel-bypass` (the page itself, requested with Vercel's
+ * `x-prerender-revalidate` bypass token). Neither has cache tags.
+ */
+
+
+
+const pathsOnly = (what) => (target) => target.type === 'tag' ? `takes paths only: ${what} has no cache tags` : undefined;
+/**
+ * `POST <endpoint>?secret=<secret>&path=<path>`, as in the Next.js docs' `pages/api/revalidate`
+ * (`req.query.secret`, `res.revalidate(path)`); 200 `{"revalidated": true}`, 401 `{"message": "Invalid token"}`,
+ * 500 "Error revalidating". Encoded with encodeURIComponent, the form the redactor knows.
+ */
+function nextPages(endpoint) {
+    const base = new URL(endpoint.url);
+    const join = base.search === '' ? '?' : '&';
+    return {
+        name: 'next-pages',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `secret` query parameter',
+        credentialHint: "the secret against the route's own (`req.query.secret`)",
+        takes: ['path'],
+        refuses: pathsOnly('the Pages Router (res.revalidate)'),
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => {
+            const path = targets[0].value;
+            const query = `secret=${encodeURIComponent(headerValue(endpoint.secret))}&path=${encodeURIComponent(path)}`;
+            return { method: 'POST', url: `${endpoint.url}${join}${query}`, headers: { 'user-agent': 'isr-revalidate' }, body: '' };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+    };
+}
+/**
+ * `GET <site origin><path>` with `x-prerender-revalidate: <bypass token>`: Vercel regenerates the
+ * prerendered page at once (SvelteKit, Astro and Nuxt on Vercel use it too). A 404 counts: the
+ * page is gone, and its cached copy is replaced by the 404. The path is appended to the origin as
+ * text, so no path (not even `//other.example`) can send the token to another host.
+ */
+function vercelBypass(endpoint) {
+    const base = new URL(endpoint.url);
+    const prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+    return {
+        name: 'vercel-bypass',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `x-prerender-revalidate` header',
+        credentialHint: "the bypass token against the project's prerender bypass token",
+        takes: ['path'],
+        refuses: pathsOnly('a page request'),
+        chunk: (targets) => inGroupsOf(targets, 1),
+        request: (targets) => ({
+            method: endpoint.method,
+            url: `${prefix}${targets[0].value}`,
+            headers: { 'user-agent': 'isr-revalidate', 'x-prerender-revalidate': headerValue(endpoint.secret) },
+            body: '',
+        }),
+        judge: (outcome, targets, context) => targets.map(() => outcome.kind === 'response' && outcome.status === 404
+            ? { action: 'success', note: 'HTTP 404: the page is gone; its cached copy now answers 404' }
+            : judge(outcome, context)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/providers.ts
+/**
+ * Receivers for CDN APIs that purge by cache tag (and, for Cloudflare, by URL or prefix), each in
+ * its provider's documented request and reply shapes, with a bearer token sent only to `url`
+ * (the provider's API base unless set: a proxy, a test server). Replies are judged by the HTTP
+ * contract (policy.ts) and then by what the provider's own body says.
+ */
+
+
+
+const apiHeaders = (token) => ({
+    'content-type': 'application/json',
+    'user-agent': 'isr-revalidate',
+    authorization: `Bearer ${headerValue(token)}`,
+});
+const base = (url) => url.replace(/\/+$/, '');
+const tooLong = (target, limit, who) => target.type === 'tag' && target.value.length > limit
+    ? `takes tags of at most ${limit} characters (${who}); this one has ${target.value.length}`
+    : undefined;
+/** The provider's words, short, on one line and free of the token. */
+function said(text, context) {
+    return serverMessage(JSON.stringify({ error: text }), 'application/json', context.redact);
+}
+function providers_json(body) {
+    try {
+        return JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The verdict with the provider's message added, for a reply the HTTP contract alone judged. */
+function withMessage(verdict, message) {
+    return verdict.action === 'success' || message === '' ? verdict : { ...verdict, reason: `${verdict.reason}; the API says: ${message}` };
+}
+/**
+ * Vercel REST API, "Invalidate by tag": `POST /v1/edge-cache/invalidate-by-tags?projectIdOrName=&teamId=`
+ * with `{"tags": [...]}` (each tag at most 256 characters); errors as `{"error": {"code", "message"}}`.
+ */
+function vercelTags(endpoint) {
+    const query = `projectIdOrName=${encodeURIComponent(endpoint.project)}${endpoint.team ? `&teamId=${encodeURIComponent(endpoint.team)}` : ''}`;
+    const url = `${base(endpoint.url)}/v1/edge-cache/invalidate-by-tags?${query}`;
+    return {
+        name: 'vercel-tags',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Vercel access token (its scope must include the team) and `project`/`team`',
+        takes: ['tag'],
+        refuses: (t) => (t.type === 'path' ? "takes tags only: Vercel's invalidate-by-tags API has no paths" : tooLong(t, 256, 'Vercel')),
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url,
+            headers: apiHeaders(endpoint.secret),
+            body: JSON.stringify({ tags: targets.map((t) => t.value) }),
+        }),
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+/**
+ * Cloudflare, "Purge cached content" (`POST /zones/{zone}/purge_cache`) or its stale-marking twin
+ * `invalidate_cache`: `{"tags": [...]}`, `{"files": [full URLs]}` or `{"prefixes": ["host/path"]}`,
+ * at most 100 items a request on every plan; reply `{"success": true|false, "errors": [{"code", "message"}], \u2026}`.
+ * Tags and paths go in separate requests (one kind per body).
+ */
+function cloudflare(endpoint) {
+    const url = `${base(endpoint.url)}/zones/${encodeURIComponent(endpoint.zone)}/${endpoint.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache'}`;
+    const site = endpoint.siteUrl ? new URL(endpoint.siteUrl) : undefined;
+    const sitePrefix = site ? `${site.origin}${site.pathname.replace(/\/+$/, '')}` : '';
+    const hostPrefix = site ? `${site.host}${site.pathname.replace(/\/+$/, '')}` : '';
+    const item = (t) => t.type === 'tag' ? t.value : endpoint.pathsAs === 'prefixes' ? `${hostPrefix}${t.value}` : `${sitePrefix}${t.value}`;
+    return {
+        name: 'cloudflare',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Cloudflare API token (it needs the Zone \u203a Cache Purge permission for this zone) and `zone`',
+        takes: site ? ['path', 'tag'] : ['tag'],
+        refuses: (t) => t.type === 'path' && !site ? 'takes paths only with `site-url` (the origin they are purged under)' : tooLong(t, 1024, 'Cloudflare'),
+        chunk: (targets) => [
+            ...inGroupsOf(targets.filter((t) => t.type === 'tag'), endpoint.batchSize),
+            ...inGroupsOf(targets.filter((t) => t.type === 'path'), endpoint.batchSize),
+        ],
+        request: (targets) => {
+            const key = targets[0]?.type === 'tag' ? 'tags' : endpoint.pathsAs;
+            return { method: 'POST', url, headers: apiHeaders(endpoint.secret), body: JSON.stringify({ [key]: targets.map(item) }) };
+        },
+        judge: (outcome, targets, context) => targets.map(() => judgeCloudflare(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+function judgeCloudflare(outcome, context) {
+    const verdict = judge(outcome, context);
+    if (outcome.kind !== 'response' || outcome.cutAtBytes !== undefined)
+        return verdict;
+    const reply = providers_json(outcome.body);
+    if (typeof reply !== 'object' || reply === null)
+        return verdict;
+    const errors = Array.isArray(reply.errors)
+        ? reply.errors
+            .map((e) => [e?.code, e?.message].filter((x) => typeof x === 'string' || typeof x === 'number').join(' '))
+            .filter((e) => e !== '')
+            .join('; ')
+        : '';
+    const message = said(errors, context);
+    if (verdict.action === 'success' && reply.success !== true) {
+        return {
+            action: 'fail',
+            reason: `HTTP ${outcome.status} but Cloudflare says success: ${JSON.stringify(reply.success ?? null)}${message ? `: ${message}` : ''}`,
+        };
+    }
+    return withMessage(verdict, message);
+}
+/**
+ * Netlify API, "purge": `POST /purge` with `{"site_id": \u2026, "cache_tags": [...]}`; 202 when accepted;
+ * errors as `{"code", "message"}` (policy.ts reads `message`).
+ */
+function netlify(endpoint) {
+    const url = `${base(endpoint.url)}/purge`;
+    return {
+        name: 'netlify',
+        display: displayUrl(endpoint.url),
+        credential: endpoint.secret,
+        credentialWhere: 'the `authorization` header (bearer token)',
+        credentialHint: 'the Netlify access token and `site-id`',
+        takes: ['tag'],
+        refuses: (t) => (t.type === 'path' ? "takes tags only: Netlify's purge API purges by cache tag" : undefined),
+        chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
+        request: (targets) => ({
+            method: 'POST',
+            url,
+            headers: apiHeaders(endpoint.secret),
+            body: JSON.stringify({ site_id: endpoint.siteId, cache_tags: targets.map((t) => t.value) }),
+        }),
+        judge: (outcome, targets, context) => targets.map(() => judge(outcome, context)),
+        rate: endpoint.rate,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/delivery/receivers/index.ts
+
+
+
+
+/** The settings check (endpoints.ts) has made sure each receiver has the keys it needs. */
+function buildReceiver(e) {
+    switch (e.receiver) {
+        case 'batch':
+            return batch(e);
+        case 'next-pages':
+            return nextPages(e);
+        case 'vercel-bypass':
+            return vercelBypass({ ...e, method: e.method ?? 'GET' });
+        case 'vercel-tags':
+            return vercelTags({ ...e, project: e.project ?? '' });
+        case 'cloudflare':
+            return cloudflare({ ...e, zone: e.zone ?? '', mode: e.mode ?? 'purge', pathsAs: e.pathsAs ?? 'files' });
+        case 'netlify':
+            return netlify({ ...e, siteId: e.siteId ?? '' });
+        default:
+            return nextApp(e);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/http.ts
+/** Same-origin 307/308 hops followed before giving up. */
+const MAX_REDIRECTS = 3;
+/** Bytes of a reply read at most: enough for any message, and a runaway body cannot fill memory. */
+const BODY_LIMIT = 64 * 1024;
+async function attempt(request) {
+    // One timer for the whole attempt: it destroys whichever exchange is under way, so neither a
+    // silent server nor one that drips its body can outlast it.
+    const timer = { fired: false, cancelled: false };
+    timer.handle = setTimeout(() => {
+        timer.fired = true;
+        timer.exchange?.destroy(new Error('timed out'));
+    }, Math.max(1, request.timeoutMs));
+    // A cancelled run ends the exchange the same way, once its grace is over.
+    const onCancel = () => {
+        timer.cancelled = true;
+        timer.exchange?.destroy(new Error('cancelled'));
+    };
+    if (request.cancel?.aborted)
+        onCancel();
+    else
+        request.cancel?.addEventListener('abort', onCancel, { once: true });
+    const origin = new URL(request.url).origin;
+    let url = request.url;
+    try {
+        for (let redirects = 0;; redirects++) {
+            const response = await post(url, request, timer);
+            const rawLocation = response.headers.location;
+            const location = rawLocation === undefined ? undefined : resolveLocation(rawLocation, url);
+            // Only a same-origin 307/308 keeps the method and body and cannot carry the secret elsewhere.
+            const sameOriginRepeat = (response.status === 307 || response.status === 308) && location !== undefined && sameOrigin(location, origin);
+            if (sameOriginRepeat && redirects < MAX_REDIRECTS) {
+                url = location;
+                continue;
+            }
+            const retryAfter = response.headers['retry-after'];
+            return {
+                kind: 'response',
+                status: response.status,
+                body: request.redact(response.body),
+                ...(response.cut ? { cutAtBytes: BODY_LIMIT } : {}),
+                contentType: response.headers['content-type'] ?? '',
+                ...(retryAfter !== undefined ? { retryAfter } : {}),
+                ...(location !== undefined ? { location: request.redact(location) } : {}),
+                redirects,
+                ...(sameOriginRepeat ? { tooManyRedirects: true } : {}),
+            };
+        }
+    }
+    catch (error) {
+        if (timer.cancelled)
+            return { kind: 'cancelled', graceMs: request.graceMs ?? 0 };
+        if (timer.fired)
+            return request.clippedByDeadline ? { kind: 'deadline' } : { kind: 'timeout', ms: request.timeoutMs };
+        const refused = error instanceof RefusedConnection;
+        return {
+            kind: 'network',
+            message: request.redact(describeNetworkError(refused ? error.reason : error)),
+            ...(refused ? { refused: true } : {}),
+        };
+    }
+    finally {
+        clearTimeout(timer.handle);
+        request.cancel?.removeEventListener('abort', onCancel);
+    }
+}
+/** Errors that mean the endpoint took no more connections, when they end a new one before any reply. */
+const REFUSAL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/**
+ * A new connection refused, or reset before it carried a reply. A reset of a kept-alive
+ * connection is not one: the server may have closed it as idle just as it was reused.
+ */
+class RefusedConnection extends Error {
+    reason;
+    constructor(reason) {
+        super('connection refused');
+        this.reason = reason;
+    }
+}
+/**
+ * node:http rather than fetch: for a small JSON POST, fetch's Request/Response/web-stream layers
+ * cost several times the CPU of the exchange itself, enough to make a run with thousands of
+ * targets CPU-bound at concurrency 16 (bench/README.md). The modules load on first use, so a run
+ * with nothing to send never pays for them; connections are kept alive and reused.
+ */
+async function post(url, request, timer) {
+    const target = new URL(url);
+    const { request: send, agent } = await transport(target.protocol);
+    return new Promise((resolve, reject) => {
+        const method = request.method ?? 'POST';
+        const body = method === 'POST' ? Buffer.from(request.body, 'utf8') : undefined;
+        const headers = body ? { ...request.headers, 'content-length': String(body.length) } : request.headers;
+        const exchange = send(target, { method, agent, headers });
+        timer.exchange = exchange;
+        if (timer.fired || timer.cancelled)
+            exchange.destroy(new Error('timed out')); // it fired between two hops
+        let responded = false;
+        exchange.on('error', (error) => {
+            const refused = !responded && !exchange.reusedSocket && REFUSAL_CODES.has(error.code ?? '');
+            reject(refused ? new RefusedConnection(error) : error);
+        });
+        exchange.on('response', (response) => {
+            responded = true;
+            const chunks = [];
+            let bytes = 0;
+            let cut = false;
+            response.on('data', (chunk) => {
+                if (cut)
+                    return;
+                // A byte past the limit, not the limit itself, makes the reply longer than the cap: one
+                // of exactly BODY_LIMIT bytes is read whole.
+                if (bytes + chunk.length > BODY_LIMIT) {
+                    chunks.push(chunk.subarray(0, BODY_LIMIT - bytes));
+                    bytes = BODY_LIMIT;
+                    cut = true;
+                    // Enough read: drop the connection rather than download the rest.
+                    resolve(reply());
+                    response.destroy();
+                    return;
+                }
+                chunks.push(chunk);
+                bytes += chunk.length;
+            });
+            const reply = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: utf8(chunks), cut });
+            response.on('end', () => resolve(reply()));
+            response.on('error', reject);
+            // A connection that ends before the reply does is a network error, never a short success.
+            response.on('close', () => {
+                if (!response.complete && !cut)
+                    reject(Object.assign(new Error('the connection closed before the reply was complete'), { code: 'ECONNRESET' }));
+            });
+        });
+        // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
+        // (what fetch sends too), instead of joining them to a string body in UTF-8.
+        if (body)
+            exchange.end(body);
+        else
+            exchange.end();
+    });
+}
+function utf8(chunks) {
+    // A character cut at the limit decodes to U+FFFD, as a streaming decoder would leave it.
+    return Buffer.concat(chunks).toString('utf8');
+}
+const transports = new Map();
+/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+function transport(protocol) {
+    let pending = transports.get(protocol);
+    if (!pending) {
+        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
+            request: m.request,
+            agent: new m.Agent({ keepAlive: true }),
+        }));
+        transports.set(protocol, pending);
+    }
+    return pending;
+}
+function resolveLocation(location, base) {
+    try {
+        return new URL(location, base).href;
+    }
+    catch {
+        return location; // shown as sent; never followed
+    }
+}
+function sameOrigin(location, origin) {
+    try {
+        return new URL(location).origin === origin;
+    }
+    catch {
+        return false;
+    }
+}
+/** The system's code and words: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9). */
+function describeNetworkError(error) {
+    const e = error;
+    const source = typeof e?.code === 'string' ? e : (e?.cause ?? e);
+    const code = typeof source?.code === 'string' ? source.code : undefined;
+    const message = typeof source?.message === 'string' ? source.message : undefined;
+    if (code)
+        return `${code}${message && !message.startsWith(code) ? ` (${message})` : ''}`;
+    if (message)
+        return message;
+    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/delivery/aimd.ts
@@ -43579,6 +44307,28 @@ class Slots {
     }
 }
 
+;// CONCATENATED MODULE: ./src/delivery/bucket.ts
+class TokenBucket {
+    rate;
+    tokens;
+    at;
+    constructor(rate, now) {
+        this.rate = rate;
+        this.tokens = rate.burst;
+        this.at = now;
+    }
+    /** Takes a token and returns 0, or returns how many ms until one is there (taking none). */
+    take(now) {
+        this.tokens = Math.min(this.rate.burst, this.tokens + (Math.max(0, now - this.at) / 1000) * this.rate.perSecond);
+        this.at = now;
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return 0;
+        }
+        return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate.perSecond) * 1000));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/delivery/send.ts
 /**
  * Delivery: one POST per target in the endpoint contract, in the targets' order, at most
@@ -43595,36 +44345,60 @@ class Slots {
 
 
 
+
+
 /**
  * A run's delivery: the run deadline worked out from `timeout`, `retries`, `concurrency` and the
  * number of targets (policy.ts), said in the log before the first request, then `deliver`.
  */
 async function deliverRun(targets, options) {
     const names = options.names ?? ACTION_NAMES;
+    const receiver = receiverOf(options);
+    const requests = receiver.chunk(targets).length;
+    const rate = receiver.rate;
+    // Waiting for the rate limit's tokens is part of the run, not a stall.
+    const paced = rate ? Math.ceil((Math.max(0, requests - rate.burst) / rate.perSecond) * 1000) : 0;
     const budget = runBudgetMs({
-        targets: targets.length,
+        targets: requests,
         concurrency: options.concurrency,
         retries: options.retries,
         timeoutMs: options.timeoutMs,
-    });
+    }) + paced;
     const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
-    const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
-    options.notice?.(`sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
+    const inRequests = requests === targets.length ? '' : ` in ${requests} request${requests === 1 ? '' : 's'}`;
+    const forWhat = `${targets.length} target${targets.length === 1 ? '' : 's'}${inRequests}`;
+    const deadlineNote = `${formatSeconds(budget)}, from ${settings}${rate ? ` and the rate limit (${rate.text})` : ''} for ${forWhat}`;
+    options.notice?.(`sending ${forWhat}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
     return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
 }
 /** Requests in flight when the run is cancelled get this long to answer (the runner kills a few seconds later). */
 const CANCEL_GRACE_MS = 1000;
+/** The receiver of the options: the one given, or the seed's contract on `endpoint`. */
+function receiverOf(options) {
+    return options.receiver ?? nextApp({ url: options.endpoint, secret: options.secret, secretHeader: options.secretHeader });
+}
 async function deliver(targets, options) {
     // Settings refuse such a secret already; this guards callers that build options themselves.
-    const problem = secretProblem(options.secret, options.secretHeader);
-    if (problem !== undefined)
-        throw new SettingError('secret', problem);
+    const receiver = receiverOf(options);
+    if (options.receiver === undefined) {
+        const problem = secretProblem(options.secret, options.secretHeader);
+        if (problem !== undefined)
+            throw new SettingError('secret', problem);
+    }
     const now = options.now ?? Date.now;
     const results = new Array(targets.length);
-    const redact = redactor(options.secret);
+    const redact = redactor(receiver.credential);
     const state = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
+    if (receiver.rate)
+        state.bucket = new TokenBucket(receiver.rate, now());
     const cancelled = onCancel(options, state);
-    // The first target's first answer comes before anything else is sent: a refused secret then
+    // Requests, each a group of targets (one target each for `next-app`), in the targets' order.
+    const positions = new Map();
+    targets.forEach((t, i) => positions.set(t, [...(positions.get(t) ?? []), i]));
+    const groups = receiver
+        .chunk(targets)
+        .map((group) => group.map((target) => ({ index: positions.get(target)?.shift(), target })));
+    // The first request's first answer comes before anything else is sent: a refused secret then
     // costs the site one request, not `concurrency` of them, and the first connection is warm.
     let openGate;
     const firstAnswer = new Promise((resolve) => (openGate = resolve));
@@ -43632,19 +44406,21 @@ async function deliver(targets, options) {
     const worker = async (lane, cancelled) => {
         if (lane > 0)
             await firstAnswer;
-        while (next < targets.length) {
-            const index = next++;
-            const target = targets[index];
+        while (next < groups.length) {
+            const number = next++;
+            const group = groups[number];
             const skip = skipReason(state, options, now());
-            const delivery = skip !== undefined
-                ? { target, status: 'skipped', attempts: 0, ms: 0, error: skip }
-                : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
-            results[index] = delivery;
-            options.onDelivery?.(delivery);
+            const deliveries = skip !== undefined
+                ? group.map((item) => ({ item, delivery: { target: item.target, status: 'skipped', attempts: 0, ms: 0, error: skip } }))
+                : await deliverGroup(group, receiver, options, redact, state, cancelled, number === 0 ? openGate : undefined);
+            for (const { item, delivery } of deliveries) {
+                results[item.index] = delivery;
+                options.onDelivery?.(delivery);
+            }
         }
         openGate(); // in case there was nothing for lane 0 to open it with
     };
-    const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
+    const lanes = Math.max(1, Math.min(options.concurrency, groups.length));
     try {
         await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
     }
@@ -43707,28 +44483,55 @@ function skipReason(state, options, now) {
 function deadlineText(options) {
     return `the run deadline${options.deadlineNote ? ` (${options.deadlineNote})` : ''}`;
 }
-async function deliverOne(target, options, redact, state, cancelled, afterFirstAttempt) {
+/**
+ * One request's targets to the end: each attempt sends those not yet settled, and each target's
+ * own verdict settles it (a batch reply may confirm some and not others). What is left shares the
+ * one verdict that decides what happens next, so a one-target request goes exactly as before.
+ */
+async function deliverGroup(group, receiver, options, redact, state, cancelled, afterFirstAttempt) {
     const now = options.now ?? Date.now;
     const random = options.random ?? Math.random;
     const sleep = cancelled.sleep;
     const started = now();
-    const label = `${target.type} ${target.value}`;
     const tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
-    const notNow = (why) => tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
-    const done = (status, error) => deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
-    const { headers, body } = requestOf(target, options);
+    const settled = [];
+    const done = (item, status, error) => {
+        settled.push({ item, delivery: deliveryOf(item.target, tally, Math.max(0, now() - started), redact, status, error) });
+    };
+    // What is not confirmed yet: a retry resends only these.
+    let pending = group;
+    const notNow = (why) => {
+        for (const item of pending) {
+            if (tally.attempts === 0)
+                done(item, 'skipped', `not sent: ${why}`);
+            else
+                done(item, 'failed', `${tally.retrying}; not retried: ${why}`);
+        }
+        return settled;
+    };
+    const judgeContext = {
+        secretHeader: options.secretHeader,
+        credentialWhere: receiver.credentialWhere,
+        credentialHint: receiver.credentialHint,
+        redact,
+        ...(options.names ? { names: options.names } : {}),
+    };
     for (;;) {
         const turn = await waitForTurn(state, options, now, sleep);
         if ('why' in turn)
             return notNow(turn.why);
+        const label = labelOf(pending);
         tally.attempts += 1;
         const sentAt = now();
         const sequence = state.slots.window.start();
         const crowded = state.slots.busy > 1;
+        const targets = pending.map((item) => item.target);
+        const request = receiver.request(targets);
         const outcome = await attempt({
-            url: options.endpoint,
-            headers,
-            body,
+            url: request.url,
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
             timeoutMs: turn.timeoutMs,
             clippedByDeadline: turn.timeoutMs < options.timeoutMs,
             redact,
@@ -43738,36 +44541,67 @@ async function deliverOne(target, options, redact, state, cancelled, afterFirstA
         const windowNote = adjustWindow(state, outcome, sequence, options);
         state.slots.release();
         tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-        const verdict = judge(outcome, {
-            secretHeader: options.secretHeader,
-            redact,
-            now: now(),
-            ...(options.names ? { names: options.names } : {}),
-        });
+        const verdicts = receiver.judge(outcome, targets, { ...judgeContext, now: now() });
+        const { unsettled, verdict } = send_settle(pending, verdicts, tally, done);
         const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
         // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-        shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+        shareVerdict(state, verdict, next, tally.lastStatus, receiver, now);
         afterFirstAttempt?.();
         afterFirstAttempt = undefined;
         options.debug?.(redact(`${label}: attempt ${tally.attempts}: ${describeOutcome(outcome)} in ${now() - sentAt} ms \u2192 ${thenText(next, full)}${notedText(verdict.note, windowNote)}`));
-        if (next.kind === 'success')
-            return done('revalidated');
-        if (next.kind === 'fail')
-            return done('failed', next.reason);
+        pending = unsettled;
+        if (pending.length === 0)
+            return settled;
+        if (next.kind === 'success') {
+            for (const item of pending)
+                done(item, 'revalidated');
+            return settled;
+        }
+        if (next.kind === 'fail') {
+            for (const item of pending)
+                done(item, 'failed', next.reason);
+            return settled;
+        }
         tally.retrying = next.reason;
         // A Retry-After wait happens through the shared pause at the top of the loop.
         if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined)
             await sleep(next.waitMs);
     }
 }
-/** The request for a target, the same for each of its attempts. */
-function requestOf(target, options) {
-    const headers = {
-        'content-type': 'application/json',
-        'user-agent': 'isr-revalidate',
-        [options.secretHeader]: headerValue(options.secret),
-    };
-    return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+/**
+ * Settles the targets whose own verdict in a several-target request is final; the others (and a
+ * one-target request's target) are left with the verdict that decides the next step: a refused
+ * secret first, then the first retry.
+ */
+function send_settle(pending, verdicts, tally, done) {
+    if (pending.length === 1)
+        return { unsettled: pending, verdict: verdicts[0] ?? { action: 'success' } };
+    const unsettled = [];
+    let verdict = { action: 'success' };
+    pending.forEach((item, i) => {
+        const v = verdicts[i] ?? { action: 'retry', reason: 'no verdict for it' };
+        if (v.action === 'retry') {
+            unsettled.push(item);
+            if (verdict.action === 'success')
+                verdict = v;
+            return;
+        }
+        if (v.note !== undefined)
+            tally.notes.add(v.note);
+        if (v.action === 'success')
+            done(item, 'revalidated');
+        else
+            done(item, 'failed', v.reason);
+        if (v.action === 'stop-all')
+            verdict = v;
+    });
+    return { unsettled, verdict };
+}
+/** What a request carries, for its debug lines. */
+function labelOf(items) {
+    const first = items[0]?.target;
+    const one = first ? `${first.type} ${first.value}` : 'nothing';
+    return items.length === 1 ? one : `${items.length} targets (${one}, \u2026)`;
 }
 /** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
 function deliveryOf(target, tally, ms, redact, status, error) {
@@ -43809,6 +44643,15 @@ async function waitForTurn(state, options, now, sleep) {
             state.slots.release();
             return { why: `${deadlineText(options)} was reached first` };
         }
+        // The receiver's rate limit: wait for a token without holding the slot, then go round again.
+        const wait = state.bucket?.take(now()) ?? 0;
+        if (wait > 0) {
+            state.slots.release();
+            if (wait >= remaining)
+                return { why: `the rate limit leaves no room for it before ${deadlineText(options)}` };
+            await sleep(wait);
+            continue;
+        }
         return { timeoutMs: Math.min(options.timeoutMs, remaining) };
     }
 }
@@ -43835,9 +44678,9 @@ function decideStep(verdict, outcome, crowded, tally, options, random, now) {
     return { next, full };
 }
 /** What one target's answer means for all of them: a refused secret stops the run, a Retry-After pauses it. */
-function shareVerdict(state, verdict, next, lastStatus, options, now) {
+function shareVerdict(state, verdict, next, lastStatus, receiver, now) {
     if (verdict.action === 'stop-all')
-        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+        state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in ${receiver.credentialWhere}`;
     if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
         state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
     }
@@ -43932,6 +44775,95 @@ function describeOutcome(outcome) {
         case 'cancelled':
             return 'cut short: the run was cancelled';
     }
+}
+
+;// CONCATENATED MODULE: ./src/delivery/everywhere.ts
+
+
+/** Splits the targets between the endpoints; a target none takes makes the plan a problem. */
+function planEndpoints(targets, endpoints) {
+    const plans = endpoints.map((endpoint) => ({ endpoint, receiver: buildReceiver(endpoint), taken: [], notTaken: [] }));
+    const homeless = [];
+    for (const target of targets) {
+        const reasons = plans.map((plan) => plan.receiver.refuses(target));
+        if (reasons.every((r) => r !== undefined)) {
+            const why = plans.map((plan, i) => `${plan.receiver.name} (${plan.endpoint.display}) ${reasons[i] ?? ''}`).join('; ');
+            homeless.push(`${target.type} ${target.value}: ${why}`);
+            continue;
+        }
+        plans.forEach((plan, i) => {
+            const reason = reasons[i];
+            if (reason === undefined)
+                plan.taken.push(target);
+            else
+                plan.notTaken.push({ target, reason });
+        });
+    }
+    if (homeless.length === 0)
+        return { plans };
+    const shown = homeless.slice(0, 5).map((h) => `- ${h}`);
+    const more = homeless.length > 5 ? [`- \u2026 ${homeless.length - 5} more`] : [];
+    return {
+        plans,
+        problem: [
+            `${homeless.length} target${homeless.length === 1 ? '' : 's'} no endpoint of the run can take, so nothing was sent (fix the mapping or add an endpoint that takes them):`,
+            ...shown,
+            ...more,
+        ].join('\n'),
+    };
+}
+/**
+ * Before anything is read or sent: a kind of target the mapping (or the `paths`/`tags` inputs)
+ * can produce that no endpoint takes at all is a configuration error, even when this push
+ * produces none of it.
+ */
+function kindProblems(rules, extra, endpoints) {
+    if (endpoints.length === 0)
+        return [];
+    const receivers = endpoints.map((e) => ({ endpoint: e, receiver: buildReceiver(e) }));
+    const problems = [];
+    for (const type of ['path', 'tag']) {
+        if (receivers.some((r) => r.receiver.takes.includes(type)))
+            continue;
+        const producers = [
+            ...rules.filter((r) => (type === 'path' ? r.paths : r.tags).length > 0).map((r) => r.where),
+            ...((type === 'path' ? extra.paths : extra.tags).length > 0 ? [`the \`${type}s\` input`] : []),
+        ];
+        if (producers.length === 0)
+            continue;
+        const who = receivers.map((r) => `${r.receiver.name} (${r.endpoint.display})`).join(', ');
+        problems.push(`${producers.slice(0, 3).join(', ')}${producers.length > 3 ? ` and ${producers.length - 3} more` : ''} produce${producers.length === 1 ? 's' : ''} ${type}s, but no endpoint takes ${type}s: ${who}${receivers.length === 1 ? ' takes' : ' take'} ${type === 'tag' ? 'paths' : 'tags'} only; map to ${type === 'tag' ? 'paths' : 'tags'} instead, or add an endpoint that takes ${type}s`);
+    }
+    return problems;
+}
+/** Every endpoint at once, each with its own concurrency; its deliveries name it when `named`. */
+async function deliverEverywhere(plans, options, named) {
+    const perEndpoint = await Promise.all(plans.map(async (plan) => {
+        if (plan.taken.length === 0)
+            return [];
+        const tag = (d) => (named ? { ...d, endpoint: plan.endpoint.display } : d);
+        const deliveries = await deliverRun(plan.taken, {
+            ...options,
+            endpoint: plan.endpoint.url,
+            secret: plan.endpoint.secret,
+            secretHeader: plan.endpoint.secretHeader,
+            receiver: plan.receiver,
+            concurrency: plan.endpoint.concurrency,
+            ...(options.onDelivery ? { onDelivery: (d) => options.onDelivery?.(tag(d)) } : {}),
+            ...(options.notice && named ? { notice: (line) => options.notice?.(`${plan.endpoint.display}: ${line}`) } : {}),
+            ...(options.debug && named ? { debug: (line) => options.debug?.(`${plan.endpoint.display}: ${line}`) } : {}),
+        });
+        return deliveries.map(tag);
+    }));
+    return perEndpoint.flat();
+}
+/** The report's view of the endpoints: each with what its receiver did not take. */
+function endpointSummaries(plans) {
+    return plans.map((p) => ({
+        url: p.endpoint.display,
+        receiver: p.receiver.name,
+        notTaken: p.notTaken.map(({ target, reason }) => ({ type: target.type, value: target.value, reason })),
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/types.ts
@@ -45253,10 +46185,8 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 
 
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
-/* harmony default export */ const dist = ({ parse: dist_parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+/* harmony default export */ const smol_toml_dist = ({ parse: dist_parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/frontmatter/parse.ts
 /**
  * Front matter, read from the start of a file: YAML between `---` lines, TOML between `+++`
@@ -45354,7 +46284,7 @@ function between(text, fence, start, complete) {
 }
 /** Line numbers below are the file's: the body starts on line 2, after the opening fence. */
 function parseYaml(body) {
-    const doc = (0,yaml_dist/* parseDocument */.Tp)(body, { merge: true, intAsBigInt: true, prettyErrors: true });
+    const doc = (0,dist/* parseDocument */.Tp)(body, { merge: true, intAsBigInt: true, prettyErrors: true });
     const error = doc.errors[0];
     if (error)
         return broken((error.linePos?.[0].line ?? 1) + 1, `the YAML does not parse: ${firstLineOf(error.message)}`);
@@ -45391,7 +46321,7 @@ function parseJsonBody(json, firstLine) {
         const position = /position (\d+)/.exec(message);
         const line = position
             ? json.slice(0, Number(position[1])).split('\n').length
-            : ((0,yaml_dist/* parseDocument */.Tp)(json, { schema: 'json' }).errors[0]?.linePos?.[0].line ?? 1);
+            : ((0,dist/* parseDocument */.Tp)(json, { schema: 'json' }).errors[0]?.linePos?.[0].line ?? 1);
         return broken(firstLine + line - 1, `the JSON does not parse: ${firstLineOf(message)}`);
     }
     return fieldsOf(value, 'JSON');
@@ -55156,10 +56086,10 @@ function parseMapping(text, origin) {
     const size = Buffer.byteLength(text, 'utf8');
     if (size > MAX_RULES_BYTES)
         throw new MappingError([`${origin} is ${rules_formatBytes(size)}; the rules may be at most ${rules_formatBytes(MAX_RULES_BYTES)}`]);
-    const lineCounter = new yaml_dist/* LineCounter */.HN();
+    const lineCounter = new dist/* LineCounter */.HN();
     // `merge`: `<<: *defaults` as users write it. `resolveKnownTags: false`: `!!binary`,
     // `!!set`, `!!timestamp` and the like are refused below with the custom tags, not decoded.
-    const doc = (0,yaml_dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, uniqueKeys: true, merge: true, resolveKnownTags: false });
     const lines = text.split(/\r?\n/);
     if (doc.errors.length > 0) {
         const problems = doc.errors.slice(0, 1).map((e) => {
@@ -55181,7 +56111,7 @@ function parseMapping(text, origin) {
     const contents = doc.contents;
     if (contents === null)
         return { rules: [], warnings: [`${origin} holds no rules`] };
-    if (!(0,yaml_dist/* isSeq */.oP)(contents)) {
+    if (!(0,dist/* isSeq */.oP)(contents)) {
         const line = lineOf(contents, lineCounter);
         throw new MappingError([`${origin}, line ${line}: the mapping must be a list of rules, each starting with "- files:"`]);
     }
@@ -55195,12 +56125,12 @@ function parseMapping(text, origin) {
         const unresolved = e instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(e.message)?.[1] : undefined;
         if (unresolved !== undefined) {
             let line = 1;
-            (0,yaml_dist/* visit */.YR)(doc, {
+            (0,dist/* visit */.YR)(doc, {
                 Alias(_, node) {
                     if (node.source !== unresolved)
                         return undefined;
                     line = lineOf(node, lineCounter);
-                    return yaml_dist/* visit */.YR.BREAK;
+                    return dist/* visit */.YR.BREAK;
                 },
             });
             throw new MappingError([`${origin}, line ${line}: the alias *${unresolved} has no anchor &${unresolved} before it`]);
@@ -55361,7 +56291,7 @@ function lineOf(node, counter) {
     return offset === undefined ? 1 : counter.linePos(offset).line;
 }
 function lineOfKey(item, path, counter) {
-    if (!(0,yaml_dist/* isMap */.jh)(item) || path.length === 0)
+    if (!(0,dist/* isMap */.jh)(item) || path.length === 0)
         return undefined;
     const pair = item.items.find((p) => p.key?.value === path[0]);
     const value = pair?.value;
@@ -55815,7 +56745,13 @@ function origins(target, names = ACTION_NAMES) {
 function failedEntries(report) {
     const fromDeliveries = report.deliveries
         .filter((d) => d.status === 'failed' || d.status === 'skipped')
-        .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
+        .map((d) => ({
+        type: d.target.type,
+        value: d.target.value,
+        status: d.httpStatus ?? null,
+        error: d.error ?? d.status,
+        ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
+    }));
     const rejected = (report.mapping?.rejected ?? []).map((r) => ({
         type: r.type,
         value: r.value,
@@ -55831,7 +56767,7 @@ function failedEntries(report) {
 const MAX_ANNOTATIONS = 10;
 function failureAnnotations(report, max = MAX_ANNOTATIONS) {
     const entries = failedEntries(report);
-    const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
+    const lines = entries.map((p) => `${p.type} ${printable(p.value)}${p.endpoint !== undefined ? ` at ${printable(p.endpoint)}` : ''}: ${p.error}`);
     if (lines.length <= max)
         return lines;
     const shown = lines.slice(0, max - 1);
@@ -55928,7 +56864,9 @@ function concludeDelivery(report, failOnError, names) {
     const notRevalidated = c.failed + c.skipped + c.rejected;
     if (notRevalidated === 0)
         return { exitCode: 0, info };
-    const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
+    const message = (report.endpoints?.length ?? 0) > 1
+        ? `${notRevalidated} of ${report.deliveries.length + c.rejected} deliveries (targets \u00d7 the endpoints that take them) were not revalidated`
+        : `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
     if (failOnError)
         return { exitCode: 1, info, error: message };
     return { exitCode: 0, info, warning: `${message} (${names.failOnErrorOff})` };
@@ -56002,6 +56940,7 @@ function renderSummary(report, options = {}) {
     // the budget first too; what is left goes to the warnings, then the targets, then the files.
     pushFailures(page, report);
     pushVerification(page, report);
+    pushEndpoints(page, report);
     pushWarnings(page, report);
     pushTargets(page, report, targets);
     pushChangedFiles(page, report);
@@ -56046,9 +56985,32 @@ function pushFailures(page, report) {
     page.push(`### \u274c Not revalidated (${problems.length})`, '', '| target | HTTP | why |', '| --- | ---: | --- |');
     addRows(page, 3, problems.length, (i) => {
         const p = problems[i];
-        return `| ${targetCell(p.type, p.value)} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+        const where = p.endpoint !== undefined ? ` at ${markdownCode(clip(p.endpoint, VALUE_LIMIT))}` : '';
+        return `| ${targetCell(p.type, p.value)}${where} | ${p.status ?? '\u2013'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
     }, 'the log has a line for each, and the `failed` output lists them (up to GitHub\u2019s 1 MB per output)');
     page.push('');
+}
+/** With input `endpoints`: how each endpoint did, and what its receiver did not take. */
+function pushEndpoints(page, report) {
+    const endpoints = report.endpoints ?? [];
+    if (endpoints.length === 0)
+        return;
+    page.push(`### Endpoints (${endpoints.length})`, '', '| endpoint | receiver | revalidated | failed | not sent | not taken |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const e of endpoints) {
+        const mine = report.deliveries.filter((d) => d.endpoint === e.url);
+        const count = (status) => mine.filter((d) => d.status === status).length;
+        page.push(`| ${markdownCode(clip(e.url, VALUE_LIMIT))} | ${e.receiver} | ${count('revalidated')} | ${count('failed')} | ${count('skipped')} | ${e.notTaken.length} |`);
+    }
+    page.push('');
+    const notTaken = endpoints.flatMap((e) => e.notTaken.map((t) => ({ ...t, url: e.url })));
+    if (notTaken.length === 0)
+        return;
+    page.push(`<details><summary><b>Not taken by an endpoint's receiver (${notTaken.length})</b>: sent only to the endpoints that take them</summary>`, '', '| target | endpoint | why |', '| --- | --- | --- |');
+    addRows(page, 3, notTaken.length, (i) => {
+        const t = notTaken[i];
+        return `| ${targetCell(t.type, t.value)} | ${markdownCode(clip(t.url, VALUE_LIMIT))} | ${markdownText(clip(t.reason, CELL_LIMIT))} |`;
+    }, 'the log names each');
+    page.push('', '</details>', '');
 }
 function pushWarnings(page, report) {
     if (report.warnings.length === 0)
@@ -56082,7 +57044,8 @@ function pushTargets(page, report, targets) {
     addRows(page, 5, rows.length, (i) => {
         const d = rows[i];
         const sent = d.status !== 'dry-run' && d.attempts > 0;
-        return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
+        const where = 'endpoint' in d && d.endpoint !== undefined ? ` at ${markdownCode(clip(d.endpoint, VALUE_LIMIT))}` : '';
+        return `| ${targetCell(d.target.type, d.target.value)}${where} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '\u2013'} | ${sent ? d.attempts : '\u2013'} | ${sent ? formatMs(d.ms) : '\u2013'} |`;
     }, 'the `paths` and `tags` outputs list them (up to GitHub\u2019s 1 MB per output)');
     page.push(...(folded ? ['', '</details>', ''] : ['']));
 }
@@ -56183,7 +57146,8 @@ function deliveryLine(d) {
     const mark = d.status === 'revalidated' ? '\u2713' : d.status === 'skipped' ? '\u2013' : '\u2717';
     const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
     const notes = d.notes?.length ? ` \u2014 ${d.notes.join('; ')}` : '';
-    return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
+    const at = d.endpoint !== undefined ? ` at ${d.endpoint}` : '';
+    return `${mark} ${d.target.type} ${d.target.value}${at}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
 const isVerifyFailure = (c) => c.result === 'stale' || c.result === 'wrong-status' || c.result === 'error';
 function verificationCounts(report) {
@@ -56734,7 +57698,7 @@ async function pool(items, limit, signal, work) {
  * after delivery is compared with these copies, and an Age with that moment.
  */
 async function prepareVerification(settings, targets, context) {
-    const secrets = [settings.secret ?? '', ...settings.verifyHeaders.map((h) => h.value)].map(redactor);
+    const secrets = [settings.secret ?? '', ...settings.endpoints.map((e) => e.secret), ...settings.verifyHeaders.map((h) => h.value)].map(redactor);
     const options = {
         site: settings.siteUrl,
         headers: settings.verifyHeaders,
@@ -56751,10 +57715,13 @@ async function prepareVerification(settings, targets, context) {
     const startedAt = Date.now();
     return {
         async verify(deliveries, perFile) {
-            const delivered = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => d.target);
+            // With several endpoints a path is delivered once to each: it is visited once, when any took it.
+            const delivered = [
+                ...new Map(deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => [d.target.value, d.target])).values(),
+            ];
             context.log(`visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`);
             const checks = await visitAll(delivered.map((t) => ({ path: t.value, expected: expectationOf(t) })), before, startedAt, options);
-            const tags = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value);
+            const tags = [...new Set(deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value))];
             return {
                 mode: settings.verify,
                 site: settings.siteUrl,
@@ -56805,12 +57772,14 @@ function standInsFor(tags, visited, perFile) {
 
 
 
+
 /** Runs every stage; never throws. */
 async function runEngine(inputs, context, log) {
     const report = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
-    const redact = redactor(inputs.secret ?? '');
+    const env = context.env ?? {};
+    const redact = redactorOf([inputs.secret, ...secretEnvNames(inputs.endpoints).map((name) => env[name])]);
     try {
-        const settings = parseSettings(inputs, context.names);
+        const settings = parseSettings(inputs, context.names, env);
         report.dryRun = settings.dryRun;
         report.failOnError = settings.failOnError;
         const stages = runStages(settings, context, log, report);
@@ -56828,12 +57797,16 @@ async function runEngine(inputs, context, log) {
 }
 /** The stages, in order; each result goes into the report as soon as it is known. */
 async function runStages(settings, context, log, report) {
-    if (settings.endpoint)
+    if (settings.endpoint && !settings.severalForm)
         report.endpoint = displayEndpoint(settings.endpoint);
-    if (settings.endpoint && !settings.dryRun)
-        report.warnings.push(...cleartextWarnings(settings.endpoint));
+    if (!settings.dryRun)
+        report.warnings.push(...settings.endpoints.flatMap((e) => cleartextWarnings(e.url)));
     const mapping = await loadMapping(settings, context);
     report.warnings.push(...mapping.warnings);
+    // Targets of a kind no endpoint takes (tags for a Pages Router site alone) stop the run here.
+    const kinds = kindProblems(mapping.rules, settings, settings.endpoints);
+    if (kinds.length > 0)
+        throw new Error(kinds.join('\n'));
     const { changes, source } = await log.group('Changes', () => readChanges(settings, context, log, report));
     const frontMatter = await readFrontMatterStage(mapping, changes, source, log, report);
     const mapped = await log.group('Mapping', () => Promise.resolve(mapTargets(settings, context, mapping, changes, log, report, frontMatter)));
@@ -56852,13 +57825,18 @@ async function runStages(settings, context, log, report) {
         log.info('nothing to revalidate');
         return;
     }
+    const plan = planEndpoints(mapped.targets, settings.endpoints);
+    if (settings.severalForm)
+        report.endpoints = endpointSummaries(plan.plans);
+    if (plan.problem !== undefined)
+        throw new Error(plan.problem);
+    for (const { endpoint, receiver, notTaken } of plan.plans) {
+        for (const { target, reason } of notTaken)
+            log.info(`not sent to ${endpoint.display} (${receiver.name}): ${target.type} ${target.value}: ${reason}`);
+    }
     const verification = await startVerification(settings, mapped.targets, context, log);
     await log.group('Delivery', async () => {
-        report.deliveries = await deliverRun(mapped.targets, {
-            endpoint: settings.endpoint,
-            secret: settings.secret,
-            secretHeader: settings.secretHeader,
-            concurrency: settings.concurrency,
+        report.deliveries = await deliverEverywhere(plan.plans, {
             retries: settings.retries,
             timeoutMs: settings.timeoutMs,
             names: context.names,
@@ -56866,7 +57844,7 @@ async function runStages(settings, context, log, report) {
             notice: (line) => log.info(line),
             ...(context.signal ? { signal: context.signal } : {}),
             ...(log.debug ? { debug: (line) => log.debug?.(line) } : {}),
-        });
+        }, settings.severalForm);
     });
     if (verification && !context.signal?.aborted) {
         await log.group('Verification', async () => {
@@ -56993,6 +57971,7 @@ function isLoopback(hostname) {
  */
 
 
+
 /** Every input as the runner gives it. The secret and the token are masked before anything can print them. */
 function readInputs() {
     const raw = {};
@@ -57006,6 +57985,12 @@ function readInputs() {
     for (const line of (raw['verify-headers'] ?? '').split(/\r?\n/)) {
         const value = line.slice(line.indexOf(':') + 1).trim();
         if (line.includes(':') && value !== '')
+            setSecret(value);
+    }
+    // Each endpoint's secret or token, from the environment variable its `secret-env` names.
+    for (const name of secretEnvNames(raw.endpoints)) {
+        const value = process.env[name];
+        if (value)
             setSecret(value);
     }
     return raw;
@@ -57094,6 +58079,7 @@ async function run() {
         signal: cancellation.signal,
         names: ACTION_NAMES,
         run: { id: process.env.GITHUB_RUN_ID, number: process.env.GITHUB_RUN_NUMBER, workflowRef: process.env.GITHUB_WORKFLOW_REF },
+        env: process.env,
     }, actionsLog);
     const outputsProblem = await writeReport(report);
     const verdict = conclude(report);
@@ -60007,7 +60993,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;

@@ -12,8 +12,9 @@ import { untilCancelled } from './cancel.js';
 import { collectChanges } from './changes/collect.js';
 import { resolvePlan, type Plan } from './changes/event.js';
 import { lastSuccessFor, type RunEnv } from './changes/last-success.js';
-import { redactor } from './delivery/redact.js';
-import { deliverRun } from './delivery/send.js';
+import { deliverEverywhere, endpointSummaries, kindProblems, planEndpoints } from './delivery/everywhere.js';
+import { redactorOf } from './delivery/redact.js';
+import { secretEnvNames } from './endpoints.js';
 import { readFrontMatter } from './frontmatter/read.js';
 import { parseSettings, type Names, type RawInputs, type Settings } from './inputs.js';
 import { mapChanges, type MappingResult } from './mapping/apply.js';
@@ -49,14 +50,17 @@ export interface RunContext {
   names: Names;
   /** This workflow run (GITHUB_RUN_ID, GITHUB_RUN_NUMBER, GITHUB_WORKFLOW_REF): for `since: last-success`. */
   run?: RunEnv | undefined;
+  /** The environment, where `endpoints` entries find their secrets (`secret-env`). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Runs every stage; never throws. */
 export async function runEngine(inputs: RawInputs, context: RunContext, log: Logger): Promise<RunReport> {
   const report: RunReport = { dryRun: inputs['dry-run'] === 'true', failOnError: true, deliveries: [], warnings: [], names: context.names };
-  const redact = redactor(inputs.secret ?? '');
+  const env = context.env ?? {};
+  const redact = redactorOf([inputs.secret, ...secretEnvNames(inputs.endpoints).map((name) => env[name])]);
   try {
-    const settings = parseSettings(inputs, context.names);
+    const settings = parseSettings(inputs, context.names, env);
     report.dryRun = settings.dryRun;
     report.failOnError = settings.failOnError;
     const stages = runStages(settings, context, log, report);
@@ -71,11 +75,14 @@ export async function runEngine(inputs: RawInputs, context: RunContext, log: Log
 
 /** The stages, in order; each result goes into the report as soon as it is known. */
 async function runStages(settings: Settings, context: RunContext, log: Logger, report: RunReport): Promise<void> {
-  if (settings.endpoint) report.endpoint = displayEndpoint(settings.endpoint);
-  if (settings.endpoint && !settings.dryRun) report.warnings.push(...cleartextWarnings(settings.endpoint));
+  if (settings.endpoint && !settings.severalForm) report.endpoint = displayEndpoint(settings.endpoint);
+  if (!settings.dryRun) report.warnings.push(...settings.endpoints.flatMap((e) => cleartextWarnings(e.url)));
 
   const mapping = await loadMapping(settings, context);
   report.warnings.push(...mapping.warnings);
+  // Targets of a kind no endpoint takes (tags for a Pages Router site alone) stop the run here.
+  const kinds = kindProblems(mapping.rules, settings, settings.endpoints);
+  if (kinds.length > 0) throw new Error(kinds.join('\n'));
 
   const { changes, source } = await log.group('Changes', () => readChanges(settings, context, log, report));
   const frontMatter = await readFrontMatterStage(mapping, changes, source, log, report);
@@ -95,21 +102,28 @@ async function runStages(settings: Settings, context: RunContext, log: Logger, r
     log.info('nothing to revalidate');
     return;
   }
+  const plan = planEndpoints(mapped.targets, settings.endpoints);
+  if (settings.severalForm) report.endpoints = endpointSummaries(plan.plans);
+  if (plan.problem !== undefined) throw new Error(plan.problem);
+  for (const { endpoint, receiver, notTaken } of plan.plans) {
+    for (const { target, reason } of notTaken)
+      log.info(`not sent to ${endpoint.display} (${receiver.name}): ${target.type} ${target.value}: ${reason}`);
+  }
   const verification = await startVerification(settings, mapped.targets, context, log);
   await log.group('Delivery', async () => {
-    report.deliveries = await deliverRun(mapped.targets, {
-      endpoint: settings.endpoint,
-      secret: settings.secret,
-      secretHeader: settings.secretHeader,
-      concurrency: settings.concurrency,
-      retries: settings.retries,
-      timeoutMs: settings.timeoutMs,
-      names: context.names,
-      onDelivery: (d) => log.info(deliveryLine(d)),
-      notice: (line) => log.info(line),
-      ...(context.signal ? { signal: context.signal } : {}),
-      ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
-    });
+    report.deliveries = await deliverEverywhere(
+      plan.plans,
+      {
+        retries: settings.retries,
+        timeoutMs: settings.timeoutMs,
+        names: context.names,
+        onDelivery: (d) => log.info(deliveryLine(d)),
+        notice: (line) => log.info(line),
+        ...(context.signal ? { signal: context.signal } : {}),
+        ...(log.debug ? { debug: (line: string) => log.debug?.(line) } : {}),
+      },
+      settings.severalForm,
+    );
   });
   if (verification && !context.signal?.aborted) {
     await log.group('Verification', async () => {

@@ -9,6 +9,9 @@
  * other setting a message mentions is a `{input:name}` or `{enable:name}` slot the names fill.
  */
 import { z } from 'zod';
+import { RECEIVERS } from './delivery/receivers/catalog.js';
+import { DEFAULT_BATCH_SIZE, RECEIVER_NAMES, type ReceiverName } from './delivery/receivers/types.js';
+import { endpointOf, parseEndpoints, type EndpointSettings } from './endpoints.js';
 import { secretProblem } from './delivery/redact.js';
 import { clip, printable, withoutCredentials } from './text.js';
 
@@ -30,11 +33,20 @@ export const INPUT_NAMES = [
   'max-targets',
   'dry-run',
   'fail-on-error',
-  // issue 16
   'since',
+  // Verification (issue 15); site-url is also where cloudflare URL purges join paths to.
   'verify',
   'site-url',
   'verify-headers',
+  // Receivers (issue 14): which contract the endpoint speaks, and how many targets a request carries.
+  'receiver',
+  'batch-size',
+  'endpoints',
+  'zone',
+  'site-id',
+  'project',
+  'team',
+  'rate-limit',
 ] as const;
 
 export type InputName = (typeof INPUT_NAMES)[number];
@@ -108,6 +120,14 @@ interface CommonSettings {
   siteUrl?: string | undefined;
   /** Headers the visits carry, as the user wrote them (their values are secrets). */
   verifyHeaders: VerifyHeader[];
+  /** The contract the endpoint speaks (delivery/receivers/). */
+  receiver: ReceiverName;
+  /** Targets per request at most, for receivers that take several. */
+  batchSize: number;
+  /** Every endpoint of the run, each with its receiver and secret (none on a dry run without one). */
+  endpoints: EndpointSettings[];
+  /** True when they came from the `endpoints` input: the report then names each endpoint. */
+  severalForm: boolean;
 }
 
 export type VerifyMode = 'off' | 'fail' | 'warn';
@@ -289,13 +309,37 @@ const schema = z
       .string()
       .optional()
       .transform((v, ctx) => parseVerifyHeaders(v ?? '', (message) => ctx.addIssue({ code: 'custom', message }))),
+    receiver: optionalText.pipe(
+      z
+        .enum(RECEIVER_NAMES, { message: `must be one of ${RECEIVER_NAMES.join(', ')}` })
+        .optional()
+        .transform((v) => v ?? 'next-app'),
+    ),
+    'batch-size': wholeNumber(DEFAULT_BATCH_SIZE, 1, 1000),
+    endpoints: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? undefined : v)),
+    zone: optionalText,
+    'site-id': optionalText,
+    project: optionalText,
+    team: optionalText,
+    'rate-limit': optionalText,
   })
   .superRefine((s, ctx) => {
     if (s.mapping !== undefined && s['mapping-file'] !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['mapping-file'], message: 'cannot be used together with {short:mapping}; pick one' });
     }
-    if (!s['dry-run']) {
-      if (s.endpoint === undefined) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
+    if (s.endpoints !== undefined && s.endpoint !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoints'],
+        message: 'cannot be used together with {short:endpoint}; list that endpoint in it too',
+      });
+    }
+    const hasUrl = s.endpoint !== undefined || RECEIVERS[s.receiver].defaultUrl !== undefined;
+    if (!s['dry-run'] && s.endpoints === undefined) {
+      if (!hasUrl) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: 'is required (or {enable:dry-run})' });
       if (s.secret === undefined)
         ctx.addIssue({ code: 'custom', path: ['secret'], message: 'is required (or {enable:dry-run}){secret-source}' });
     }
@@ -319,7 +363,7 @@ const schema = z
     }
   });
 
-export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Settings {
+export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES, env: Record<string, string | undefined> = {}): Settings {
   const result = schema.safeParse(raw);
   if (!result.success) {
     // In the order of action.yml, whatever order zod found them in.
@@ -335,6 +379,7 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     );
   }
   const s = result.data;
+  const endpoints = runEndpoints(s, raw, names, env);
   const common: CommonSettings = {
     secretHeader: s['secret-header'],
     mapping: s.mapping,
@@ -352,18 +397,100 @@ export function parseSettings(raw: RawInputs, names: Names = ACTION_NAMES): Sett
     failOnError: s['fail-on-error'],
     since: s.since,
     verify: s.verify,
-    siteUrl: siteUrlOf(s['site-url'] ?? (s.endpoint === undefined ? undefined : new URL(s.endpoint).origin)),
     verifyHeaders: s['verify-headers'],
+    receiver: s.receiver,
+    batchSize: s['batch-size'],
+    ...endpoints,
+    siteUrl: siteUrlOf(s['site-url'] ?? siteOf(endpoints.endpoints)),
   };
-  if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint, secret: s.secret };
-  // The schema refused a real run without them.
-  return { ...common, dryRun: false, endpoint: s.endpoint as string, secret: s.secret as string };
+  if (common.verify !== 'off' && !s['dry-run'] && common.siteUrl === undefined)
+    throw new InputError(
+      [
+        {
+          input: 'site-url',
+          message: 'is needed with {short:verify}: no endpoint of the run is the site itself, so there is nowhere to visit the paths',
+        },
+      ],
+      names,
+    );
+  const first = common.endpoints[0];
+  if (s['dry-run']) return { ...common, dryRun: true, endpoint: s.endpoint ?? first?.url, secret: s.secret ?? first?.secret };
+  // The schema refused a real run without them; with `endpoints`, the first one stands for them.
+  return { ...common, dryRun: false, endpoint: s.endpoint ?? (first?.url as string), secret: s.secret ?? (first?.secret as string) };
+}
+
+type Parsed = z.infer<typeof schema>;
+
+/**
+ * The run's endpoints (endpoints.ts): the `endpoints` list, or the one-endpoint form's inputs as
+ * one. A dry run checks them but needs no secret.
+ */
+function runEndpoints(
+  s: Parsed,
+  raw: RawInputs,
+  names: Names,
+  env: Record<string, string | undefined>,
+): { endpoints: EndpointSettings[]; severalForm: boolean } {
+  const defaults = {
+    secretHeader: s['secret-header'],
+    concurrency: s.concurrency,
+    batchSize: raw['batch-size']?.trim() ? s['batch-size'] : undefined,
+    rateLimit: s['rate-limit'],
+  };
+  const dryRunSecret = s['dry-run'] ? 'dry-run' : undefined;
+  if (s.endpoints !== undefined) {
+    // On a dry run a secret that is not set is no problem: nothing is sent.
+    const dryEnv = s['dry-run'] ? new Proxy(env, { get: (target, name: string) => target[name] || 'dry-run' }) : env;
+    const { endpoints, problems } = parseEndpoints(s.endpoints, defaults, s.secret ?? dryRunSecret, dryEnv);
+    if (problems.length > 0)
+      throw new InputError(
+        problems.map((message) => ({ input: 'endpoints', message })),
+        names,
+      );
+    return { endpoints, severalForm: true };
+  }
+  if (s.endpoint === undefined && RECEIVERS[s.receiver].defaultUrl === undefined) return { endpoints: [], severalForm: false };
+  const secret = s.secret ?? dryRunSecret;
+  const result = endpointOf(
+    {
+      receiver: s.receiver,
+      ...(s.endpoint !== undefined ? { url: s.endpoint } : {}),
+      ...(s.zone !== undefined ? { zone: s.zone } : {}),
+      ...(s['site-id'] !== undefined ? { 'site-id': s['site-id'] } : {}),
+      ...(s.project !== undefined ? { project: s.project } : {}),
+      ...(s.team !== undefined ? { team: s.team } : {}),
+      ...(s['site-url'] !== undefined ? { 'site-url': s['site-url'] } : {}),
+    },
+    defaults,
+    secret,
+    names.input('endpoint'),
+    names.input('secret'),
+  );
+  if (typeof result === 'string') {
+    // Name the input the problem is about: the preset key it names, or else `receiver`.
+    const key = /^`(zone|site-id|project|team|site-url|batch-size|rate-limit|url)`/.exec(result)?.[1];
+    const input: InputName = key === undefined ? 'receiver' : key === 'url' ? 'endpoint' : (key as InputName);
+    const message = key === undefined ? `${s.receiver}: ${result}` : result.replace(/^`[a-z-]+` /, '');
+    throw new InputError([{ input, message }], names);
+  }
+  return { endpoints: [result], severalForm: false };
 }
 
 /** The value as given, for the message: escaped, cut when long, and any URL without its credentials. */
 function quoteValue(value: string | undefined): string {
   if (value === undefined || value.trim() === '') return '';
   return ` (got "${printable(clip(withoutCredentials(value.trim()), 80))}")`;
+}
+
+/**
+ * Where verification visits the paths when `site-url` is not given: the first endpoint's own
+ * `site-url`, else the origin of the first endpoint that is the site itself (not a CDN's API).
+ */
+function siteOf(endpoints: EndpointSettings[]): string | undefined {
+  const withSite = endpoints.find((e) => e.siteUrl !== undefined)?.siteUrl;
+  if (withSite !== undefined) return withSite;
+  const site = endpoints.find((e) => RECEIVERS[e.receiver].defaultUrl === undefined);
+  return site === undefined ? undefined : new URL(site.url).origin;
 }
 
 /** The site's base URL without a trailing slash: `https://x.example/` → `https://x.example`. */

@@ -29,6 +29,16 @@ export interface RunReport {
   cancelled?: string;
   /** What the site served at each revalidated path afterwards (input `verify`). */
   verification?: Verification;
+  /** With input `endpoints`: each endpoint, its receiver, and the targets its receiver does not take. */
+  endpoints?: EndpointReport[];
+}
+
+export interface EndpointReport {
+  /** As shown: no credentials, no query. */
+  url: string;
+  receiver: string;
+  /** Not sent there because its receiver cannot take them (another endpoint of the run does). */
+  notTaken: Array<{ type: Target['type']; value: string; reason: string }>;
 }
 
 export interface FailedEntry {
@@ -37,6 +47,8 @@ export interface FailedEntry {
   /** HTTP status of the last reply, or null when none was received. */
   status: number | null;
   error: string;
+  /** With input `endpoints`: where the target was not revalidated. */
+  endpoint?: string;
 }
 
 /** Where a target came from: its files, then the inputs that named it, as the edge names them. */
@@ -47,7 +59,13 @@ export function origins(target: Target, names: Names = ACTION_NAMES): string[] {
 export function failedEntries(report: RunReport): FailedEntry[] {
   const fromDeliveries = report.deliveries
     .filter((d) => d.status === 'failed' || d.status === 'skipped')
-    .map((d) => ({ type: d.target.type, value: d.target.value, status: d.httpStatus ?? null, error: d.error ?? d.status }));
+    .map((d) => ({
+      type: d.target.type,
+      value: d.target.value,
+      status: d.httpStatus ?? null,
+      error: d.error ?? d.status,
+      ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
+    }));
   const rejected = (report.mapping?.rejected ?? []).map((r: RejectedTarget) => ({
     type: r.type,
     value: r.value,
@@ -65,7 +83,9 @@ export const MAX_ANNOTATIONS = 10;
 
 export function failureAnnotations(report: RunReport, max = MAX_ANNOTATIONS): string[] {
   const entries = failedEntries(report);
-  const lines = entries.map((p) => `${p.type} ${printable(p.value)}: ${p.error}`);
+  const lines = entries.map(
+    (p) => `${p.type} ${printable(p.value)}${p.endpoint !== undefined ? ` at ${printable(p.endpoint)}` : ''}: ${p.error}`,
+  );
   if (lines.length <= max) return lines;
   const shown = lines.slice(0, max - 1);
   const more = entries.length - shown.length;
@@ -197,7 +217,10 @@ function concludeDelivery(report: RunReport, failOnError: boolean, names: Names)
   const info = `${c.revalidated} revalidated, ${c.failed} failed, ${c.skipped + c.rejected} not sent${report.dryRun ? ' (dry run)' : ''}`;
   const notRevalidated = c.failed + c.skipped + c.rejected;
   if (notRevalidated === 0) return { exitCode: 0, info };
-  const message = `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
+  const message =
+    (report.endpoints?.length ?? 0) > 1
+      ? `${notRevalidated} of ${report.deliveries.length + c.rejected} deliveries (targets × the endpoints that take them) were not revalidated`
+      : `${notRevalidated} of ${c.targets + c.rejected} target(s) were not revalidated`;
   if (failOnError) return { exitCode: 1, info, error: message };
   return { exitCode: 0, info, warning: `${message} (${names.failOnErrorOff})` };
 }
@@ -281,6 +304,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions = {}): 
   // the budget first too; what is left goes to the warnings, then the targets, then the files.
   pushFailures(page, report);
   pushVerification(page, report);
+  pushEndpoints(page, report);
   pushWarnings(page, report);
   pushTargets(page, report, targets);
   pushChangedFiles(page, report);
@@ -335,11 +359,51 @@ function pushFailures(page: Page, report: RunReport): void {
     problems.length,
     (i) => {
       const p = problems[i] as FailedEntry;
-      return `| ${targetCell(p.type, p.value)} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
+      const where = p.endpoint !== undefined ? ` at ${markdownCode(clip(p.endpoint, VALUE_LIMIT))}` : '';
+      return `| ${targetCell(p.type, p.value)}${where} | ${p.status ?? '–'} | ${markdownText(clip(p.error, CELL_LIMIT))} |`;
     },
     'the log has a line for each, and the `failed` output lists them (up to GitHub’s 1 MB per output)',
   );
   page.push('');
+}
+
+/** With input `endpoints`: how each endpoint did, and what its receiver did not take. */
+function pushEndpoints(page: Page, report: RunReport): void {
+  const endpoints = report.endpoints ?? [];
+  if (endpoints.length === 0) return;
+  page.push(
+    `### Endpoints (${endpoints.length})`,
+    '',
+    '| endpoint | receiver | revalidated | failed | not sent | not taken |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const e of endpoints) {
+    const mine = report.deliveries.filter((d) => d.endpoint === e.url);
+    const count = (status: Delivery['status']) => mine.filter((d) => d.status === status).length;
+    page.push(
+      `| ${markdownCode(clip(e.url, VALUE_LIMIT))} | ${e.receiver} | ${count('revalidated')} | ${count('failed')} | ${count('skipped')} | ${e.notTaken.length} |`,
+    );
+  }
+  page.push('');
+  const notTaken = endpoints.flatMap((e) => e.notTaken.map((t) => ({ ...t, url: e.url })));
+  if (notTaken.length === 0) return;
+  page.push(
+    `<details><summary><b>Not taken by an endpoint's receiver (${notTaken.length})</b>: sent only to the endpoints that take them</summary>`,
+    '',
+    '| target | endpoint | why |',
+    '| --- | --- | --- |',
+  );
+  addRows(
+    page,
+    3,
+    notTaken.length,
+    (i) => {
+      const t = notTaken[i] as (typeof notTaken)[number];
+      return `| ${targetCell(t.type, t.value)} | ${markdownCode(clip(t.url, VALUE_LIMIT))} | ${markdownText(clip(t.reason, CELL_LIMIT))} |`;
+    },
+    'the log names each',
+  );
+  page.push('', '</details>', '');
 }
 
 function pushWarnings(page: Page, report: RunReport): void {
@@ -358,7 +422,7 @@ function pushWarnings(page: Page, report: RunReport): void {
 
 /** Every target with how it went; on a dry run, the targets that would have been sent. */
 function pushTargets(page: Page, report: RunReport, targets: readonly Target[]): void {
-  const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms'>> =
+  const rows: Array<Pick<Delivery, 'target' | 'status' | 'httpStatus' | 'attempts' | 'ms' | 'endpoint'>> =
     report.deliveries.length > 0
       ? report.deliveries
       : report.dryRun
@@ -376,7 +440,8 @@ function pushTargets(page: Page, report: RunReport, targets: readonly Target[]):
     (i) => {
       const d = rows[i] as (typeof rows)[number];
       const sent = d.status !== 'dry-run' && d.attempts > 0;
-      return `| ${targetCell(d.target.type, d.target.value)} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
+      const where = 'endpoint' in d && d.endpoint !== undefined ? ` at ${markdownCode(clip(d.endpoint, VALUE_LIMIT))}` : '';
+      return `| ${targetCell(d.target.type, d.target.value)}${where} | ${STATUS_LABEL[d.status]} | ${d.httpStatus ?? '–'} | ${sent ? d.attempts : '–'} | ${sent ? formatMs(d.ms) : '–'} |`;
     },
     'the `paths` and `tags` outputs list them (up to GitHub’s 1 MB per output)',
   );
@@ -504,7 +569,8 @@ export function deliveryLine(d: Delivery): string {
   const mark = d.status === 'revalidated' ? '✓' : d.status === 'skipped' ? '–' : '✗';
   const http = d.httpStatus !== undefined ? ` HTTP ${d.httpStatus}` : '';
   const notes = d.notes?.length ? ` — ${d.notes.join('; ')}` : '';
-  return `${mark} ${d.target.type} ${d.target.value}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
+  const at = d.endpoint !== undefined ? ` at ${d.endpoint}` : '';
+  return `${mark} ${d.target.type} ${d.target.value}${at}${http} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'}, ${d.ms} ms)${d.error ? `: ${d.error}` : ''}${notes}`;
 }
 
 // --- verification (input `verify`): what the site served at each revalidated path ---

@@ -85,6 +85,8 @@ export interface Delivery {
   error?: string;
   /** What in the replies was not taken at its word (a Retry-After ignored, a reply over the read cap); already free of the secret. */
   notes?: string[];
+  /** With several endpoints (input `endpoints`): the one this delivery went to, as shown (no credentials, no query). */
+  endpoint?: string;
 }
 
 // --- verification: what the site serves at each revalidated path after delivery ---

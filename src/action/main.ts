@@ -33,6 +33,7 @@ export async function run(): Promise<void> {
       signal: cancellation.signal,
       names: ACTION_NAMES,
       run: { id: process.env.GITHUB_RUN_ID, number: process.env.GITHUB_RUN_NUMBER, workflowRef: process.env.GITHUB_WORKFLOW_REF },
+      env: process.env,
     },
     actionsLog,
   );

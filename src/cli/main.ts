@@ -10,7 +10,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { redactor } from '../delivery/redact.js';
+import { redactorOf } from '../delivery/redact.js';
+import { secretEnvNames } from '../endpoints.js';
 import { runEngine, type Logger } from '../engine.js';
 import type { InputName, Names, RawInputs } from '../inputs.js';
 import { buildOutputs, conclude, failedEntries, renderSummary, verificationAnnotations, type RunReport } from '../report.js';
@@ -34,6 +35,15 @@ const INPUT_OPTIONS = [
   'timeout',
   'max-targets',
   'site-url',
+  // Receivers (issue 14)
+  'receiver',
+  'batch-size',
+  'endpoints',
+  'zone',
+  'site-id',
+  'project',
+  'team',
+  'rate-limit',
 ] as const satisfies readonly InputName[];
 
 export const OPTIONS = {
@@ -54,6 +64,14 @@ export const OPTIONS = {
   'verify-warn': { type: 'boolean' },
   'site-url': { type: 'string' },
   'verify-headers-env': { type: 'string' },
+  receiver: { type: 'string' },
+  'batch-size': { type: 'string' },
+  endpoints: { type: 'string' },
+  zone: { type: 'string' },
+  'site-id': { type: 'string' },
+  project: { type: 'string' },
+  team: { type: 'string' },
+  'rate-limit': { type: 'string' },
   'secret-env': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'no-fail-on-error': { type: 'boolean' },
@@ -96,12 +114,23 @@ Where to send it:
   --max-targets <n>        above this many distinct targets send nothing and fail; a dry run
                            warns instead (default: 5000)
   --diff-source <source>   auto or git (default: auto)
+  --receiver <name>        the contract the endpoint speaks: next-app, batch, next-pages, vercel-bypass,
+                           vercel-tags, cloudflare or netlify (default: next-app)
+  --batch-size <n>         targets per request for batch, 1-1000 (default: 100)
+  --endpoints=<yaml>       several endpoints, each with url, receiver and secret-env (README: "Several
+                           endpoints"); instead of --endpoint
+  --zone <id>              cloudflare: the zone id
+  --site-id <id>           netlify: the site id
+  --project <id>           vercel-tags: the project id or name
+  --team <id>              vercel-tags: the team id
+  --rate-limit <rate>      requests per unit such as 5/min or "10/s burst 50" (default: the provider's)
 
 Checking what the site now serves:
   --verify                 after delivery, GET every revalidated path and check its status and
                            freshness; a failure fails the run (it also warms the pages)
   --verify-warn            the same, but failures only warn
-  --site-url <url>         where the paths are visited (default: the endpoint's origin)
+  --site-url <url>         the site's origin: where the paths are visited (default: the endpoint's
+                           origin), and what cloudflare URL purges join paths to
   --verify-headers-env <NAME>  environment variable holding extra headers for the visits, one
                            "Name: value" per line (kept out of argv, like the secret)
 
@@ -151,11 +180,13 @@ export async function main(io: CliIo): Promise<number> {
   const secret = io.env[secretEnv];
   const names = cliNames(secretEnv);
   const workspace = resolve(io.cwd, values.cwd ?? '.');
-  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names };
+  const context = { workspace, eventName: 'command line', readPayload: () => Promise.resolve({}), names, env: io.env };
   const verifyHeaders = values['verify-headers-env'] === undefined ? undefined : (io.env[values['verify-headers-env']] ?? '');
-  const report = await runEngine(rawInputs(values, secret, verifyHeaders), context, consoleLogger(log));
+  const raw = rawInputs(values, secret, verifyHeaders);
+  const report = await runEngine(raw, context, consoleLogger(log));
 
-  await writeResults(io, values, report, redactor(secret ?? ''));
+  const secrets = [secret, ...secretEnvNames(raw.endpoints).map((name) => io.env[name]), ...headerValues(verifyHeaders)];
+  await writeResults(io, values, report, redactorOf(secrets));
   const verdict = conclude(report, report.failOnError, names);
   if (verdict.info) log(`${verdict.info}\n`);
   if (verdict.warning) io.stderr(`warning: ${verdict.warning}\n`);
@@ -191,6 +222,14 @@ function parseCommand(io: CliIo): Values | number {
 }
 
 /** The options as the action's inputs, so the engine reads them as it reads the action's. */
+/** The values of `Name: value` lines: each is a secret (a bypass token). */
+function headerValues(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(/\r?\n/)
+    .filter((line) => line.includes(':'))
+    .map((line) => line.slice(line.indexOf(':') + 1).trim());
+}
+
 function rawInputs(values: Values, secret: string | undefined, verifyHeaders?: string): RawInputs {
   const raw: RawInputs = {};
   for (const name of INPUT_OPTIONS) {

@@ -7,6 +7,8 @@ import type { Outcome } from './policy.js';
 
 export interface AttemptRequest {
   url: string;
+  /** POST (the default) with `body`; GET or HEAD send no body (a receiver that requests the page itself). */
+  method?: 'POST' | 'GET' | 'HEAD';
   /** Request headers, the secret's included. */
   headers: Record<string, string>;
   body: string;
@@ -126,8 +128,10 @@ async function post(url: string, request: AttemptRequest, timer: Timer): Promise
   const target = new URL(url);
   const { request: send, agent } = await transport(target.protocol);
   return new Promise<Reply>((resolve, reject) => {
-    const body = Buffer.from(request.body, 'utf8');
-    const exchange = send(target, { method: 'POST', agent, headers: { ...request.headers, 'content-length': String(body.length) } });
+    const method = request.method ?? 'POST';
+    const body = method === 'POST' ? Buffer.from(request.body, 'utf8') : undefined;
+    const headers = body ? { ...request.headers, 'content-length': String(body.length) } : request.headers;
+    const exchange = send(target, { method, agent, headers });
     timer.exchange = exchange;
     if (timer.fired || timer.cancelled) exchange.destroy(new Error('timed out')); // it fired between two hops
     let responded = false;
@@ -167,7 +171,8 @@ async function post(url: string, request: AttemptRequest, timer: Timer): Promise
     });
     // A Buffer, not a string: node:http then writes the headers on their own, as Latin-1 bytes
     // (what fetch sends too), instead of joining them to a string body in UTF-8.
-    exchange.end(body);
+    if (body) exchange.end(body);
+    else exchange.end();
   });
 }
 

@@ -52,6 +52,10 @@ export const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 export interface JudgeContext {
   secretHeader: string;
+  /** Where the credential travels, when not in `secretHeader` ("the `authorization` header"). */
+  credentialWhere?: string;
+  /** The settings to check when it is refused, when not `secret` and `secret-header`. */
+  credentialHint?: string;
   /** How the edge names settings in messages ("input `timeout`", "--timeout"). */
   names?: Names;
   /** Applied to anything the server said, after decoding and before truncating. */
@@ -117,7 +121,7 @@ function judgeOutcome(outcome: Outcome, context: JudgeContext): Verdict {
   if (status === 401 || status === 403) {
     return {
       action: 'stop-all',
-      reason: `HTTP ${status}: the endpoint refused the secret sent in the \`${context.secretHeader}\` header${suffix}; check the \`secret\` and \`secret-header\` inputs against the site's configuration`,
+      reason: `HTTP ${status}: the endpoint refused the secret sent in ${context.credentialWhere ?? `the \`${context.secretHeader}\` header`}${suffix}; check ${context.credentialHint ?? 'the `secret` and `secret-header` inputs'} against the site's configuration`,
     };
   }
   if (status >= 300 && status < 400) {
@@ -234,7 +238,12 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
   let text: string;
   if (reply) {
     const said = reply.error ?? reply.message;
-    text = typeof said === 'string' ? said : said === undefined || said === null || said === false ? '' : JSON.stringify(said);
+    text =
+      typeof said === 'string'
+        ? said
+        : said === undefined || said === null || said === false
+          ? ''
+          : (codeAndMessage(said) ?? JSON.stringify(said));
   } else if (/html/i.test(contentType) || /^\s*</.test(body)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
     text = title ? `HTML page "${decodeEntities(title)}"` : 'an HTML page';
@@ -242,6 +251,14 @@ export function serverMessage(body: string, contentType: string, redact: (text: 
     text = body;
   }
   return oneLine(text, redact, MESSAGE_LIMIT);
+}
+
+/** An API's error object (`{"code": "forbidden", "message": "…"}`, as Vercel sends) as "forbidden: …". */
+function codeAndMessage(said: unknown): string | undefined {
+  if (typeof said !== 'object' || said === null || Array.isArray(said)) return undefined;
+  const { code, message } = said as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return undefined;
+  return typeof code === 'string' || typeof code === 'number' ? `${code}: ${message}` : message;
 }
 
 /** Server text made safe to show: free of the secret, on one line, at most `limit` characters. */

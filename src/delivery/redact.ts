@@ -51,3 +51,9 @@ export function redactor(secret: string): (text: string) => string {
     .sort((a, b) => b.length - a.length);
   return (text) => forms.reduce((t, f) => (t.includes(f) ? t.split(f).join('***') : t), text);
 }
+
+/** One redactor for several secrets (every endpoint's), longest first so none leaves part of another. */
+export function redactorOf(secrets: ReadonlyArray<string | undefined>): (text: string) => string {
+  const each = [...new Set(secrets.filter((s): s is string => !!s))].sort((a, b) => b.length - a.length).map(redactor);
+  return (text) => each.reduce((t, r) => r(t), text);
+}

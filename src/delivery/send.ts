@@ -16,19 +16,23 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_MAX_RETRY_AFTER_MS,
   formatSeconds,
-  judge,
   runBudgetMs,
   type BackoffOptions,
   type Outcome,
   type Verdict,
 } from './policy.js';
-import { headerValue, redactor, secretProblem } from './redact.js';
+import { nextApp } from './receivers/next-app.js';
+import type { Receiver } from './receivers/types.js';
+import { redactor, secretProblem } from './redact.js';
 import { Slots } from './slots.js';
+import { TokenBucket } from './bucket.js';
 
 export interface DeliveryOptions {
   endpoint: string;
   secret: string;
   secretHeader: string;
+  /** How targets become requests and replies verdicts; `next-app` on `endpoint` when not given. */
+  receiver?: Receiver;
   concurrency: number;
   retries: number;
   timeoutMs: number;
@@ -62,17 +66,23 @@ export interface DeliveryOptions {
  */
 export async function deliverRun(targets: Target[], options: Omit<DeliveryOptions, 'deadline' | 'deadlineNote'>): Promise<Delivery[]> {
   const names = options.names ?? ACTION_NAMES;
-  const budget = runBudgetMs({
-    targets: targets.length,
-    concurrency: options.concurrency,
-    retries: options.retries,
-    timeoutMs: options.timeoutMs,
-  });
+  const receiver = receiverOf(options);
+  const requests = receiver.chunk(targets).length;
+  const rate = receiver.rate;
+  // Waiting for the rate limit's tokens is part of the run, not a stall.
+  const paced = rate ? Math.ceil((Math.max(0, requests - rate.burst) / rate.perSecond) * 1000) : 0;
+  const budget =
+    runBudgetMs({
+      targets: requests,
+      concurrency: options.concurrency,
+      retries: options.retries,
+      timeoutMs: options.timeoutMs,
+    }) + paced;
   const settings = `${names.short('timeout')}, ${names.short('retries')} and ${names.short('concurrency')}`;
-  const deadlineNote = `${formatSeconds(budget)}, from ${settings} for ${targets.length} target${targets.length === 1 ? '' : 's'}`;
-  options.notice?.(
-    `sending ${targets.length} target${targets.length === 1 ? '' : 's'}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`,
-  );
+  const inRequests = requests === targets.length ? '' : ` in ${requests} request${requests === 1 ? '' : 's'}`;
+  const forWhat = `${targets.length} target${targets.length === 1 ? '' : 's'}${inRequests}`;
+  const deadlineNote = `${formatSeconds(budget)}, from ${settings}${rate ? ` and the rate limit (${rate.text})` : ''} for ${forWhat}`;
+  options.notice?.(`sending ${forWhat}, up to ${options.concurrency} at a time; run deadline ${deadlineNote}`);
   return deliver(targets, { ...options, deadline: (options.now ?? Date.now)() + budget, deadlineNote });
 }
 
@@ -89,38 +99,63 @@ interface RunState {
   /** New connections the endpoint refused or reset, and the smallest window that led to. */
   refusals: number;
   lowest: number;
+  /** The receiver's documented rate limit, when it has one. */
+  bucket?: TokenBucket;
+}
+
+/** The receiver of the options: the one given, or the seed's contract on `endpoint`. */
+function receiverOf(options: DeliveryOptions): Receiver {
+  return options.receiver ?? nextApp({ url: options.endpoint, secret: options.secret, secretHeader: options.secretHeader });
+}
+
+/** A request's targets, with where each goes in the results. */
+interface Item {
+  index: number;
+  target: Target;
 }
 
 export async function deliver(targets: Target[], options: DeliveryOptions): Promise<Delivery[]> {
   // Settings refuse such a secret already; this guards callers that build options themselves.
-  const problem = secretProblem(options.secret, options.secretHeader);
-  if (problem !== undefined) throw new SettingError('secret', problem);
+  const receiver = receiverOf(options);
+  if (options.receiver === undefined) {
+    const problem = secretProblem(options.secret, options.secretHeader);
+    if (problem !== undefined) throw new SettingError('secret', problem);
+  }
   const now = options.now ?? Date.now;
   const results: Delivery[] = new Array(targets.length);
-  const redact = redactor(options.secret);
+  const redact = redactor(receiver.credential);
   const state: RunState = { pauseUntil: 0, slots: new Slots(options.concurrency), refusals: 0, lowest: options.concurrency };
+  if (receiver.rate) state.bucket = new TokenBucket(receiver.rate, now());
   const cancelled = onCancel(options, state);
-  // The first target's first answer comes before anything else is sent: a refused secret then
+  // Requests, each a group of targets (one target each for `next-app`), in the targets' order.
+  const positions = new Map<Target, number[]>();
+  targets.forEach((t, i) => positions.set(t, [...(positions.get(t) ?? []), i]));
+  const groups = receiver
+    .chunk(targets)
+    .map((group) => group.map((target): Item => ({ index: positions.get(target)?.shift() as number, target })));
+  // The first request's first answer comes before anything else is sent: a refused secret then
   // costs the site one request, not `concurrency` of them, and the first connection is warm.
   let openGate!: () => void;
   const firstAnswer = new Promise<void>((resolve) => (openGate = resolve));
   let next = 0;
   const worker = async (lane: number, cancelled: Cancelled) => {
     if (lane > 0) await firstAnswer;
-    while (next < targets.length) {
-      const index = next++;
-      const target = targets[index] as Target;
+    while (next < groups.length) {
+      const number = next++;
+      const group = groups[number] as Item[];
       const skip = skipReason(state, options, now());
-      const delivery =
+      const deliveries =
         skip !== undefined
-          ? { target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip }
-          : await deliverOne(target, options, redact, state, cancelled, index === 0 ? openGate : undefined);
-      results[index] = delivery;
-      options.onDelivery?.(delivery);
+          ? group.map((item) => ({ item, delivery: { target: item.target, status: 'skipped' as const, attempts: 0, ms: 0, error: skip } }))
+          : await deliverGroup(group, receiver, options, redact, state, cancelled, number === 0 ? openGate : undefined);
+      for (const { item, delivery } of deliveries) {
+        results[item.index] = delivery;
+        options.onDelivery?.(delivery);
+      }
     }
     openGate(); // in case there was nothing for lane 0 to open it with
   };
-  const lanes = Math.max(1, Math.min(options.concurrency, targets.length));
+  const lanes = Math.max(1, Math.min(options.concurrency, groups.length));
   try {
     await Promise.all(Array.from({ length: lanes }, (_, lane) => worker(lane, cancelled)));
   } finally {
@@ -205,37 +240,61 @@ interface Tally {
   notes: Set<string>;
 }
 
-async function deliverOne(
-  target: Target,
+/**
+ * One request's targets to the end: each attempt sends those not yet settled, and each target's
+ * own verdict settles it (a batch reply may confirm some and not others). What is left shares the
+ * one verdict that decides what happens next, so a one-target request goes exactly as before.
+ */
+async function deliverGroup(
+  group: Item[],
+  receiver: Receiver,
   options: DeliveryOptions,
   redact: (text: string) => string,
   state: RunState,
   cancelled: Cancelled,
   afterFirstAttempt: (() => void) | undefined,
-): Promise<Delivery> {
+): Promise<Array<{ item: Item; delivery: Delivery }>> {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const sleep = cancelled.sleep;
   const started = now();
-  const label = `${target.type} ${target.value}`;
   const tally: Tally = { attempts: 0, turnedAway: 0, lastStatus: undefined, retrying: '', notes: new Set() };
-  const notNow = (why: string): Delivery =>
-    tally.attempts === 0 ? done('skipped', `not sent: ${why}`) : done('failed', `${tally.retrying}; not retried: ${why}`);
-  const done = (status: Delivery['status'], error?: string): Delivery =>
-    deliveryOf(target, tally, Math.max(0, now() - started), redact, status, error);
-  const { headers, body } = requestOf(target, options);
+  const settled: Array<{ item: Item; delivery: Delivery }> = [];
+  const done = (item: Item, status: Delivery['status'], error?: string) => {
+    settled.push({ item, delivery: deliveryOf(item.target, tally, Math.max(0, now() - started), redact, status, error) });
+  };
+  // What is not confirmed yet: a retry resends only these.
+  let pending = group;
+  const notNow = (why: string) => {
+    for (const item of pending) {
+      if (tally.attempts === 0) done(item, 'skipped', `not sent: ${why}`);
+      else done(item, 'failed', `${tally.retrying}; not retried: ${why}`);
+    }
+    return settled;
+  };
+  const judgeContext = {
+    secretHeader: options.secretHeader,
+    credentialWhere: receiver.credentialWhere,
+    credentialHint: receiver.credentialHint,
+    redact,
+    ...(options.names ? { names: options.names } : {}),
+  };
 
   for (;;) {
     const turn = await waitForTurn(state, options, now, sleep);
     if ('why' in turn) return notNow(turn.why);
+    const label = labelOf(pending);
     tally.attempts += 1;
     const sentAt = now();
     const sequence = state.slots.window.start();
     const crowded = state.slots.busy > 1;
+    const targets = pending.map((item) => item.target);
+    const request = receiver.request(targets);
     const outcome = await attempt({
-      url: options.endpoint,
-      headers,
-      body,
+      url: request.url,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
       timeoutMs: turn.timeoutMs,
       clippedByDeadline: turn.timeoutMs < options.timeoutMs,
       redact,
@@ -245,15 +304,11 @@ async function deliverOne(
     const windowNote = adjustWindow(state, outcome, sequence, options);
     state.slots.release();
     tally.lastStatus = outcome.kind === 'response' ? outcome.status : undefined;
-    const verdict = judge(outcome, {
-      secretHeader: options.secretHeader,
-      redact,
-      now: now(),
-      ...(options.names ? { names: options.names } : {}),
-    });
+    const verdicts = receiver.judge(outcome, targets, { ...judgeContext, now: now() });
+    const { unsettled, verdict } = settle(pending, verdicts, tally, done);
     const { next, full } = decideStep(verdict, outcome, crowded, tally, options, random, now);
     // Shared state first, then let the other lanes go: they must see a stop or a pause at once.
-    shareVerdict(state, verdict, next, tally.lastStatus, options, now);
+    shareVerdict(state, verdict, next, tally.lastStatus, receiver, now);
     afterFirstAttempt?.();
     afterFirstAttempt = undefined;
     options.debug?.(
@@ -262,22 +317,56 @@ async function deliverOne(
       ),
     );
 
-    if (next.kind === 'success') return done('revalidated');
-    if (next.kind === 'fail') return done('failed', next.reason);
+    pending = unsettled;
+    if (pending.length === 0) return settled;
+    if (next.kind === 'success') {
+      for (const item of pending) done(item, 'revalidated');
+      return settled;
+    }
+    if (next.kind === 'fail') {
+      for (const item of pending) done(item, 'failed', next.reason);
+      return settled;
+    }
     tally.retrying = next.reason;
     // A Retry-After wait happens through the shared pause at the top of the loop.
     if (!full && verdict.action === 'retry' && verdict.retryAfterMs === undefined) await sleep(next.waitMs);
   }
 }
 
-/** The request for a target, the same for each of its attempts. */
-function requestOf(target: Target, options: DeliveryOptions): { headers: Record<string, string>; body: string } {
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'isr-revalidate',
-    [options.secretHeader]: headerValue(options.secret),
-  };
-  return { headers, body: JSON.stringify({ type: target.type, value: target.value }) };
+/**
+ * Settles the targets whose own verdict in a several-target request is final; the others (and a
+ * one-target request's target) are left with the verdict that decides the next step: a refused
+ * secret first, then the first retry.
+ */
+function settle(
+  pending: Item[],
+  verdicts: Verdict[],
+  tally: Tally,
+  done: (item: Item, status: Delivery['status'], error?: string) => void,
+): { unsettled: Item[]; verdict: Verdict } {
+  if (pending.length === 1) return { unsettled: pending, verdict: verdicts[0] ?? { action: 'success' } };
+  const unsettled: Item[] = [];
+  let verdict: Verdict = { action: 'success' };
+  pending.forEach((item, i) => {
+    const v = verdicts[i] ?? { action: 'retry', reason: 'no verdict for it' };
+    if (v.action === 'retry') {
+      unsettled.push(item);
+      if (verdict.action === 'success') verdict = v;
+      return;
+    }
+    if (v.note !== undefined) tally.notes.add(v.note);
+    if (v.action === 'success') done(item, 'revalidated');
+    else done(item, 'failed', v.reason);
+    if (v.action === 'stop-all') verdict = v;
+  });
+  return { unsettled, verdict };
+}
+
+/** What a request carries, for its debug lines. */
+function labelOf(items: readonly Item[]): string {
+  const first = items[0]?.target;
+  const one = first ? `${first.type} ${first.value}` : 'nothing';
+  return items.length === 1 ? one : `${items.length} targets (${one}, …)`;
 }
 
 /** A target's Delivery once it is done, with the secret redacted from whatever the replies put in it. */
@@ -333,6 +422,14 @@ async function waitForTurn(
       state.slots.release();
       return { why: `${deadlineText(options)} was reached first` };
     }
+    // The receiver's rate limit: wait for a token without holding the slot, then go round again.
+    const wait = state.bucket?.take(now()) ?? 0;
+    if (wait > 0) {
+      state.slots.release();
+      if (wait >= remaining) return { why: `the rate limit leaves no room for it before ${deadlineText(options)}` };
+      await sleep(wait);
+      continue;
+    }
     return { timeoutMs: Math.min(options.timeoutMs, remaining) };
   }
 }
@@ -372,11 +469,11 @@ function shareVerdict(
   verdict: Verdict,
   next: Step,
   lastStatus: number | undefined,
-  options: DeliveryOptions,
+  receiver: Receiver,
   now: () => number,
 ): void {
   if (verdict.action === 'stop-all')
-    state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in the \`${options.secretHeader}\` header`;
+    state.stopReason ??= `the endpoint refused the secret (HTTP ${lastStatus ?? '?'}) sent in ${receiver.credentialWhere}`;
   if (next.kind === 'retry' && verdict.action === 'retry' && verdict.retryAfterMs !== undefined) {
     state.pauseUntil = Math.max(state.pauseUntil, now() + verdict.retryAfterMs);
   }

@@ -25,7 +25,9 @@ export async function prepareVerification(
   targets: Target[],
   context: { signal?: AbortSignal | undefined; onCheck?: (check: PathCheck) => void; log: (line: string) => void },
 ): Promise<PreparedVerification> {
-  const secrets = [settings.secret ?? '', ...settings.verifyHeaders.map((h) => h.value)].map(redactor);
+  const secrets = [settings.secret ?? '', ...settings.endpoints.map((e) => e.secret), ...settings.verifyHeaders.map((h) => h.value)].map(
+    redactor,
+  );
   const options: VisitOptions = {
     site: settings.siteUrl,
     headers: settings.verifyHeaders,
@@ -44,7 +46,12 @@ export async function prepareVerification(
   const startedAt = Date.now();
   return {
     async verify(deliveries, perFile) {
-      const delivered = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => d.target);
+      // With several endpoints a path is delivered once to each: it is visited once, when any took it.
+      const delivered = [
+        ...new Map(
+          deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => [d.target.value, d.target]),
+        ).values(),
+      ];
       context.log(
         `visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`,
       );
@@ -54,7 +61,7 @@ export async function prepareVerification(
         startedAt,
         options,
       );
-      const tags = deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value);
+      const tags = [...new Set(deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value))];
       return {
         mode: settings.verify,
         site: settings.siteUrl,

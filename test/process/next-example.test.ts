@@ -58,7 +58,7 @@ async function pagesRouterServer(): Promise<Server> {
         body = text;
       }
     }
-    const apiReq = Object.assign(req, { body, query: {} });
+    const apiReq = Object.assign(req, { body, query: Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams) });
     const apiRes = Object.assign(res, {
       status(code: number) {
         res.statusCode = code;
@@ -166,6 +166,58 @@ describe('App Router route (examples/next-app-router/app/api/revalidate/route.ts
     expect(calls).toEqual([]);
   });
 
+  it('takes the batch body too: the action with `--receiver batch` sends one request, each target gets its result', async () => {
+    let requests = 0;
+    const counting = await listen(async (req, res) => {
+      requests += 1;
+      const response = await POST(
+        new Request(`http://127.0.0.1${req.url}`, {
+          method: 'POST',
+          headers: req.headers as Record<string, string>,
+          body: await readBody(req),
+        }),
+      );
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(await response.text());
+    });
+    try {
+      const run = await cli(['--endpoint', url(counting), '--receiver', 'batch', '--paths', '/blog/hello,/', '--tags', 'posts'], SECRET);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ revalidated: '3', failed: '[]' });
+      expect(requests).toBe(1);
+    } finally {
+      counting.close();
+    }
+    expect(calls.sort()).toEqual([
+      ['revalidatePath', '/'],
+      ['revalidatePath', '/blog/hello'],
+      ['revalidateTag', 'posts', { expire: 0 }],
+    ]);
+  });
+
+  it('a bad target in a batch fails alone, with its reason in its result', async () => {
+    const reply = await post(
+      app,
+      JSON.stringify({
+        targets: [
+          { type: 'path', value: '/a' },
+          { type: 'path', value: 'b' },
+          { type: 'tag', value: 'x' },
+        ],
+      }),
+    );
+    expect(reply.status).toBe(200);
+    const body = (await reply.json()) as { revalidated: boolean; results: unknown[] };
+    expect(body.revalidated).toBe(false);
+    expect(body.results).toEqual([
+      { type: 'path', value: '/a', revalidated: true },
+      { type: 'path', value: 'b', revalidated: false, error: 'Invalid path: must start with "/"' },
+      { type: 'tag', value: 'x', revalidated: true },
+    ]);
+    expect((await post(app, '{"targets": []}')).status).toBe(400);
+    expect((await post(app, JSON.stringify({ targets: Array(1001).fill({ type: 'tag', value: 'x' }) }))).status).toBe(400);
+  });
+
   it('says so when the server has no secret configured', async () => {
     delete process.env.REVALIDATION_SECRET;
     try {
@@ -194,6 +246,16 @@ describe('Pages Router route (examples/next-app-router/pages/api/revalidate.ts)'
     expect(calls.sort()).toEqual([
       ['res.revalidate', '/blog/hello'],
       ['res.revalidate', '/broken'],
+    ]);
+  });
+
+  it('takes the Next.js docs form too (?secret=&path=): the action with `--receiver next-pages`', async () => {
+    const run = await cli(['--endpoint', url(pages), '--receiver', 'next-pages', '--paths', '/blog/hello,/'], SECRET);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ revalidated: '2', failed: '[]' });
+    expect(calls.sort()).toEqual([
+      ['res.revalidate', '/'],
+      ['res.revalidate', '/blog/hello'],
     ]);
   });
 

@@ -116,12 +116,12 @@ describe('every workflow we ship or document, as GitHub parses it', () => {
       '      - id: revalidate',
       '        uses: org/isr-revalidate@v1',
       '        with:',
-      '          endpoints: https://example.com',
+      '          endpoint-url: https://example.com',
       '      - run: echo "${{ steps.revalidate.outputs.revalidated-count }}"',
     ].join('\n');
     expect(workflowErrors('wrong.yml', wrong)).toEqual([]);
     expect(interfaceProblems(wrong)).toEqual([
-      'job a: with: endpoints is not an input of action.yml',
+      'job a: with: endpoint-url is not an input of action.yml',
       'job a: steps.revalidate.outputs.revalidated-count is not an output of action.yml',
     ]);
   });

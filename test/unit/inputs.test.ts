@@ -38,6 +38,30 @@ describe('parseSettings', () => {
       verify: 'off',
       siteUrl: 'https://example.com',
       verifyHeaders: [],
+      receiver: 'next-app',
+      batchSize: 100,
+      severalForm: false,
+      endpoints: [
+        {
+          receiver: 'next-app',
+          url: 'https://example.com/api/revalidate',
+          display: 'https://example.com/api/revalidate',
+          secret: 'shh',
+          secretHeader: 'x-revalidation-secret',
+          concurrency: 4,
+          batchSize: 1,
+          rate: undefined,
+          zone: undefined,
+          siteId: undefined,
+          project: undefined,
+          team: undefined,
+          siteUrl: undefined,
+          mode: 'purge',
+          pathsAs: 'files',
+          method: 'GET',
+          where: 'input `endpoint`',
+        },
+      ],
     });
   });
 

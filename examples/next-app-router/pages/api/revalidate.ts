@@ -5,6 +5,10 @@
  * The Pages Router regenerates pages by path only: it has no cache tags. Map your content
  * files to `paths` (not `tags`) when your site uses it; a tag sent here is refused with a 400
  * that says so, and the action lists it as failed.
+ *
+ * It takes both forms the action sends:
+ *   receiver next-app:   POST, header x-revalidation-secret, body {"type": "path", "value": "/blog/a"}
+ *   receiver next-pages: POST /api/revalidate?secret=<secret>&path=/blog/a   (as the Next.js docs show it)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextApiRequest, NextApiResponse } from 'next';
@@ -18,13 +22,15 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   }
   const expected = process.env.REVALIDATION_SECRET;
   if (!expected) return res.status(500).json({ error: 'REVALIDATION_SECRET is not set on the server' });
-  const given = req.headers['x-revalidation-secret'];
+  const given = req.headers['x-revalidation-secret'] ?? req.query.secret;
   if (typeof given !== 'string' || !secretMatches(given, expected)) {
     return res.status(401).json({ error: 'Invalid secret' });
   }
 
-  // Next.js parses a JSON body (content-type: application/json) into req.body.
-  const { type, value } = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { type?: unknown; value?: unknown };
+  // Next.js parses a JSON body (content-type: application/json) into req.body; the query form
+  // (`?path=`) has none.
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { type?: unknown; value?: unknown };
+  const { type, value } = typeof req.query.path === 'string' ? { type: 'path', value: req.query.path } : body;
   if (type === 'tag') {
     return res
       .status(400)

@@ -8,6 +8,13 @@
  *   → 200 {"revalidated": true, "type", "value", "timestamp"}
  *   → 401 {"error": "Invalid secret"} · 400 {"error": "..."} · 500 {"error": "..."}
  *
+ * It also takes the batch body (the action's `receiver: batch`), up to 1,000 targets at once:
+ *
+ *   {"targets": [{"type": "path", "value": "/blog/a"}, {"type": "tag", "value": "posts"}]}
+ *   → 200 {"revalidated": true|false, "results": [{"type", "value", "revalidated": true|false, "error"?}], "timestamp"}
+ *
+ * A bad target in a batch fails that target alone (its result says why); the others still go.
+ *
  * The action shows the `error` text of any non-2xx reply in its job summary, so the messages
  * below are written for the person reading it.
  */
@@ -20,6 +27,8 @@ export const runtime = 'nodejs';
 /** Next.js refuses longer values: tags over 256 characters, paths over 1,024. */
 const MAX_TAG_LENGTH = 256;
 const MAX_PATH_LENGTH = 1024;
+/** More than the action sends (`batch-size` is at most 1,000), so a runaway body is refused whole. */
+const MAX_BATCH = 1000;
 
 type Target = { type: 'path' | 'tag'; value: string };
 
@@ -36,11 +45,37 @@ export async function POST(request: Request): Promise<Response> {
   try {
     body = await request.json();
   } catch {
-    return Response.json({ error: 'Invalid JSON body: send {"type": "path" | "tag", "value": "..."}' }, { status: 400 });
+    return Response.json(
+      { error: 'Invalid JSON body: send {"type": "path" | "tag", "value": "..."} or {"targets": [...]}' },
+      { status: 400 },
+    );
   }
+  if (typeof body === 'object' && body !== null && 'targets' in body) return revalidateBatch((body as { targets: unknown }).targets);
   const target = parseTarget(body);
   if (typeof target === 'string') return Response.json({ error: target }, { status: 400 });
 
+  const failure = revalidate(target);
+  if (failure) return Response.json({ error: failure }, { status: 500 });
+  return Response.json({ revalidated: true, type: target.type, value: target.value, timestamp: Date.now() });
+}
+
+/** The batch body: each target judged and revalidated on its own, one result each. */
+function revalidateBatch(targets: unknown): Response {
+  if (!Array.isArray(targets) || targets.length === 0 || targets.length > MAX_BATCH) {
+    return Response.json({ error: `Invalid targets: send a list of 1 to ${MAX_BATCH} {"type", "value"} objects` }, { status: 400 });
+  }
+  const results = targets.map((given: unknown) => {
+    const target = parseTarget(given);
+    const { type, value } = (typeof given === 'object' && given !== null ? given : {}) as { type?: unknown; value?: unknown };
+    if (typeof target === 'string') return { type, value, revalidated: false, error: target };
+    const failure = revalidate(target);
+    return failure ? { ...target, revalidated: false, error: failure } : { ...target, revalidated: true };
+  });
+  return Response.json({ revalidated: results.every((r) => r.revalidated), results, timestamp: Date.now() });
+}
+
+/** Revalidates one target; the reason it failed, or undefined. */
+function revalidate(target: Target): string | undefined {
   try {
     if (target.type === 'path') {
       revalidatePath(target.value);
@@ -50,11 +85,11 @@ export async function POST(request: Request): Promise<Response> {
       // deprecated in Next.js 16 and no longer type-checks.
       revalidateTag(target.value, { expire: 0 });
     }
+    return undefined;
   } catch (error) {
     console.error(`revalidate ${target.type} ${target.value} failed:`, error);
-    return Response.json({ error: 'Failed to revalidate' }, { status: 500 });
+    return 'Failed to revalidate';
   }
-  return Response.json({ revalidated: true, type: target.type, value: target.value, timestamp: Date.now() });
 }
 
 /**
