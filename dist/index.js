@@ -43020,7 +43020,9 @@ function endpointOf(entry, defaults, secret, where, secretName) {
     for (const key of info.needs)
         if (entry[key] === undefined)
             return `\`${key}\` is required for receiver ${receiver}`;
-    for (const key of ['zone', 'site-id', 'project', 'team', 'site-url']) {
+    // `site-url` is every endpoint's to give: verification visits the paths there; cloudflare also
+    // joins paths to it for URL purges.
+    for (const key of ['zone', 'site-id', 'project', 'team']) {
         if (entry[key] !== undefined && !info.reads.includes(key))
             return `\`${key}\` is not read by receiver ${receiver}; remove it or pick the receiver it belongs to`;
     }

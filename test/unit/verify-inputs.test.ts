@@ -24,6 +24,33 @@ describe('verify inputs', () => {
     expect(() => parseSettings({ ...base, 'site-url': 'https://u:p@x.example' })).toThrow('must not carry a user name or password');
   });
 
+  it('with several endpoints: the first that is the site itself, never a CDN API; an all-CDN run must name site-url', () => {
+    const env = { SITE_SECRET: 'site-secret', CF_TOKEN: 'cf-token' };
+    const endpoints = `
+- url: https://api.example.net/x
+  receiver: cloudflare
+  zone: z1
+  secret-env: CF_TOKEN
+- url: https://www.example.com/api/revalidate
+  receiver: batch
+  secret-env: SITE_SECRET
+`;
+    expect(parseSettings({ endpoints, verify: 'true' }, undefined, env).siteUrl).toBe('https://www.example.com');
+    const cdnOnly = `
+- receiver: cloudflare
+  zone: z1
+  secret-env: CF_TOKEN
+`;
+    expect(() => parseSettings({ endpoints: cdnOnly, verify: 'true' }, undefined, env)).toThrow(
+      'input `site-url` is needed with `verify`: no endpoint of the run is the site itself',
+    );
+    expect(parseSettings({ endpoints: cdnOnly, verify: 'true', 'site-url': 'https://www.example.com' }, undefined, env).siteUrl).toBe(
+      'https://www.example.com',
+    );
+    // Verification off: nothing to visit, nothing needed.
+    expect(parseSettings({ endpoints: cdnOnly }, undefined, env).siteUrl).toBeUndefined();
+  });
+
   it('verify-headers: one `Name: value` per line, blank lines skipped, values as written', () => {
     expect(
       parseSettings({ ...base, 'verify-headers': '\nx-vercel-protection-bypass: abc:def \n\nAuthorization: Basic Zm9v\n' }).verifyHeaders,
