@@ -10426,7 +10426,7 @@ class ApiSource {
      * sits in a file's first bytes. A failed request fails the run, as a failed compare does:
      * a guess at a page's address is no answer.
      */
-    async readFiles(commit, paths, cap) {
+    async readFiles(commit, paths, cap, keep) {
         const read = new Map();
         if (paths.length === 0)
             return read;
@@ -10442,8 +10442,10 @@ class ApiSource {
                     read.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
                 else if (entry.size !== undefined && entry.size > cap)
                     read.set(path, { skipped: `${entry.size} bytes, more than the ${cap} bytes read through the GitHub API` });
-                else
-                    read.set(path, await this.blob(entry.sha, path, id, cap));
+                else {
+                    const blob = await this.blob(entry.sha, path, id, cap);
+                    read.set(path, keep && 'bytes' in blob ? { bytes: keep(blob.bytes), size: blob.size } : blob);
+                }
             }
         };
         await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, paths.length) }, worker));
@@ -10566,7 +10568,7 @@ function gitMessage(stderr) {
 
 
 /** The first `cap` bytes of each of `paths` at `commit`. */
-async function readBlobs(cwd, commit, paths, cap) {
+async function readBlobs(cwd, commit, paths, cap, keep) {
     const tree = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', commit]);
     if (tree.code !== 0)
         throw new GitError(`git ls-tree ${commit} failed: ${gitMessage(tree.stderr)}`);
@@ -10584,7 +10586,7 @@ async function readBlobs(cwd, commit, paths, cap) {
     }
     if (wanted.length === 0)
         return results;
-    const read = await catFile(cwd, commit, wanted.map((w) => w.id), wanted.map((w) => w.path), cap);
+    const read = await catFile(cwd, commit, wanted.map((w) => w.id), wanted.map((w) => w.path), cap, keep);
     for (const [path, r] of read)
         results.set(path, r);
     return results;
@@ -10602,7 +10604,7 @@ function parseTree(output) {
     return entries;
 }
 /** The objects `ids` (answered in order) through one `git cat-file --batch`. */
-function catFile(cwd, commit, ids, paths, cap) {
+function catFile(cwd, commit, ids, paths, cap, keep) {
     const specs = ids;
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '--buffer'], {
@@ -10610,7 +10612,7 @@ function catFile(cwd, commit, ids, paths, cap) {
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
             stdio: ['pipe', 'pipe', 'pipe'],
         });
-        const reader = new BatchReader(specs, paths, cap);
+        const reader = new BatchReader(specs, paths, cap, keep);
         const err = [];
         child.stdin.on('error', () => { });
         child.stdin.end(specs.map((s) => `${s}\n`).join(''));
@@ -10635,15 +10637,17 @@ class BatchReader {
     specs;
     paths;
     cap;
+    keep;
     results = new Map();
     index = 0;
     pending = Buffer.alloc(0);
     /** The object being read: bytes still to come, what is kept of it. */
     body;
-    constructor(specs, paths, cap) {
+    constructor(specs, paths, cap, keep) {
         this.specs = specs;
         this.paths = paths;
         this.cap = cap;
+        this.keep = keep;
     }
     done() {
         return this.index === this.specs.length && this.body === undefined;
@@ -10706,7 +10710,9 @@ class BatchReader {
     }
     finish(b) {
         const path = this.paths[this.index] ?? '';
-        this.results.set(path, b.type === 'blob' ? { bytes: Buffer.concat(b.kept), size: b.size } : { skipped: `not a file (a ${b.type})` });
+        this.results.set(path, b.type === 'blob'
+            ? { bytes: this.keep ? this.keep(Buffer.concat(b.kept)) : Buffer.concat(b.kept), size: b.size }
+            : { skipped: `not a file (a ${b.type})` });
         this.body = undefined;
         this.index++;
     }
@@ -11080,11 +11086,11 @@ class GitSource {
         return parseNameStatus(r.stdout);
     }
     /** All of them in one `git cat-file --batch`; the commit is fetched first if the checkout lacks it. */
-    async readFiles(commit, paths, cap) {
+    async readFiles(commit, paths, cap, keep) {
         const id = await this.resolve(commit);
         if (paths.length === 0)
             return new Map();
-        return readBlobs(this.cwd, id, paths, cap);
+        return readBlobs(this.cwd, id, paths, cap, keep);
     }
     /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
     async emptyTreeId() {
@@ -14920,6 +14926,32 @@ function parseFrontMatter(bytes, complete = true, seen) {
     }
     return { kind: 'none' };
 }
+/**
+ * The part of a file's start that its front matter is in, for a source to keep (`KeepPart`):
+ * up to the line that closes it; nothing when the file has none; all of it when it does not
+ * close there (the parse then says so) or is JSON (whose end only the parse finds).
+ */
+function frontMatterPart(start) {
+    const bytes = Buffer.from(start.buffer, start.byteOffset, start.byteLength);
+    const from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const first = bytes[from];
+    if (first === 0x7b)
+        return start; // {
+    if (first !== 0x2d && first !== 0x2b)
+        return start.subarray(0, 0); // - +
+    const fence = first === 0x2d ? '---' : '+++';
+    if (bytes.toString('latin1', from, from + 3) !== fence)
+        return start.subarray(0, 0);
+    let at = bytes.indexOf(`\n${fence}`, from + 3, 'latin1');
+    while (at !== -1) {
+        const lineEnd = bytes.indexOf(0x0a, at + 4);
+        const rest = bytes.toString('latin1', at + 4, lineEnd === -1 ? bytes.length : lineEnd);
+        if (/^[ \t]*\r?$/.test(rest))
+            return start.subarray(0, lineEnd === -1 ? bytes.length : lineEnd + 1);
+        at = bytes.indexOf(`\n${fence}`, at + 1, 'latin1');
+    }
+    return start;
+}
 function broken(line, why) {
     return { kind: 'broken', problem: `line ${line}: ${why}` };
 }
@@ -15039,7 +15071,7 @@ async function readFrontMatter(source, changes, needs) {
     const fileWarnings = [];
     // Both sides at once: through git two processes side by side, through the API twice the requests in flight.
     const sides = ['base', 'head'].filter((side) => needs[side].length > 0 && commits[side]);
-    const files = await Promise.all(sides.map((side) => source.readFiles(commits[side], needs[side], FRONT_MATTER_CAP)));
+    const files = await Promise.all(sides.map((side) => source.readFiles(commits[side], needs[side], FRONT_MATTER_CAP, frontMatterPart)));
     const seen = new Map();
     for (const [i, side] of sides.entries()) {
         const commit = commits[side];

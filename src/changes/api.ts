@@ -22,6 +22,7 @@ import {
   UnreadableCommit,
   type CommitInfo,
   type FileRead,
+  type KeepPart,
   type Source,
 } from './source.js';
 
@@ -419,7 +420,7 @@ export class ApiSource implements Source {
    * sits in a file's first bytes. A failed request fails the run, as a failed compare does:
    * a guess at a page's address is no answer.
    */
-  async readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+  async readFiles(commit: string, paths: string[], cap: number, keep?: KeepPart): Promise<Map<string, FileRead>> {
     const read = new Map<string, FileRead>();
     if (paths.length === 0) return read;
     const id = await this.resolve(commit);
@@ -433,7 +434,10 @@ export class ApiSource implements Source {
           read.set(path, { skipped: `not a file (a ${entry.mode === '120000' ? 'symlink' : entry.type})` });
         else if (entry.size !== undefined && entry.size > cap)
           read.set(path, { skipped: `${entry.size} bytes, more than the ${cap} bytes read through the GitHub API` });
-        else read.set(path, await this.blob(entry.sha, path, id, cap));
+        else {
+          const blob = await this.blob(entry.sha, path, id, cap);
+          read.set(path, keep && 'bytes' in blob ? { bytes: keep(blob.bytes), size: blob.size } : blob);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, paths.length) }, worker));

@@ -49,8 +49,14 @@ export interface Source {
    * The first `cap` bytes of each of `paths` as they are at `commit` (for their front matter),
    * all in one go: one git process, or one tree and one blob request per file through the API.
    */
-  readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>>;
+  readFiles(commit: string, paths: string[], cap: number, keep?: KeepPart): Promise<Map<string, FileRead>>;
 }
+
+/**
+ * What of a file's start to hold on to once it is read (its front matter): a push of thousands
+ * of files must not keep each one's first `cap` bytes in memory until all are read.
+ */
+export type KeepPart = (start: Uint8Array) => Uint8Array;
 
 /** A file's start (`size`: the whole file's), or why it was not read (no such file, not a file, too large to fetch). */
 export type FileRead = { bytes: Uint8Array; size: number } | { skipped: string };

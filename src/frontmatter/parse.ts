@@ -73,6 +73,29 @@ export function parseFrontMatter(bytes: Uint8Array, complete = true, seen?: Map<
   return { kind: 'none' };
 }
 
+/**
+ * The part of a file's start that its front matter is in, for a source to keep (`KeepPart`):
+ * up to the line that closes it; nothing when the file has none; all of it when it does not
+ * close there (the parse then says so) or is JSON (whose end only the parse finds).
+ */
+export function frontMatterPart(start: Uint8Array): Uint8Array {
+  const bytes = Buffer.from(start.buffer, start.byteOffset, start.byteLength);
+  const from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const first = bytes[from];
+  if (first === 0x7b) return start; // {
+  if (first !== 0x2d && first !== 0x2b) return start.subarray(0, 0); // - +
+  const fence = first === 0x2d ? '---' : '+++';
+  if (bytes.toString('latin1', from, from + 3) !== fence) return start.subarray(0, 0);
+  let at = bytes.indexOf(`\n${fence}`, from + 3, 'latin1');
+  while (at !== -1) {
+    const lineEnd = bytes.indexOf(0x0a, at + 4);
+    const rest = bytes.toString('latin1', at + 4, lineEnd === -1 ? bytes.length : lineEnd);
+    if (/^[ \t]*\r?$/.test(rest)) return start.subarray(0, lineEnd === -1 ? bytes.length : lineEnd + 1);
+    at = bytes.indexOf(`\n${fence}`, at + 1, 'latin1');
+  }
+  return start;
+}
+
 function broken(line: number, why: string): FrontMatter {
   return { kind: 'broken', problem: `line ${line}: ${why}` };
 }

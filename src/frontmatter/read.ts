@@ -7,7 +7,7 @@ import type { FileRead, Source } from '../changes/source.js';
 import { short } from '../changes/source.js';
 import type { FrontMatterNeeds } from '../mapping/needs.js';
 import { frontMatterKey, type ChangeSet, type FrontMatter, type FrontMatterIndex, type Side } from '../types.js';
-import { FRONT_MATTER_CAP, parseFrontMatter } from './parse.js';
+import { FRONT_MATTER_CAP, frontMatterPart, parseFrontMatter } from './parse.js';
 
 export interface FrontMatterRead {
   index: FrontMatterIndex;
@@ -34,7 +34,9 @@ export async function readFrontMatter(source: Source | undefined, changes: Chang
   const fileWarnings: string[] = [];
   // Both sides at once: through git two processes side by side, through the API twice the requests in flight.
   const sides = (['base', 'head'] as const).filter((side) => needs[side].length > 0 && commits[side]);
-  const files = await Promise.all(sides.map((side) => source.readFiles(commits[side] as string, needs[side], FRONT_MATTER_CAP)));
+  const files = await Promise.all(
+    sides.map((side) => source.readFiles(commits[side] as string, needs[side], FRONT_MATTER_CAP, frontMatterPart)),
+  );
   const seen = new Map<string, FrontMatter>();
   for (const [i, side] of sides.entries()) {
     const commit = commits[side] as string;

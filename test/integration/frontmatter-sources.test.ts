@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiSource } from '../../src/changes/api.js';
 import { GitSource } from '../../src/changes/git/source.js';
 import type { FileRead } from '../../src/changes/source.js';
+import { frontMatterPart } from '../../src/frontmatter/parse.js';
 import { TestRepo } from '../helpers/git.js';
 import { startApiReplay, type ApiReplay } from '../helpers/github-api.js';
 
@@ -46,6 +47,10 @@ describe('reading files at a commit', () => {
     expect(read.get('bin.png')).toMatchObject({ size: 12 });
     expect(read.get('link.md')).toEqual({ skipped: 'not a file (a symlink)' });
     expect(read.get('missing.md')).toEqual({ skipped: 'no such file' });
+    // What the front-matter stage keeps of each: the front matter, not the body.
+    const kept = await new GitSource(repo.dir).readFiles(head, ['big.md', 'bin.png'], 10_000, frontMatterPart);
+    expect(text(kept.get('big.md'))).toEqual({ text: '---\nslug: big\n---\n', size: 5018 });
+    expect(text(kept.get('bin.png'))).toEqual({ text: '', size: 12 });
   });
 
   it('the API: the same bytes through trees and blobs; a blob over the cap is not fetched', async () => {
@@ -58,11 +63,13 @@ describe('reading files at a commit', () => {
       expect(text(api.get(path))).toEqual(text(git.get(path)));
     expect(api.get('link.md')).toEqual({ skipped: 'not a file (a symlink)' });
     expect(api.get('missing.md')).toEqual({ skipped: 'no such file' });
+    const kept = await source.readFiles(head, ['big.md'], 10_000, frontMatterPart);
+    expect(text(kept.get('big.md'))).toEqual({ text: '---\nslug: big\n---\n', size: 5018 });
     const small = await source.readFiles(head, ['big.md'], 100);
     expect(small.get('big.md')).toEqual({ skipped: '5018 bytes, more than the 100 bytes read through the GitHub API' });
     // One tree for the commit, asked once; one blob request per file read.
     expect(replay.requests.filter((r) => r.url.includes('/git/trees/'))).toHaveLength(1);
-    expect(replay.requests.filter((r) => r.url.includes('/git/blobs/'))).toHaveLength(5);
+    expect(replay.requests.filter((r) => r.url.includes('/git/blobs/'))).toHaveLength(6);
   });
 
   it('the API: a stalled blob request ends in an error naming the file and commit, not a hung job', async () => {

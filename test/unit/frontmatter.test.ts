@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchReader } from '../../src/changes/git/blobs.js';
-import { FRONT_MATTER_CAP, parseFrontMatter } from '../../src/frontmatter/parse.js';
+import { FRONT_MATTER_CAP, frontMatterPart, parseFrontMatter } from '../../src/frontmatter/parse.js';
 import { mapChanges } from '../../src/mapping/apply.js';
 import { applyTransform } from '../../src/mapping/fields.js';
 import { frontMatterNeeds } from '../../src/mapping/needs.js';
@@ -394,5 +394,25 @@ describe('the README front-matter examples', () => {
     const { keys } = mapWith(e.yaml, [{ path: e.file, status: 'modified' }], { base: { [e.file]: e.json }, head: { [e.file]: e.json } });
     const want = e.want === 'nothing' ? [] : e.want.split(', ').map((t) => t.replace(' ', ':'));
     expect([...keys].sort()).toEqual([...want].sort());
+  });
+});
+
+describe('what a source keeps of a file read', () => {
+  const part = (text: string) => Buffer.from(frontMatterPart(Buffer.from(text))).toString('utf8');
+  it('the front matter up to its closing line, nothing without one, all when it does not close', () => {
+    expect(part('---\nslug: a\n---\nthe long body')).toBe('---\nslug: a\n---\n');
+    expect(part('---\nslug: a\n----not a fence\n--- \r\nbody')).toBe('---\nslug: a\n----not a fence\n--- \r\n');
+    expect(part('+++\nslug = "a"\n+++')).toBe('+++\nslug = "a"\n+++');
+    expect(part('\uFEFF---\na: 1\n---\nbody')).toBe('\uFEFF---\na: 1\n---\n');
+    expect(part('# no front matter\n---\n')).toBe('');
+    expect(part('---\nnever closed')).toBe('---\nnever closed');
+    expect(part('{"a": 1}\nbody')).toBe('{"a": 1}\nbody');
+  });
+
+  it('what is kept parses as the whole file does', () => {
+    for (const text of ['---\nslug: a\n---\nbody', '---\na: [1\n---\nbody', 'plain', '---js\n{}\n---\n', '+++\nx = 1\n+++\nbody']) {
+      const whole = Buffer.from(text);
+      expect(parseFrontMatter(frontMatterPart(whole), false)).toEqual(parseFrontMatter(whole, true));
+    }
   });
 });

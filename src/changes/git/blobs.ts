@@ -8,11 +8,17 @@
  * file, which made 2,000 files in one folder take 2 s and 22,000 a minute.
  */
 import { spawn } from 'node:child_process';
-import type { FileRead } from '../source.js';
+import type { FileRead, KeepPart } from '../source.js';
 import { GitError, gitMessage, runGit } from './run.js';
 
 /** The first `cap` bytes of each of `paths` at `commit`. */
-export async function readBlobs(cwd: string, commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+export async function readBlobs(
+  cwd: string,
+  commit: string,
+  paths: string[],
+  cap: number,
+  keep?: KeepPart,
+): Promise<Map<string, FileRead>> {
   const tree = await runGit(cwd, ['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', commit]);
   if (tree.code !== 0) throw new GitError(`git ls-tree ${commit} failed: ${gitMessage(tree.stderr)}`);
   const entries = parseTree(tree.stdout);
@@ -32,6 +38,7 @@ export async function readBlobs(cwd: string, commit: string, paths: string[], ca
     wanted.map((w) => w.id),
     wanted.map((w) => w.path),
     cap,
+    keep,
   );
   for (const [path, r] of read) results.set(path, r);
   return results;
@@ -50,7 +57,14 @@ export function parseTree(output: string): Map<string, { mode: string; type: str
 }
 
 /** The objects `ids` (answered in order) through one `git cat-file --batch`. */
-function catFile(cwd: string, commit: string, ids: string[], paths: string[], cap: number): Promise<Map<string, FileRead>> {
+function catFile(
+  cwd: string,
+  commit: string,
+  ids: string[],
+  paths: string[],
+  cap: number,
+  keep?: KeepPart,
+): Promise<Map<string, FileRead>> {
   const specs = ids;
   return new Promise((resolve, reject) => {
     const child = spawn('git', ['-c', `safe.directory=${cwd}`, 'cat-file', '--batch', '--buffer'], {
@@ -58,7 +72,7 @@ function catFile(cwd: string, commit: string, ids: string[], paths: string[], ca
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ASKPASS: '', SSH_ASKPASS: '', LC_ALL: 'C' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const reader = new BatchReader(specs, paths, cap);
+    const reader = new BatchReader(specs, paths, cap, keep);
     const err: Buffer[] = [];
     child.stdin.on('error', () => {});
     child.stdin.end(specs.map((s) => `${s}\n`).join(''));
@@ -91,6 +105,7 @@ export class BatchReader {
     private readonly specs: string[],
     private readonly paths: string[],
     private readonly cap: number,
+    private readonly keep?: KeepPart,
   ) {}
 
   done(): boolean {
@@ -154,7 +169,12 @@ export class BatchReader {
 
   private finish(b: NonNullable<BatchReader['body']>): void {
     const path = this.paths[this.index] ?? '';
-    this.results.set(path, b.type === 'blob' ? { bytes: Buffer.concat(b.kept), size: b.size } : { skipped: `not a file (a ${b.type})` });
+    this.results.set(
+      path,
+      b.type === 'blob'
+        ? { bytes: this.keep ? this.keep(Buffer.concat(b.kept)) : Buffer.concat(b.kept), size: b.size }
+        : { skipped: `not a file (a ${b.type})` },
+    );
     this.body = undefined;
     this.index++;
   }

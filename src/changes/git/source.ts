@@ -4,7 +4,7 @@
  * come after `--end-of-options`, and every path comes from `-z` output, so any file name works.
  */
 import type { ChangedFile } from '../../types.js';
-import { COMMIT_ID, UnreadableCommit, type CommitInfo, type FileRead, type Source } from '../source.js';
+import { COMMIT_ID, UnreadableCommit, type CommitInfo, type FileRead, type KeepPart, type Source } from '../source.js';
 import { readBlobs } from './blobs.js';
 import { checkoutState } from './checkout.js';
 import { diffArgs, parseCommit, parseNameStatus } from './parse.js';
@@ -197,10 +197,10 @@ export class GitSource implements Source {
   }
 
   /** All of them in one `git cat-file --batch`; the commit is fetched first if the checkout lacks it. */
-  async readFiles(commit: string, paths: string[], cap: number): Promise<Map<string, FileRead>> {
+  async readFiles(commit: string, paths: string[], cap: number, keep?: KeepPart): Promise<Map<string, FileRead>> {
     const id = await this.resolve(commit);
     if (paths.length === 0) return new Map();
-    return readBlobs(this.cwd, id, paths, cap);
+    return readBlobs(this.cwd, id, paths, cap, keep);
   }
 
   /** The empty tree in this repository's object format (SHA-1 or SHA-256). */
