@@ -84,7 +84,7 @@ export async function benchBatch(options = {}) {
   });
   server.keepAliveTimeout = 10_000;
   await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
-  const url = `http://127.0.0.1:${server.address().port}/api/revalidate`;
+  const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/revalidate`;
 
   const run = (base, head, receiver, dryRun = false) =>
     new Promise((res, rej) => {
