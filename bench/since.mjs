@@ -77,8 +77,8 @@ const server = createServer((req, res) => {
   received++;
   req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"revalidated":true}'));
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}`;
+await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+const url = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
 
 const eventPath = join(work, 'event.json');
 writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', before, after: head, repository: { default_branch: 'main' } }));
