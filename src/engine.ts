@@ -167,12 +167,11 @@ async function readChanges(
   report.description = plan.description;
   log.info(plan.description);
   report.warnings.push(...plan.warnings);
-  const api = { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl };
   const { changes, warnings, source } = await collectChanges(plan, {
     workspace: context.workspace,
     diffSource: settings.diffSource,
     log: (l) => log.info(l),
-    api,
+    api: { token: settings.githubToken, repository: context.repository, apiUrl: context.apiUrl, serverUrl: context.serverUrl },
     since: sinceFor(settings, context, plan, log),
   });
   report.warnings.push(...warnings);
