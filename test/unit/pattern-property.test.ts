@@ -41,7 +41,9 @@ const piece: fc.Arbitrary<Piece> = fc.oneof(
     weight: 1,
     arbitrary: fc
       .array(
-        text(0, 2).filter((t) => !t.includes('..')),
+        // No comma inside an option: the pattern's reader would split it there, and the filter
+        // on what may follow a globstar (canBeEmpty) must see the options the reader sees.
+        text(0, 2).filter((t) => !t.includes('..') && !t.includes(',')),
         { minLength: 2, maxLength: 3 },
       )
       .map((options) => ({ kind: 'brace' as const, options })),
@@ -189,6 +191,21 @@ describe('the linear-time matcher agrees with the regex-based one', () => {
     );
     // The generator must exercise matches, not only refusals (a third or more match).
     expect(matched).toBeGreaterThan(compared / 3);
+  });
+
+  it('never compares a globstar before a choice that can match nothing, however the choice is written', () => {
+    // Random runs found `[c0]/**/{a,,}` ← "a": picomatch matches it (its globstar may end the
+    // name), the rewrite does not, by design (test/unit/mapping.test.ts). The brace was generated
+    // from the options "a" and ",", which the filter took for non-empty.
+    fc.assert(
+      fc.property(patternSpec, (spec) => {
+        for (const s of spec) {
+          if (s.kind !== 'pieces') continue;
+          for (const p of s.pieces) if (p.kind === 'brace') expect(p.options.join('|')).not.toContain(',');
+        }
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('on the patterns of the README and the tests', () => {
