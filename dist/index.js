@@ -41663,6 +41663,8 @@ function catFile(cwd, commit, ids, paths, cap, keep) {
         });
     });
 }
+/** An object's header; a missing object's line ends in `missing` or `ambiguous`, never a type. */
+const HEADER = /^[0-9a-f]{40,64} (blob|tree|commit|tag) (\d+)$/;
 /**
  * Reads `--batch` output as it arrives: for each spec, either `<spec> missing` (or
  * `ambiguous`), or a header `<oid> <type> <size>`, that many bytes and a newline.
@@ -41695,8 +41697,9 @@ class BatchReader {
                 if (b.remaining > 0) {
                     const take = Math.min(b.remaining, data.length);
                     if (b.keptLength < this.cap) {
+                        // A view, not a copy: each chunk is a buffer of its own, and finish() copies once.
                         const keep = data.subarray(0, Math.min(take, this.cap - b.keptLength));
-                        b.kept.push(Buffer.from(keep));
+                        b.kept.push(keep);
                         b.keptLength += keep.length;
                     }
                     b.remaining -= take;
@@ -41711,6 +41714,17 @@ class BatchReader {
             const spec = this.specs[this.index];
             if (spec === undefined)
                 return;
+            // Most lines are headers, `<oid> <type> <size>`: read at once, with no buffers made per spec.
+            const headerEnd = data.indexOf(0x0a);
+            if (headerEnd !== -1) {
+                const header = HEADER.exec(data.toString('latin1', 0, headerEnd));
+                if (header) {
+                    const size = Number(header[2]);
+                    this.body = { remaining: size, size, type: header[1] ?? '', kept: [], keptLength: 0 };
+                    data = data.subarray(headerEnd + 1);
+                    continue;
+                }
+            }
             // A missing object's line repeats the spec, which may itself hold a newline: matched whole.
             let skipped = false;
             for (const word of [' missing\n', ' ambiguous\n']) {
@@ -56490,10 +56504,18 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }, frontMatter =
                         // A template that reads no field names the same target at every side: rendered once.
                         if (t.fields.length === 0)
                             put(renderTemplate(t, values), sides);
-                        else
-                            for (const side of sides)
-                                for (const raw of expandFor(t, values, rule, name, side, fmOf(side), lacking))
-                                    put(raw, [side]);
+                        else {
+                            // Front matter of the same text at both sides was parsed once, into one value
+                            // (frontmatter/read.ts): the template expands once, for both sides.
+                            const both = sides.length === 2 ? fmOf('base') : undefined;
+                            if (both !== undefined && both === fmOf('head'))
+                                for (const raw of expandFor(t, values, rule, name, sides, both, lacking))
+                                    put(raw, sides);
+                            else
+                                for (const side of sides)
+                                    for (const raw of expandFor(t, values, rule, name, [side], fmOf(side), lacking))
+                                        put(raw, [side]);
+                        }
                     }
                 }
             }
@@ -56550,8 +56572,8 @@ function mapChanges(rules, files, extra = { paths: [], tags: [] }, frontMatter =
 function byFileAndSide(a, b) {
     return a.file < b.file ? -1 : a.file > b.file ? 1 : a.side < b.side ? -1 : a.side > b.side ? 1 : Number(a.inserts) - Number(b.inserts);
 }
-/** A template's values for one side of one file, from its front matter; what it lacks is noted. */
-function expandFor(t, values, rule, name, side, fm, lacking) {
+/** A template's values for one file at `sides` (which share `fm`); what it lacks is noted, per side. */
+function expandFor(t, values, rule, name, sides, fm, lacking) {
     const result = expandTemplate(t, values, fm?.kind === 'fields' ? fm.fields : undefined);
     if ('missing' in result) {
         const why = fm === undefined || fm.kind === 'unread'
@@ -56563,11 +56585,13 @@ function expandFor(t, values, rule, name, side, fm, lacking) {
                     : result.why === 'unprintable'
                         ? `${result.missing} is ${result.detail ?? 'not text'}, not one value (name a field inside it)`
                         : `its front matter has no ${result.missing}`;
-        lacking.note(`${rule.where}: "${t.source}" needs ${result.missing} and has no fallback`, `${name} (${side}: ${why})`);
+        for (const side of sides)
+            lacking.note(`${rule.where}: "${t.source}" needs ${result.missing} and has no fallback`, `${name} (${side}: ${why})`);
         return [];
     }
     if (result.total > result.values.length && result.total > MAX_EXPANSION)
-        lacking.note(`${rule.where}: "${t.source}" expands to more than ${MAX_EXPANSION} values for one file (lists multiply); only the first ${MAX_EXPANSION} are sent`, `${name} (${side}: ${result.total})`);
+        for (const side of sides)
+            lacking.note(`${rule.where}: "${t.source}" expands to more than ${MAX_EXPANSION} values for one file (lists multiply); only the first ${MAX_EXPANSION} are sent`, `${name} (${side}: ${result.total})`);
     return result.values;
 }
 /** Files that gave a template no value, one warning per template and reason, naming the files. */

@@ -147,7 +147,15 @@ export function mapChanges(
             };
             // A template that reads no field names the same target at every side: rendered once.
             if (t.fields.length === 0) put(renderTemplate(t, values), sides);
-            else for (const side of sides) for (const raw of expandFor(t, values, rule, name, side, fmOf(side), lacking)) put(raw, [side]);
+            else {
+              // Front matter of the same text at both sides was parsed once, into one value
+              // (frontmatter/read.ts): the template expands once, for both sides.
+              const both = sides.length === 2 ? fmOf('base') : undefined;
+              if (both !== undefined && both === fmOf('head'))
+                for (const raw of expandFor(t, values, rule, name, sides, both, lacking)) put(raw, sides);
+              else
+                for (const side of sides) for (const raw of expandFor(t, values, rule, name, [side], fmOf(side), lacking)) put(raw, [side]);
+            }
           }
         }
       }
@@ -197,13 +205,13 @@ function byFileAndSide(a: TargetFrom, b: TargetFrom): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.side < b.side ? -1 : a.side > b.side ? 1 : Number(a.inserts) - Number(b.inserts);
 }
 
-/** A template's values for one side of one file, from its front matter; what it lacks is noted. */
+/** A template's values for one file at `sides` (which share `fm`); what it lacks is noted, per side. */
 function expandFor(
   t: Template,
   values: Record<string, string>,
   rule: Rule,
   name: string,
-  side: Side,
+  sides: Side[],
   fm: FrontMatter | undefined,
   lacking: Lacking,
 ): string[] {
@@ -219,14 +227,16 @@ function expandFor(
             : result.why === 'unprintable'
               ? `${result.missing} is ${result.detail ?? 'not text'}, not one value (name a field inside it)`
               : `its front matter has no ${result.missing}`;
-    lacking.note(`${rule.where}: "${t.source}" needs ${result.missing} and has no fallback`, `${name} (${side}: ${why})`);
+    for (const side of sides)
+      lacking.note(`${rule.where}: "${t.source}" needs ${result.missing} and has no fallback`, `${name} (${side}: ${why})`);
     return [];
   }
   if (result.total > result.values.length && result.total > MAX_EXPANSION)
-    lacking.note(
-      `${rule.where}: "${t.source}" expands to more than ${MAX_EXPANSION} values for one file (lists multiply); only the first ${MAX_EXPANSION} are sent`,
-      `${name} (${side}: ${result.total})`,
-    );
+    for (const side of sides)
+      lacking.note(
+        `${rule.where}: "${t.source}" expands to more than ${MAX_EXPANSION} values for one file (lists multiply); only the first ${MAX_EXPANSION} are sent`,
+        `${name} (${side}: ${result.total})`,
+      );
   return result.values;
 }
 

@@ -90,6 +90,9 @@ function catFile(
   });
 }
 
+/** An object's header; a missing object's line ends in `missing` or `ambiguous`, never a type. */
+const HEADER = /^[0-9a-f]{40,64} (blob|tree|commit|tag) (\d+)$/;
+
 /**
  * Reads `--batch` output as it arrives: for each spec, either `<spec> missing` (or
  * `ambiguous`), or a header `<oid> <type> <size>`, that many bytes and a newline.
@@ -121,8 +124,9 @@ export class BatchReader {
         if (b.remaining > 0) {
           const take = Math.min(b.remaining, data.length);
           if (b.keptLength < this.cap) {
+            // A view, not a copy: each chunk is a buffer of its own, and finish() copies once.
             const keep = data.subarray(0, Math.min(take, this.cap - b.keptLength));
-            b.kept.push(Buffer.from(keep));
+            b.kept.push(keep);
             b.keptLength += keep.length;
           }
           b.remaining -= take;
@@ -136,6 +140,17 @@ export class BatchReader {
       }
       const spec = this.specs[this.index];
       if (spec === undefined) return;
+      // Most lines are headers, `<oid> <type> <size>`: read at once, with no buffers made per spec.
+      const headerEnd = data.indexOf(0x0a);
+      if (headerEnd !== -1) {
+        const header = HEADER.exec(data.toString('latin1', 0, headerEnd));
+        if (header) {
+          const size = Number(header[2]);
+          this.body = { remaining: size, size, type: header[1] ?? '', kept: [], keptLength: 0 };
+          data = data.subarray(headerEnd + 1);
+          continue;
+        }
+      }
       // A missing object's line repeats the spec, which may itself hold a newline: matched whole.
       let skipped = false;
       for (const word of [' missing\n', ' ambiguous\n']) {
