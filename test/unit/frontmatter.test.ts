@@ -258,6 +258,30 @@ describe('mapping with front matter', () => {
     ]);
   });
 
+  it('front matter parsed once for both sides (one value) maps as two parses of the same text do', () => {
+    const { rules } = parseMapping(RULE, 'input `mapping`');
+    const files: ChangedFile[] = [{ path: 'content/blog/p.md', status: 'modified' }];
+    const text = '---\nslug: same\ntags: [a, b]\n---\n';
+    const shared = fm(text);
+    const once: FrontMatterIndex = new Map([
+      [frontMatterKey('base', 'content/blog/p.md'), shared],
+      [frontMatterKey('head', 'content/blog/p.md'), shared],
+    ]);
+    const twice: FrontMatterIndex = new Map([
+      [frontMatterKey('base', 'content/blog/p.md'), fm(text)],
+      [frontMatterKey('head', 'content/blog/p.md'), fm(text)],
+    ]);
+    const a = mapChanges(rules, files, { paths: [], tags: [] }, once);
+    expect(a).toEqual(mapChanges(rules, files, { paths: [], tags: [] }, twice));
+    expect(a.targets.find((t) => t.value === 'tag:a')?.from).toEqual([
+      { file: 'content/blog/p.md', side: 'base', inserts: true },
+      { file: 'content/blog/p.md', side: 'head', inserts: true },
+    ]);
+    expect(a.warnings).toEqual([
+      'input `mapping`, rule 1 (line 2): "author:[fm.author.id]" needs fm.author.id and has no fallback: no target from it for content/blog/p.md (base: its front matter has no fm.author.id), content/blog/p.md (head: its front matter has no fm.author.id)',
+    ]);
+  });
+
   it('a map where one value is wanted gives no target, and says to name a field inside it', () => {
     const { keys, warnings } = mapWith('- files: "[f].md"\n  tags: "author:[fm.author]"\n', [{ path: 'a.md', status: 'added' }], {
       head: { 'a.md': '---\nauthor: { id: ann }\n---\n' },
