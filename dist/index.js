@@ -43705,16 +43705,22 @@ function contractHeaders(endpoint) {
         [endpoint.secretHeader]: headerValue(endpoint.secret),
     };
 }
-function nextApp(endpoint) {
-    const headers = contractHeaders(endpoint);
+/** What our own contracts (`next-app`, `batch`) say of themselves: the secret in its header, paths and tags. */
+function ourContract(name, endpoint) {
     return {
-        name: 'next-app',
+        name,
         display: displayUrl(endpoint.url),
         credential: endpoint.secret,
         credentialWhere: `the \`${endpoint.secretHeader}\` header`,
         credentialHint: 'the `secret` and `secret-header` inputs',
         takes: ['path', 'tag'],
         refuses: () => undefined,
+    };
+}
+function nextApp(endpoint) {
+    const headers = contractHeaders(endpoint);
+    return {
+        ...ourContract('next-app', endpoint),
         chunk: (targets) => inGroupsOf(targets, 1),
         request: (targets) => {
             const target = targets[0];
@@ -43770,13 +43776,7 @@ const key = (t) => `${t.type}\u0000${t.value}`;
 function batch(endpoint) {
     const headers = contractHeaders(endpoint);
     return {
-        name: 'batch',
-        display: displayUrl(endpoint.url),
-        credential: endpoint.secret,
-        credentialWhere: `the \`${endpoint.secretHeader}\` header`,
-        credentialHint: 'the `secret` and `secret-header` inputs',
-        takes: ['path', 'tag'],
-        refuses: () => undefined,
+        ...ourContract('batch', endpoint),
         chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
         request: (targets) => ({
             method: 'POST',
@@ -44191,7 +44191,10 @@ function utf8(chunks) {
     return Buffer.concat(chunks).toString('utf8');
 }
 const transports = new Map();
-/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
+/**
+ * One keep-alive agent per protocol for the process; idle connections do not keep it alive.
+ * Verification's visits use it too (src/verify/visit.ts).
+ */
 function transport(protocol) {
     let pending = transports.get(protocol);
     if (!pending) {
@@ -57508,6 +57511,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
+
 /** Same-origin redirects followed before giving up, as delivery does. */
 const visit_MAX_REDIRECTS = 3;
 /** Bytes of a page read at most: its digest is of this prefix. A page is read to compare copies, not kept. */
@@ -57631,7 +57635,7 @@ class TimedOut extends Error {
 }
 function get(url, headers, timeoutMs, signal) {
     return new Promise((resolvePromise, reject) => {
-        void visit_transport(new URL(url).protocol)
+        void transport(new URL(url).protocol)
             .then(({ request, agent }) => {
             const exchange = request(url, { method: 'GET', agent, headers });
             let timedOut = false;
@@ -57684,19 +57688,6 @@ function get(url, headers, timeoutMs, signal) {
         })
             .catch(reject); // request() throws on a header node:http refuses
     });
-}
-const visit_transports = new Map();
-/** One keep-alive agent per protocol, loaded on first use: a run that verifies nothing never loads it. */
-function visit_transport(protocol) {
-    let pending = visit_transports.get(protocol);
-    if (!pending) {
-        pending = (protocol === 'https:' ? Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23)) : Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23))).then((m) => ({
-            request: m.request,
-            agent: new m.Agent({ keepAlive: true }),
-        }));
-        visit_transports.set(protocol, pending);
-    }
-    return pending;
 }
 /** Header values as one string each (set-cookie and the like joined). */
 function visit_flatten(headers) {

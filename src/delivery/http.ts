@@ -188,8 +188,11 @@ interface Transport {
 
 const transports = new Map<string, Promise<Transport>>();
 
-/** One keep-alive agent per protocol for the process; idle connections do not keep it alive. */
-function transport(protocol: string): Promise<Transport> {
+/**
+ * One keep-alive agent per protocol for the process; idle connections do not keep it alive.
+ * Verification's visits use it too (src/verify/visit.ts).
+ */
+export function transport(protocol: string): Promise<Transport> {
   let pending = transports.get(protocol);
   if (!pending) {
     pending = (protocol === 'https:' ? import('node:https') : import('node:http')).then((m) => ({

@@ -9,7 +9,8 @@
  * user-agent, accept-encoding…), and a visit must carry none the user did not ask for.
  */
 import { createHash } from 'node:crypto';
-import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
+import { transport } from '../delivery/http.js';
 import { backoffMs, DEFAULT_BACKOFF, DEFAULT_MAX_RETRY_AFTER_MS, readRetryAfter, RETRYABLE_STATUS } from '../delivery/policy.js';
 import type { VerifyHeader } from '../inputs.js';
 import type { Expectation, PathCheck } from '../types.js';
@@ -236,25 +237,6 @@ function get(url: string, headers: Record<string, string>, timeoutMs: number, si
       })
       .catch(reject); // request() throws on a header node:http refuses
   });
-}
-
-interface Transport {
-  request: typeof import('node:http').request;
-  agent: Agent;
-}
-const transports = new Map<string, Promise<Transport>>();
-
-/** One keep-alive agent per protocol, loaded on first use: a run that verifies nothing never loads it. */
-function transport(protocol: string): Promise<Transport> {
-  let pending = transports.get(protocol);
-  if (!pending) {
-    pending = (protocol === 'https:' ? import('node:https') : import('node:http')).then((m) => ({
-      request: m.request,
-      agent: new m.Agent({ keepAlive: true }),
-    }));
-    transports.set(protocol, pending);
-  }
-  return pending;
 }
 
 /** Header values as one string each (set-cookie and the like joined). */

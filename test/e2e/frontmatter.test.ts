@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction } from '../helpers/action.js';
 import { TestRepo } from '../helpers/git.js';
-import { buildSite, installSite, startSite, type RunningSite } from './next-site.js';
+import { commitPush, expectCached, listed, serveContent, title, type RunningSite } from './next-site.js';
 
 const SECRET = randomBytes(16).toString('hex');
 const DIST = '.next-frontmatter';
@@ -25,46 +25,30 @@ let repo: TestRepo;
 let site: RunningSite;
 
 beforeAll(async () => {
-  repo = TestRepo.create();
-  repo.write({
-    'content/articles/launch.md': article('old-address', 'Old title', 'The text at the old address.'),
-    'content/articles/other.md': article('other', 'Other', 'Nothing changes here.'),
-  });
-  repo.commit('initial articles');
-  await installSite();
-  await buildSite(repo.dir, DIST);
-  site = await startSite({ contentDir: repo.dir, secret: SECRET, distName: DIST });
+  ({ repo, site } = await serveContent(
+    {
+      'content/articles/launch.md': article('old-address', 'Old title', 'The text at the old address.'),
+      'content/articles/other.md': article('other', 'Other', 'Nothing changes here.'),
+    },
+    { secret: SECRET, distName: DIST },
+  ));
 }, 300_000);
 
 afterAll(async () => {
   await site?.stop();
 });
 
-const title = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
-const listed = (html: string) => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
-
-async function expectCached(path: string, status = 200) {
-  await site.visit(path);
-  const visit = await site.visit(path);
-  expect(visit.status, path).toBe(status);
-  expect(visit.cache, `${path} x-nextjs-cache`).toBe('HIT');
-  return visit;
-}
-
 describe('front-matter addresses on a real Next.js site', () => {
   it('a changed slug: the old address 404s, the new one serves the new text, the index lists the new title', async () => {
-    expect(title((await expectCached('/articles/old-address')).body)).toBe('Old title');
+    expect(title((await expectCached(site, '/articles/old-address')).body)).toBe('Old title');
     // A visitor came early: the new address is a cached 404 until exactly that path is revalidated.
-    await expectCached('/articles/new-address', 404);
-    expect(listed((await expectCached('/articles')).body)).toEqual(['Old title', 'Other']);
+    await expectCached(site, '/articles/new-address', 404);
+    expect(listed((await expectCached(site, '/articles')).body)).toEqual(['Old title', 'Other']);
 
-    const before = repo.head();
-    repo.write({ 'content/articles/launch.md': article('new-address', 'New title', 'The text at the new address.') });
-    const after = repo.commit('move the launch article');
     const run = await runAction({
       ...(NODE ? { node: NODE } : {}),
       workspace: repo.dir,
-      event: { ref: 'refs/heads/main', before, after, created: false, deleted: false },
+      event: commitPush(repo, { 'content/articles/launch.md': article('new-address', 'New title', 'The text at the new address.') }),
       inputs: { endpoint: site.endpoint, secret: SECRET, mapping: MAPPING },
     });
 

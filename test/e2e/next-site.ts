@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import { TestRepo } from '../helpers/git.js';
 
 export const SITE_DIR = resolve(import.meta.dirname, 'site');
 const NEXT_BIN = join(SITE_DIR, 'node_modules/next/dist/bin/next');
@@ -169,4 +171,46 @@ export async function startSite(options: { contentDir: string; secret: string; d
     }
   }
   return { origin, endpoint: `${origin}/api/revalidate`, visit, log: () => output, stop };
+}
+
+/**
+ * A content repository holding `files` (committed), and the site installed, built from it into
+ * `distName` and served: what every e2e file starts from.
+ */
+export async function serveContent(
+  files: Record<string, string>,
+  options: { secret: string; distName?: string },
+): Promise<{ repo: TestRepo; site: RunningSite }> {
+  const repo = TestRepo.create();
+  repo.write(files);
+  repo.commit('initial content');
+  await installSite();
+  await buildSite(repo.dir, options.distName);
+  const site = await startSite({
+    contentDir: repo.dir,
+    secret: options.secret,
+    ...(options.distName ? { distName: options.distName } : {}),
+  });
+  return { repo, site };
+}
+
+/** Commits `files` (null deletes) and returns the push event the runner would give for it. */
+export function commitPush(repo: TestRepo, files: Record<string, string | null>) {
+  const before = repo.head();
+  repo.write(files);
+  const after = repo.commit('content change');
+  return { ref: 'refs/heads/main', before, after, created: false, deleted: false };
+}
+
+/** The page's `<h1>` and its `<li>` items, as the site's pages render them. */
+export const title = (html: string): string | undefined => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
+export const listed = (html: string): string[] => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
+
+/** A cached page is served as a HIT the second time at the latest. */
+export async function expectCached(site: RunningSite, path: string, status = 200): Promise<Visit> {
+  await site.visit(path);
+  const visit = await site.visit(path);
+  expect(visit.status, path).toBe(status);
+  expect(visit.cache, `${path} x-nextjs-cache`).toBe('HIT');
+  return visit;
 }

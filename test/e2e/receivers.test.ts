@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRuntimes, ROOT, runAction, type ActionRun } from '../helpers/action.js';
 import { TestRepo } from '../helpers/git.js';
-import { buildSite, installSite, SITE_DIR, startSite, type RunningSite } from './next-site.js';
+import { commitPush, listed, serveContent, SITE_DIR, title, type RunningSite } from './next-site.js';
 
 const SECRET = randomBytes(16).toString('hex');
 const DIST = '.next-receivers';
@@ -25,17 +25,15 @@ let repo: TestRepo;
 let site: RunningSite;
 
 beforeAll(async () => {
-  repo = TestRepo.create();
-  repo.write({
-    'README.md': 'content for the receivers e2e test',
-    'content/blog/one.md': '# One\nFirst version.',
-    'content/blog/two.md': '# Two\nFirst version.',
-    'content/blog/legacy.md': '# Legacy\nFirst version.',
-  });
-  repo.commit('initial content');
-  await installSite();
-  await buildSite(repo.dir, DIST);
-  site = await startSite({ contentDir: repo.dir, secret: SECRET, distName: DIST });
+  ({ repo, site } = await serveContent(
+    {
+      'README.md': 'content for the receivers e2e test',
+      'content/blog/one.md': '# One\nFirst version.',
+      'content/blog/two.md': '# Two\nFirst version.',
+      'content/blog/legacy.md': '# Legacy\nFirst version.',
+    },
+    { secret: SECRET, distName: DIST },
+  ));
 }, 300_000);
 
 afterAll(async () => {
@@ -43,19 +41,14 @@ afterAll(async () => {
 });
 
 async function push(files: Record<string, string>, inputs: Record<string, string>): Promise<ActionRun> {
-  const before = repo.head();
-  repo.write(files);
-  const after = repo.commit('content change');
   return runAction({
     ...(NODE ? { node: NODE } : {}),
     workspace: repo.dir,
-    event: { ref: 'refs/heads/main', before, after, created: false, deleted: false },
+    event: commitPush(repo, files),
     inputs: { secret: SECRET, ...inputs },
   });
 }
 
-const title = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
-const listed = (html: string) => [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
 async function cached(path: string) {
   await site.visit(path);
   const visit = await site.visit(path);

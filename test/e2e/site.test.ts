@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRuntimes, ROOT, runAction, type ActionRun } from '../helpers/action.js';
 import { TestRepo } from '../helpers/git.js';
-import { buildSite, installSite, SITE_DIR, startSite, type RunningSite } from './next-site.js';
+import { commitPush, expectCached, listed, serveContent, SITE_DIR, title, type RunningSite } from './next-site.js';
 
 const SECRET = randomBytes(16).toString('hex');
 // No rule maps any file to /posts: only the `posts` tag can refresh that page.
@@ -27,18 +27,16 @@ let repo: TestRepo;
 let site: RunningSite;
 
 beforeAll(async () => {
-  repo = TestRepo.create();
-  repo.write({
-    'README.md': 'content for the e2e site',
-    'content/blog/hello.md': '# Hello\nThe first version of hello.',
-    'content/blog/goodbye.md': '# Goodbye\nThis post will be deleted.',
-    'content/blog/untouched.md': '# Untouched\nNo push changes this post.',
-    'content/blog/guarded.md': '# Guarded\nThe text before the wrong secret.',
-  });
-  repo.commit('initial content');
-  await installSite();
-  await buildSite(repo.dir);
-  site = await startSite({ contentDir: repo.dir, secret: SECRET });
+  ({ repo, site } = await serveContent(
+    {
+      'README.md': 'content for the e2e site',
+      'content/blog/hello.md': '# Hello\nThe first version of hello.',
+      'content/blog/goodbye.md': '# Goodbye\nThis post will be deleted.',
+      'content/blog/untouched.md': '# Untouched\nNo push changes this post.',
+      'content/blog/guarded.md': '# Guarded\nThe text before the wrong secret.',
+    },
+    { secret: SECRET },
+  ));
 }, 300_000);
 
 afterAll(async () => {
@@ -47,32 +45,12 @@ afterAll(async () => {
 
 /** Commits `files` in the content repository and runs the action on that push. */
 async function pushAndRunAction(files: Record<string, string | null>, secret = SECRET): Promise<ActionRun> {
-  const before = repo.head();
-  repo.write(files);
-  const after = repo.commit('content change');
   return runAction({
     ...(NODE ? { node: NODE } : {}),
     workspace: repo.dir,
-    event: { ref: 'refs/heads/main', before, after, created: false, deleted: false },
+    event: commitPush(repo, files),
     inputs: { endpoint: site.endpoint, secret, mapping: MAPPING },
   });
-}
-
-function title(html: string): string | undefined {
-  return /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
-}
-
-function listedTitles(html: string): string[] {
-  return [...html.matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
-}
-
-/** A cached page is served as a HIT the second time at the latest. */
-async function expectCached(path: string, status = 200) {
-  await site.visit(path);
-  const visit = await site.visit(path);
-  expect(visit.status, path).toBe(status);
-  expect(visit.cache, `${path} x-nextjs-cache`).toBe('HIT');
-  return visit;
 }
 
 describe('the bundled action on a real Next.js site (next start)', () => {
@@ -85,9 +63,9 @@ describe('the bundled action on a real Next.js site (next start)', () => {
   });
 
   it('an edited post shows its new text, and the `posts` tag refreshes the index page', async () => {
-    expect(title((await expectCached('/blog/hello')).body)).toBe('Hello');
-    expect(listedTitles((await expectCached('/posts')).body)).toContain('Hello');
-    const homeBefore = await expectCached('/');
+    expect(title((await expectCached(site, '/blog/hello')).body)).toBe('Hello');
+    expect(listed((await expectCached(site, '/posts')).body)).toContain('Hello');
+    const homeBefore = await expectCached(site, '/');
 
     const run = await pushAndRunAction({ 'content/blog/hello.md': '# Hello, edited\nThe second version of hello.' });
 
@@ -100,8 +78,8 @@ describe('the bundled action on a real Next.js site (next start)', () => {
     expect(title(post.body)).toBe('Hello, edited');
     expect(post.body).toContain('The second version of hello.');
     const index = await site.visit('/posts');
-    expect(listedTitles(index.body)).toContain('Hello, edited');
-    expect(listedTitles(index.body)).not.toContain('Hello');
+    expect(listed(index.body)).toContain('Hello, edited');
+    expect(listed(index.body)).not.toContain('Hello');
 
     // Pages nothing mapped to were not re-rendered: still the cached copies.
     const home = await site.visit('/');
@@ -113,19 +91,19 @@ describe('the bundled action on a real Next.js site (next start)', () => {
   });
 
   it('a deleted post turns 404, and leaves the index', async () => {
-    expect(title((await expectCached('/blog/goodbye')).body)).toBe('Goodbye');
+    expect(title((await expectCached(site, '/blog/goodbye')).body)).toBe('Goodbye');
 
     const run = await pushAndRunAction({ 'content/blog/goodbye.md': null });
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(JSON.parse(run.outputs.paths ?? '')).toEqual(['/blog/goodbye']);
     expect((await site.visit('/blog/goodbye')).status).toBe(404);
-    expect(listedTitles((await site.visit('/posts')).body)).not.toContain('Goodbye');
+    expect(listed((await site.visit('/posts')).body)).not.toContain('Goodbye');
   });
 
   it('a post first visited before it existed turns from a cached 404 into 200', async () => {
     // The visitor came early: Next.js renders notFound() and caches that 404.
-    await expectCached('/blog/later', 404);
+    await expectCached(site, '/blog/later', 404);
 
     const run = await pushAndRunAction({ 'content/blog/later.md': '# Later\nWritten after the first visit.' });
 
@@ -134,12 +112,12 @@ describe('the bundled action on a real Next.js site (next start)', () => {
     const post = await site.visit('/blog/later');
     expect(post.status).toBe(200);
     expect(title(post.body)).toBe('Later');
-    expect(listedTitles((await site.visit('/posts')).body)).toContain('Later');
+    expect(listed((await site.visit('/posts')).body)).toContain('Later');
   });
 
   it('a wrong secret changes nothing; the same push with the right secret then does', async () => {
-    expect(title((await expectCached('/blog/guarded')).body)).toBe('Guarded');
-    const indexBefore = await expectCached('/posts');
+    expect(title((await expectCached(site, '/blog/guarded')).body)).toBe('Guarded');
+    const indexBefore = await expectCached(site, '/posts');
 
     const refused = await pushAndRunAction({ 'content/blog/guarded.md': '# Guarded, edited\nThe text after.' }, `${SECRET}-wrong`);
 
@@ -164,7 +142,7 @@ describe('the bundled action on a real Next.js site (next start)', () => {
     });
     expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
     expect(title((await site.visit('/blog/guarded')).body)).toBe('Guarded, edited');
-    expect(listedTitles((await site.visit('/posts')).body)).toContain('Guarded, edited');
+    expect(listed((await site.visit('/posts')).body)).toContain('Guarded, edited');
   });
 
   it('pages no push mapped to stayed cached through every run', async () => {

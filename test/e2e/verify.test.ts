@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeRuntimes, runAction, type ActionRun } from '../helpers/action.js';
 import { TestRepo } from '../helpers/git.js';
-import { buildSite, installSite, startSite, type RunningSite } from './next-site.js';
+import { commitPush, serveContent, type RunningSite } from './next-site.js';
 
 const SECRET = randomBytes(16).toString('hex');
 const DIST = '.next-verify';
@@ -32,17 +32,15 @@ interface Unverified {
 }
 
 beforeAll(async () => {
-  repo = TestRepo.create();
-  repo.write({
-    'content/verify/edited.md': '# Edited\nThe first version.',
-    'content/verify/doomed.md': '# Doomed\nThis page will be deleted.',
-    'content/verify/lazy.md': '# Lazy\nThe first version, revalidated with max.',
-    'content/verify/broken.md': '# Broken\nRenders fine until the push.',
-  });
-  repo.commit('initial content');
-  await installSite();
-  await buildSite(repo.dir, DIST);
-  site = await startSite({ contentDir: repo.dir, secret: SECRET, distName: DIST });
+  ({ repo, site } = await serveContent(
+    {
+      'content/verify/edited.md': '# Edited\nThe first version.',
+      'content/verify/doomed.md': '# Doomed\nThis page will be deleted.',
+      'content/verify/lazy.md': '# Lazy\nThe first version, revalidated with max.',
+      'content/verify/broken.md': '# Broken\nRenders fine until the push.',
+    },
+    { secret: SECRET, distName: DIST },
+  ));
 }, 300_000);
 
 afterAll(async () => {
@@ -50,13 +48,10 @@ afterAll(async () => {
 });
 
 async function pushAndVerify(files: Record<string, string | null>, endpoint = site.endpoint): Promise<ActionRun> {
-  const before = repo.head();
-  repo.write(files);
-  const after = repo.commit('content change');
   return runAction({
     ...(NODE ? { node: NODE } : {}),
     workspace: repo.dir,
-    event: { ref: 'refs/heads/main', before, after, created: false, deleted: false },
+    event: commitPush(repo, files),
     inputs: { endpoint, secret: SECRET, mapping: MAPPING, verify: 'true' },
     timeoutMs: 120_000,
   });

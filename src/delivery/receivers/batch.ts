@@ -11,8 +11,8 @@ import { z } from 'zod';
 import { lazy } from '../../lazy.js';
 import { judge, serverMessage, type Verdict } from '../policy.js';
 import type { Target } from '../../types.js';
-import { contractHeaders, type SecretEndpoint } from './next-app.js';
-import { displayUrl, inGroupsOf, type Receiver } from './types.js';
+import { contractHeaders, ourContract, type SecretEndpoint } from './next-app.js';
+import { inGroupsOf, type Receiver } from './types.js';
 
 export { DEFAULT_BATCH_SIZE } from './types.js';
 
@@ -48,13 +48,7 @@ const key = (t: { type: string; value: string }) => `${t.type}\u0000${t.value}`;
 export function batch(endpoint: SecretEndpoint & { batchSize: number }): Receiver {
   const headers = contractHeaders(endpoint);
   return {
-    name: 'batch',
-    display: displayUrl(endpoint.url),
-    credential: endpoint.secret,
-    credentialWhere: `the \`${endpoint.secretHeader}\` header`,
-    credentialHint: 'the `secret` and `secret-header` inputs',
-    takes: ['path', 'tag'],
-    refuses: () => undefined,
+    ...ourContract('batch', endpoint),
     chunk: (targets) => inGroupsOf(targets, endpoint.batchSize),
     request: (targets) => ({
       method: 'POST',

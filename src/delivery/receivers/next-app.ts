@@ -22,16 +22,26 @@ export function contractHeaders(endpoint: SecretEndpoint): Record<string, string
   };
 }
 
-export function nextApp(endpoint: SecretEndpoint): Receiver {
-  const headers = contractHeaders(endpoint);
+/** What our own contracts (`next-app`, `batch`) say of themselves: the secret in its header, paths and tags. */
+export function ourContract(
+  name: 'next-app' | 'batch',
+  endpoint: SecretEndpoint,
+): Pick<Receiver, 'name' | 'display' | 'credential' | 'credentialWhere' | 'credentialHint' | 'takes' | 'refuses'> {
   return {
-    name: 'next-app',
+    name,
     display: displayUrl(endpoint.url),
     credential: endpoint.secret,
     credentialWhere: `the \`${endpoint.secretHeader}\` header`,
     credentialHint: 'the `secret` and `secret-header` inputs',
     takes: ['path', 'tag'],
     refuses: () => undefined,
+  };
+}
+
+export function nextApp(endpoint: SecretEndpoint): Receiver {
+  const headers = contractHeaders(endpoint);
+  return {
+    ...ourContract('next-app', endpoint),
     chunk: (targets) => inGroupsOf(targets, 1),
     request: (targets) => {
       const target = targets[0] as Target;
