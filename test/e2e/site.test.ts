@@ -6,12 +6,10 @@
  * cannot pass for a fresh one.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeRuntimes, ROOT, runAction, type ActionRun } from '../helpers/action.js';
+import { nodeRuntimes, runAction, type ActionRun } from '../helpers/action.js';
 import { TestRepo } from '../helpers/git.js';
-import { commitPush, expectCached, listed, serveContent, SITE_DIR, title, type RunningSite } from './next-site.js';
+import { commitPush, expectCached, listed, serveContent, title, type RunningSite } from './next-site.js';
 
 const SECRET = randomBytes(16).toString('hex');
 // No rule maps any file to /posts: only the `posts` tag can refresh that page.
@@ -54,14 +52,6 @@ async function pushAndRunAction(files: Record<string, string | null>, secret = S
 }
 
 describe('the bundled action on a real Next.js site (next start)', () => {
-  it('serves the very route users copy from examples/next-app-router', () => {
-    // `next build` has type-checked it against Next 16; the tests below call it for real.
-    const route = 'app/api/revalidate/route.ts';
-    expect(readFileSync(join(SITE_DIR, route), 'utf8'), `copy examples/next-app-router/${route} to test/e2e/site/${route}`).toBe(
-      readFileSync(join(ROOT, 'examples/next-app-router', route), 'utf8'),
-    );
-  });
-
   it('an edited post shows its new text, and the `posts` tag refreshes the index page', async () => {
     expect(title((await expectCached(site, '/blog/hello')).body)).toBe('Hello');
     expect(listed((await expectCached(site, '/posts')).body)).toContain('Hello');
