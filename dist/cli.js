@@ -26418,10 +26418,7 @@ async function prepareVerification(settings, targets, context) {
     const startedAt = Date.now();
     return {
         async verify(deliveries, perFile) {
-            // With several endpoints a path is delivered once to each: it is visited once, when any took it.
-            const delivered = [
-                ...new Map(deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => [d.target.value, d.target])).values(),
-            ];
+            const delivered = revalidatedPaths(deliveries);
             context.log(`visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`);
             const checks = await visitAll(delivered.map((t) => ({ path: t.value, expected: expectationOf(t) })), before, startedAt, options);
             const tags = [...new Set(deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'tag').map((d) => d.target.value))];
@@ -26433,6 +26430,17 @@ async function prepareVerification(settings, targets, context) {
             };
         },
     };
+}
+/**
+ * The paths to visit: each revalidated path once. With several endpoints a path is delivered
+ * once to each; it is visited once, when any endpoint took it.
+ */
+function revalidatedPaths(deliveries) {
+    const paths = new Map();
+    for (const d of deliveries)
+        if (d.status === 'revalidated' && d.target.type === 'path')
+            paths.set(d.target.value, d.target);
+    return [...paths.values()];
 }
 /** For each tag, the visited paths that came from the same changed files. */
 function standInsFor(tags, visited, perFile) {

@@ -46,12 +46,7 @@ export async function prepareVerification(
   const startedAt = Date.now();
   return {
     async verify(deliveries, perFile) {
-      // With several endpoints a path is delivered once to each: it is visited once, when any took it.
-      const delivered = [
-        ...new Map(
-          deliveries.filter((d) => d.status === 'revalidated' && d.target.type === 'path').map((d) => [d.target.value, d.target]),
-        ).values(),
-      ];
+      const delivered = revalidatedPaths(deliveries);
       context.log(
         `visiting ${delivered.length} revalidated path${delivered.length === 1 ? '' : 's'}, up to ${settings.concurrency} at a time`,
       );
@@ -70,6 +65,16 @@ export async function prepareVerification(
       };
     },
   };
+}
+
+/**
+ * The paths to visit: each revalidated path once. With several endpoints a path is delivered
+ * once to each; it is visited once, when any endpoint took it.
+ */
+export function revalidatedPaths(deliveries: Delivery[]): Target[] {
+  const paths = new Map<string, Target>();
+  for (const d of deliveries) if (d.status === 'revalidated' && d.target.type === 'path') paths.set(d.target.value, d.target);
+  return [...paths.values()];
 }
 
 /** For each tag, the visited paths that came from the same changed files. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapChanges } from '../../src/mapping/apply.js';
 import { parseMapping } from '../../src/mapping/rules.js';
-import type { ChangedFile } from '../../src/types.js';
+import type { ChangedFile, Delivery } from '../../src/types.js';
 import {
   expectationOf,
   judgeAnswer,
@@ -15,7 +15,7 @@ import {
   type Answer,
   type FreshnessContext,
 } from '../../src/verify/rules.js';
-import { standInsFor } from '../../src/verify/stage.js';
+import { revalidatedPaths, standInsFor } from '../../src/verify/stage.js';
 
 function expectations(yaml: string, files: ChangedFile[], paths: string[] = []): Record<string, string> {
   const { rules } = parseMapping(yaml, 'mapping');
@@ -245,5 +245,26 @@ describe('tags are not visited', () => {
       { tag: 'posts', paths: ['/a', '/b'] },
       { tag: 'authors', paths: [] },
     ]);
+  });
+});
+
+describe('which delivered paths are visited', () => {
+  it('each revalidated path once, however many endpoints took it; tags and failures never', () => {
+    const at = (value: string, status: 'revalidated' | 'failed', endpoint: string, type: 'path' | 'tag' = 'path'): Delivery => ({
+      target: { type, value, sources: [] },
+      status,
+      attempts: 1,
+      ms: 1,
+      endpoint,
+    });
+    const visited = revalidatedPaths([
+      at('/a', 'revalidated', 'https://staging.example'),
+      at('/a', 'revalidated', 'https://www.example'),
+      at('/b', 'failed', 'https://staging.example'),
+      at('/b', 'revalidated', 'https://www.example'),
+      at('/c', 'failed', 'https://www.example'),
+      at('posts', 'revalidated', 'https://www.example', 'tag'),
+    ]);
+    expect(visited.map((t) => t.value)).toEqual(['/a', '/b']);
   });
 });
